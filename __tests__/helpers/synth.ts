@@ -1,0 +1,60 @@
+import { Testing } from 'cdktf';
+import { EnvironmentConfig } from '../../src/config/types';
+import { prod, staging } from '../../src/config/environments';
+import { WebAppStack, WebAppStackOptions } from '../../src/stacks/web-app-stack';
+
+export type TfJson = {
+  terraform: Record<string, any>;
+  provider: Record<string, any[]>;
+  resource: Record<string, Record<string, any>>;
+  data?: Record<string, Record<string, any>>;
+  output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+};
+
+/** Synthesizes one environment stack and returns its Terraform JSON. */
+export function synthEnv(config: EnvironmentConfig, options: WebAppStackOptions = {}): TfJson {
+  const app = Testing.app();
+  const stack = new WebAppStack(app, config, options);
+  return JSON.parse(Testing.synth(stack));
+}
+
+const cache = new Map<string, TfJson>();
+/** The shipped environments, synthesized once per test file. */
+export function shipped(name: 'staging' | 'prod'): TfJson {
+  if (!cache.has(name)) cache.set(name, synthEnv(name === 'prod' ? prod : staging));
+  return cache.get(name)!;
+}
+
+/** All resources of one type, as [logical name, body] pairs. */
+export function resourcesOf(json: TfJson, type: string): [string, any][] {
+  return Object.entries(json.resource?.[type] ?? {});
+}
+
+/** Exactly one resource of a type (fails loudly when there are several or none). */
+export function onlyResource(json: TfJson, type: string): any {
+  const all = resourcesOf(json, type);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}: ${all.map(([n]) => n).join(', ')}`);
+  return all[0][1];
+}
+
+/** All data sources of one type. */
+export function dataOf(json: TfJson, type: string): [string, any][] {
+  return Object.entries(json.data?.[type] ?? {});
+}
+
+/** Deep copy of a config with a change applied: configs stay data, tests never mutate the shipped ones. */
+export function withConfig(base: EnvironmentConfig, change: (c: EnvironmentConfig) => void): EnvironmentConfig {
+  const copy = structuredClone(base);
+  change(copy);
+  return copy;
+}
+
+/** Parses an IAM policy document rendered into the JSON (tokens stay as ${...} strings). */
+export function policyOf(text: string): { Statement: any[] } {
+  return JSON.parse(text);
+}
+
+/** `${aws_x.name.attr}` reference string for a resource. */
+export function ref(type: string, name: string, attr: string): string {
+  return `\${${type}.${name}.${attr}}`;
+}

@@ -1,0 +1,87 @@
+import { prod, staging } from '../src/config/environments';
+import { subnetLayout } from '../src/modules/network';
+import { cidrsOverlap } from '../src/lib/cidr';
+import { resourcesOf, shipped, synthEnv, withConfig } from './helpers/synth';
+
+describe('subnet layout', () => {
+  test.each([
+    ['10.0.0.0/16', 3],
+    ['10.0.0.0/16', 2],
+    ['172.16.8.0/24', 3],
+  ])('%s over %i AZs: public and private subnets, none overlapping', (cidr, azCount) => {
+    const layout = subnetLayout(cidr, azCount);
+    expect(layout.public).toHaveLength(azCount);
+    expect(layout.private).toHaveLength(azCount);
+    const all = [...layout.public, ...layout.private];
+    all.forEach((a, i) => all.slice(i + 1).forEach((b) => expect(cidrsOverlap(a, b)).toBe(false)));
+    all.forEach((a) => expect(cidrsOverlap(a, cidr)).toBe(true));
+  });
+
+  test('derives exact CIDRs from the VPC CIDR', () => {
+    expect(subnetLayout('10.10.0.0/16', 3)).toEqual({
+      public: ['10.10.0.0/20', '10.10.16.0/20', '10.10.32.0/20'],
+      private: ['10.10.64.0/18', '10.10.128.0/18', '10.10.192.0/18'],
+    });
+  });
+});
+
+describe('network module', () => {
+  test('prod: VPC with DNS, 3 AZs, one NAT gateway and private route table per AZ, flow logs', () => {
+    const json = shipped('prod');
+    const [[, vpc]] = resourcesOf(json, 'aws_vpc');
+    expect(vpc).toMatchObject({ cidr_block: prod.network.cidr, enable_dns_support: true, enable_dns_hostnames: true });
+    const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s);
+    expect(subnets.filter((s) => s.tags.tier === 'public').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr, 3).public);
+    expect(subnets.filter((s) => s.tags.tier === 'private').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr, 3).private);
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+
+    const nats = resourcesOf(json, 'aws_nat_gateway');
+    expect(nats).toHaveLength(3);
+    const natRoutes = resourcesOf(json, 'aws_route').filter(([, r]) => r.nat_gateway_id);
+    expect(new Set(natRoutes.map(([, r]) => r.nat_gateway_id)).size).toBe(3);
+    expect(new Set(natRoutes.map(([, r]) => r.route_table_id)).size).toBe(3);
+    // Each NAT gateway sits in a different public subnet.
+    expect(new Set(nats.map(([, n]) => n.subnet_id)).size).toBe(3);
+    expect(resourcesOf(json, 'aws_flow_log')).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_flow_log')[0][1]).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+  });
+
+  test('staging: single NAT shared by one private route table, 2 AZs, no flow logs', () => {
+    const json = shipped('staging');
+    expect(staging.network.natMode).toBe('single');
+    expect(resourcesOf(json, 'aws_subnet')).toHaveLength(4);
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(1);
+    const privateTables = resourcesOf(json, 'aws_route_table').filter(([n]) => n.includes('private'));
+    expect(privateTables).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_route').filter(([, r]) => r.nat_gateway_id)).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_flow_log')).toHaveLength(0);
+  });
+
+  test('natMode none: no NAT, no default route from private subnets, S3 endpoint still there', () => {
+    const json = synthEnv(withConfig(staging, (c) => (c.network.natMode = 'none')));
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(0);
+    expect(resourcesOf(json, 'aws_eip')).toHaveLength(0);
+    const routes = resourcesOf(json, 'aws_route').map(([, r]) => r);
+    expect(routes).toHaveLength(1);
+    expect(routes[0].gateway_id).toContain('aws_internet_gateway');
+    const [[, endpoint]] = resourcesOf(json, 'aws_vpc_endpoint');
+    expect(endpoint).toMatchObject({ vpc_endpoint_type: 'Gateway', service_name: `com.amazonaws.${staging.region}.s3` });
+    expect(endpoint.route_table_ids.some((id: string) => id.includes('private'))).toBe(true);
+  });
+
+  test.each(['staging', 'prod'] as const)('%s: default security group has no rules, S3 gateway endpoint on every route table', (name) => {
+    const json = shipped(name);
+    const [[, sg]] = resourcesOf(json, 'aws_default_security_group');
+    expect(sg.ingress).toEqual([]);
+    expect(sg.egress).toEqual([]);
+    const tables = resourcesOf(json, 'aws_route_table').map(([n]) => n);
+    const [[, endpoint]] = resourcesOf(json, 'aws_vpc_endpoint').filter(([, e]) => e.service_name.endsWith('.s3'));
+    expect(endpoint.route_table_ids).toHaveLength(tables.length);
+  });
+
+  test('availability zones come from the region, not hand-typed names', () => {
+    const json = shipped('prod');
+    const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s.availability_zone);
+    expect(subnets.every((az: string) => az.includes('data.aws_availability_zones'))).toBe(true);
+  });
+});

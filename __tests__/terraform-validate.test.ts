@@ -1,0 +1,44 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { buildApp } from '../src/app';
+import { environments } from '../src/config/environments';
+import { validateStack } from './helpers/terraform';
+
+/**
+ * The whole app, synthesized as `cdktf synth` does, then `terraform init -backend=false` and
+ * `terraform validate` in every stack folder (one init per folder, provider from the local mirror
+ * or plugin cache).
+ */
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-validate-'));
+const app = new App({ outdir, skipValidation: false });
+const stacks = buildApp(app, environments);
+app.synth();
+const stackDirs = fs.readdirSync(path.join(outdir, 'stacks'));
+
+afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+test('one stack folder per environment plus the state bootstrap', () => {
+  expect(stackDirs.sort()).toEqual(['bootstrap', ...stacks.map((s) => s.config.name)].sort());
+});
+
+describe.each(stackDirs)('stack %s', (name) => {
+  const dir = path.join(outdir, 'stacks', name);
+
+  test('passes terraform validate', () => {
+    const result = validateStack(dir);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  test('is self-contained: plain terraform in the folder needs nothing outside it', () => {
+    const text = fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8');
+    // No module sources, files or remote state reaching outside the folder.
+    expect(text).not.toMatch(/"source":\s*"\.\.?\//);
+    expect(text).not.toMatch(/\$\{(file|templatefile|filebase64)\(/);
+    expect(text).not.toContain('terraform_remote_state');
+    expect(text).not.toContain(outdir);
+    expect(fs.readdirSync(dir).filter((f) => !f.startsWith('.') && f !== 'cdk.tf.json')).toEqual([]);
+  });
+});

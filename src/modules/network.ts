@@ -1,0 +1,198 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { NatMode } from '../config/types';
+import { subnetCidr } from '../lib/cidr';
+import { assumeRolePolicy, policyDocument } from '../lib/iam';
+
+export interface NetworkModuleProps {
+  /** Prefix for resource names, e.g. `webapp-prod`. */
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly cidr: string;
+  readonly azCount: number;
+  readonly natMode: NatMode;
+  readonly flowLogs: boolean;
+  /** Retention of the flow-log group, days. */
+  readonly flowLogRetentionDays?: number;
+}
+
+export interface SubnetLayout {
+  readonly public: string[];
+  readonly private: string[];
+}
+
+/**
+ * Subnet CIDRs derived from the VPC CIDR: the first quarter of the VPC is split into /(n+4)
+ * public subnets (load balancers and NAT gateways need few addresses), and each of the other
+ * three quarters is one AZ's private subnet (tasks, databases, caches). Blocks never overlap by
+ * construction, and adding the third AZ later does not renumber the first two.
+ */
+export function subnetLayout(cidr: string, azCount: number): SubnetLayout {
+  const indexes = [...Array(azCount).keys()];
+  return {
+    public: indexes.map((i) => subnetCidr(cidr, 4, i)),
+    private: indexes.map((i) => subnetCidr(cidr, 2, i + 1)),
+  };
+}
+
+/** VPC over 2-3 AZs with public and private subnets, NAT per the chosen mode and an S3 endpoint. */
+export class NetworkModule extends Construct {
+  readonly vpc: Vpc;
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  /** AZ names (a token list resolved at plan time), in subnet order. */
+  readonly availabilityZones: string[];
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly privateRouteTableIds: string[];
+  readonly natGateways: NatGateway[];
+
+  constructor(scope: Construct, id: string, props: NetworkModuleProps) {
+    super(scope, id);
+    const layout = subnetLayout(props.cidr, props.azCount);
+    const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
+
+    const zones = new DataAwsAvailabilityZones(this, 'zones', {
+      state: 'available',
+      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+    });
+    this.availabilityZones = layout.public.map((_, i) => Fn.element(zones.names, i));
+
+    this.vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: name('vpc'),
+    });
+    this.vpcId = this.vpc.id;
+    this.vpcCidr = props.cidr;
+
+    // FSBP EC2.2: the default security group must allow nothing; every resource gets its own group.
+    new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpc.id, ingress: [], egress: [], tags: name('default-deny') });
+
+    const igw = new InternetGateway(this, 'igw', { vpcId: this.vpc.id, tags: name('igw') });
+
+    const publicSubnets = layout.public.map(
+      (cidr, i) =>
+        new Subnet(this, `public-${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: this.availabilityZones[i],
+          // Nothing we run gets a public IP by itself (FSBP EC2.15); the ALB and NAT gateways use their own.
+          mapPublicIpOnLaunch: false,
+          tags: { ...name(`public-${i}`), tier: 'public' },
+        }),
+    );
+    const publicRouteTable = new RouteTable(this, 'public-rt', { vpcId: this.vpc.id, tags: name('public') });
+    new Route(this, 'public-default', {
+      routeTableId: publicRouteTable.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
+    publicSubnets.forEach(
+      (subnet, i) => new RouteTableAssociation(this, `public-${i}-rta`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }),
+    );
+
+    const natCount = props.natMode === 'perAz' ? props.azCount : props.natMode === 'single' ? 1 : 0;
+    this.natGateways = [...Array(natCount).keys()].map((i) => {
+      const eip = new Eip(this, `nat-${i}-eip`, { domain: 'vpc', tags: name(`nat-${i}`) });
+      return new NatGateway(this, `nat-${i}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: name(`nat-${i}`),
+        dependsOn: [igw],
+      });
+    });
+
+    const privateSubnets = layout.private.map(
+      (cidr, i) =>
+        new Subnet(this, `private-${i}`, {
+          vpcId: this.vpc.id,
+          cidrBlock: cidr,
+          availabilityZone: this.availabilityZones[i],
+          mapPublicIpOnLaunch: false,
+          tags: { ...name(`private-${i}`), tier: 'private' },
+        }),
+    );
+    // perAz: one table per AZ so each AZ egresses through its own NAT (an AZ outage stays local).
+    // single/none: one shared table.
+    const privateTableCount = props.natMode === 'perAz' ? props.azCount : 1;
+    const privateRouteTables = [...Array(privateTableCount).keys()].map((i) => {
+      const table = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: name(`private-${i}`) });
+      if (this.natGateways.length > 0) {
+        new Route(this, `private-${i}-default`, {
+          routeTableId: table.id,
+          destinationCidrBlock: '0.0.0.0/0',
+          natGatewayId: this.natGateways[Math.min(i, this.natGateways.length - 1)].id,
+        });
+      }
+      return table;
+    });
+    privateSubnets.forEach(
+      (subnet, i) =>
+        new RouteTableAssociation(this, `private-${i}-rta`, {
+          subnetId: subnet.id,
+          routeTableId: privateRouteTables[Math.min(i, privateRouteTables.length - 1)].id,
+        }),
+    );
+    this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+
+    // S3 traffic (ECR layers, assets, media) stays on the AWS network and skips NAT charges;
+    // with natMode "none" it is the private subnets' only way out.
+    new VpcEndpoint(this, 's3-endpoint', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: [publicRouteTable.id, ...this.privateRouteTableIds],
+      tags: name('s3'),
+    });
+
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    if (props.flowLogs) {
+      const logGroup = new CloudwatchLogGroup(this, 'flow-logs', {
+        name: `/vpc/${props.namePrefix}/flow-logs`,
+        retentionInDays: props.flowLogRetentionDays ?? 90,
+      });
+      const role = new IamRole(this, 'flow-logs-role', {
+        name: `${props.namePrefix}-vpc-flow-logs`,
+        assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
+      });
+      new IamRolePolicy(this, 'flow-logs-policy', {
+        role: role.id,
+        name: 'write-flow-logs',
+        policy: policyDocument([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: `${logGroup.arn}:*`,
+          },
+        ]),
+      });
+      new FlowLog(this, 'flow-log', {
+        vpcId: this.vpc.id,
+        trafficType: 'ALL',
+        logDestinationType: 'cloud-watch-logs',
+        logDestination: logGroup.arn,
+        iamRoleArn: role.arn,
+        tags: name('flow-log'),
+      });
+    }
+  }
+}
