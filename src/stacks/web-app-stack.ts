@@ -58,6 +58,12 @@ export class WebAppStack extends TerraformStack {
       flowLogRetentionDays: config.compute.logRetentionDays,
     });
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'VPC id' });
+
+    // --- Data (database, cache) ---
+
+    // --- Edge (certificates, DNS, assets + CloudFront) ---
+
+    // --- Compute (registry, load balancer, services) ---
   }
 
   private configureBackend(config: EnvironmentConfig, options: WebAppStackOptions): void {
