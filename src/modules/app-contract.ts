@@ -1,0 +1,54 @@
+import { ContainerContract } from './service';
+
+/** What the data and edge layers hand the application (structural, so each layer stays independent). */
+export interface AppContractInputs {
+  readonly environmentName: string;
+  readonly region: string;
+  readonly domainName: string;
+  readonly cdnDomainName: string;
+  readonly database: { address: string; port: number; databaseName: string; username: string; masterSecretArn: string };
+  readonly cache: { primaryEndpoint: string; port: number; authTokenSecretArn: string };
+  readonly staticBucketName: string;
+  readonly mediaBucketName: string;
+  /** Secrets Manager ARN of the generated Django SECRET_KEY. */
+  readonly secretKeyArn: string;
+  /** Extra plain variables from config (validated: no secret-looking names, no contract names). */
+  readonly extra: Record<string, string>;
+}
+
+/**
+ * The environment every container gets. Plain values are endpoints and names; the database
+ * password, the Redis AUTH token and SECRET_KEY come from Secrets Manager through ECS `secrets`,
+ * so no secret ever sits in a task definition's plain environment.
+ *
+ * DATABASE_URL / a password-bearing REDIS_URL are deliberately not provided: they would have to
+ * embed the secret in plain environment. The README shows how settings build them from the parts.
+ */
+export function appContract(i: AppContractInputs): ContainerContract {
+  return {
+    environment: {
+      ...i.extra,
+      ENVIRONMENT: i.environmentName,
+      AWS_REGION: i.region,
+      DOMAIN_NAME: i.domainName,
+      CDN_DOMAIN_NAME: i.cdnDomainName,
+      AWS_STORAGE_BUCKET_NAME: i.staticBucketName,
+      AWS_PRIVATE_STORAGE_BUCKET_NAME: i.mediaBucketName,
+      DATABASE_HOST: i.database.address,
+      DATABASE_PORT: String(i.database.port),
+      DATABASE_NAME: i.database.databaseName,
+      DATABASE_USER: i.database.username,
+      REDIS_HOST: i.cache.primaryEndpoint,
+      REDIS_PORT: String(i.cache.port),
+      // TLS is mandatory on the cache; the password comes from REDIS_AUTH_TOKEN.
+      REDIS_URL: `rediss://${i.cache.primaryEndpoint}:${i.cache.port}/0`,
+    },
+    secrets: {
+      // RDS-managed master secret is JSON {username, password}: pick the password key.
+      DATABASE_PASSWORD: `${i.database.masterSecretArn}:password::`,
+      REDIS_AUTH_TOKEN: i.cache.authTokenSecretArn,
+      SECRET_KEY: i.secretKeyArn,
+    },
+    secretArns: [i.database.masterSecretArn, i.cache.authTokenSecretArn, i.secretKeyArn],
+  };
+}

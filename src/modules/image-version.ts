@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+
+export interface ImageVersionProps {
+  /** SSM parameter name, e.g. `/webapp/prod/image-tag`. */
+  readonly parameterName: string;
+  /** The tag to release (IMAGE_TAG); undefined keeps whatever is deployed. */
+  readonly imageTag?: string;
+}
+
+/** Tag used before the first release: the services start only once a real image is released. */
+export const UNRELEASED_TAG = 'unreleased';
+
+/**
+ * The deployed image tag, kept in an SSM parameter so a deploy without IMAGE_TAG never drifts:
+ * - with a tag, the parameter's value is that tag and every task definition follows it;
+ * - without one, the value is ignored (`ignore_changes`), so Terraform plans with the tag already
+ *   in state and `cdktf diff` shows no change.
+ * The parameter is also where the one-off task script and humans read "what is live".
+ */
+export class ImageVersion extends Construct {
+  readonly parameter: SsmParameter;
+  /** The tag every task definition uses (resolved from state when no new tag is given). */
+  readonly tag: string;
+
+  constructor(scope: Construct, id: string, props: ImageVersionProps) {
+    super(scope, id);
+    this.parameter = new SsmParameter(this, 'tag', {
+      name: props.parameterName,
+      description: 'Image tag deployed by cdktf (set IMAGE_TAG on deploy to release)',
+      type: 'String',
+      value: props.imageTag ?? UNRELEASED_TAG,
+      lifecycle: props.imageTag ? undefined : { ignoreChanges: ['value'] },
+    });
+    this.tag = this.parameter.value;
+  }
+}

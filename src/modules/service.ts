@@ -1,0 +1,260 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { PolicyStatement, assumeRolePolicy, policyDocument } from '../lib/iam';
+import { allowFromGroup, allowToCidr, allowToGroup, securityGroup } from '../lib/security-groups';
+import { LoadBalancerModule } from './load-balancer';
+
+/** Name of the application container in every task definition. */
+export const APP_CONTAINER = 'app';
+
+/** What every container of the app receives (the app contract). */
+export interface ContainerContract {
+  /** Plain, non-secret variables. */
+  readonly environment: Record<string, string>;
+  /** Variable name -> Secrets Manager `valueFrom` (secret ARN, optionally `:json-key::`). */
+  readonly secrets: Record<string, string>;
+  /** The secret ARNs behind `secrets`: the execution role may read exactly these. */
+  readonly secretArns: string[];
+}
+
+/** A data store the service talks to; it registers the service's security group for access. */
+export interface DataStoreAccess {
+  readonly name: string;
+  readonly port: number;
+  readonly securityGroupId: string;
+  allowFrom(id: string, sourceSecurityGroupId: string, description: string): void;
+}
+
+export interface ServiceScaling {
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Target average CPU utilisation, percent. */
+  readonly cpuTarget: number;
+  /** Target ALB requests per task (web only). */
+  readonly requestsPerTarget?: number;
+}
+
+export interface ServiceModuleProps {
+  /** e.g. `webapp-prod`. */
+  readonly namePrefix: string;
+  /** Service name: `web`, a worker name, or `task` for the one-off task definition. */
+  readonly name: string;
+  readonly region: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly image: string;
+  readonly repositoryArn: string;
+  readonly command?: string[];
+  readonly cpu: number;
+  readonly memory: number;
+  readonly contract: ContainerContract;
+  readonly logRetentionDays: number;
+  /** What the application itself may do (task role). */
+  readonly taskPolicy: PolicyStatement[];
+  readonly dataStores: DataStoreAccess[];
+  readonly enableExec: boolean;
+  readonly fargateSpot: boolean;
+  /** Put the service behind the load balancer on this container port. */
+  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly containerPort: number };
+  /** Long-running service with autoscaling; omitted for a one-off task definition (no service). */
+  readonly scaling?: ServiceScaling;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/**
+ * One application process type on Fargate: task definition, its log group, its two roles, its
+ * security group, and (unless it is the one-off task) the ECS service with autoscaling.
+ */
+export class ServiceModule extends Construct {
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly taskDefinitionFamily: string;
+  readonly securityGroupId: string;
+  readonly logGroupName: string;
+  readonly executionRole: IamRole;
+  readonly taskRole: IamRole;
+  readonly service?: EcsService;
+  readonly serviceName?: string;
+
+  constructor(scope: Construct, id: string, props: ServiceModuleProps) {
+    super(scope, id);
+    const name = `${props.namePrefix}-${props.name}`;
+
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/ecs/${props.namePrefix}/${props.name}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.logGroupName = logGroup.name;
+
+    // Execution role: what ECS needs to start the task, nothing the app can use.
+    this.executionRole = new IamRole(this, 'execution-role', {
+      name: `${name}-execution`,
+      description: `ECS starts ${name} tasks: pull the image, write logs, read its secrets`,
+      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com'),
+    });
+    new IamRolePolicy(this, 'execution-policy', {
+      role: this.executionRole.id,
+      name: 'start-task',
+      policy: policyDocument([
+        // GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        {
+          Sid: 'PullImage',
+          Effect: 'Allow',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: props.repositoryArn,
+        },
+        { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+        ...(props.contract.secretArns.length > 0
+          ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: 'secretsmanager:GetSecretValue', Resource: [...props.contract.secretArns] }]
+          : []),
+      ]),
+    });
+
+    // Task role: what the application code may do.
+    this.taskRole = new IamRole(this, 'task-role', {
+      name: `${name}-task`,
+      description: `Application permissions of ${name}`,
+      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com'),
+    });
+    const execStatements: PolicyStatement[] = props.enableExec
+      ? [
+          {
+            Sid: 'EcsExec',
+            Effect: 'Allow',
+            // The SSM message channels have no resource-level permissions: "*" is required.
+            Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+            Resource: '*',
+          },
+        ]
+      : [];
+    const taskStatements = [...props.taskPolicy, ...execStatements];
+    if (taskStatements.length > 0) {
+      new IamRolePolicy(this, 'task-policy', { role: this.taskRole.id, name: 'application', policy: policyDocument(taskStatements) });
+    }
+
+    const group = securityGroup(this, 'sg', { name, description: `Tasks of ${name}`, vpcId: props.vpcId });
+    this.securityGroupId = group.id;
+    // Outbound HTTPS: ECR, Secrets Manager, CloudWatch Logs, S3 and third-party APIs. Nothing else
+    // leaves the VPC; an app that needs more (SMTP, ...) adds a rule deliberately.
+    allowToCidr(this, 'egress-https', { securityGroupId: this.securityGroupId, cidrIpv4: '0.0.0.0/0', port: 443, description: 'HTTPS to AWS APIs and the internet' });
+    for (const store of props.dataStores) {
+      allowToGroup(this, `egress-${store.name}`, {
+        securityGroupId: this.securityGroupId,
+        destinationSecurityGroupId: store.securityGroupId,
+        port: store.port,
+        description: `To the ${store.name}`,
+      });
+      store.allowFrom(`${props.name}`, this.securityGroupId, `From the ${name} tasks`);
+    }
+    if (props.loadBalancer) {
+      allowFromGroup(this, 'ingress-alb', {
+        securityGroupId: this.securityGroupId,
+        sourceSecurityGroupId: props.loadBalancer.module.securityGroupId,
+        port: props.loadBalancer.containerPort,
+        description: 'From the load balancer on the container port',
+      });
+      props.loadBalancer.module.allowTargetGroup(props.name, this.securityGroupId);
+    }
+
+    const environment = Object.entries(props.contract.environment).map(([k, value]) => ({ name: k, value })).sort(byName);
+    const secrets = Object.entries(props.contract.secrets).map(([k, valueFrom]) => ({ name: k, valueFrom })).sort(byName);
+    this.taskDefinition = new EcsTaskDefinition(this, 'task', {
+      family: name,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(props.cpu),
+      memory: String(props.memory),
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      containerDefinitions: JSON.stringify([
+        {
+          name: APP_CONTAINER,
+          image: props.image,
+          essential: true,
+          ...(props.command ? { command: props.command } : {}),
+          portMappings: props.loadBalancer ? [{ containerPort: props.loadBalancer.containerPort, hostPort: props.loadBalancer.containerPort, protocol: 'tcp' }] : [],
+          environment,
+          secrets,
+          // Web frameworks write caches and uploads to local disk; a read-only root would break
+          // most images out of the box (deliberate exception to checkov CKV_AWS_336).
+          readonlyRootFilesystem: false,
+          // Lets ECS Exec and signals reach the app properly (PID 1 is a tiny init).
+          linuxParameters: { initProcessEnabled: true },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': props.name },
+          },
+        },
+      ]),
+    });
+    this.taskDefinitionFamily = this.taskDefinition.family;
+
+    if (!props.scaling) return;
+    const scaling = props.scaling;
+    this.service = new EcsService(this, 'service', {
+      name,
+      cluster: props.clusterArn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: scaling.minCount,
+      // Spot for non-prod saves ~70%; a capacity provider strategy replaces the launch type.
+      ...(props.fargateSpot
+        ? { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }
+        : { launchType: 'FARGATE' }),
+      platformVersion: 'LATEST',
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroupId], assignPublicIp: false },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      enableExecuteCommand: props.enableExec,
+      enableEcsManagedTags: true,
+      propagateTags: 'SERVICE',
+      ...(props.loadBalancer
+        ? {
+            loadBalancer: [{ targetGroupArn: props.loadBalancer.module.targetGroup.arn, containerName: APP_CONTAINER, containerPort: props.loadBalancer.containerPort }],
+            healthCheckGracePeriodSeconds: 60,
+            // The target group must be attached to a listener before a service can use it.
+            dependsOn: [props.loadBalancer.module.httpsListener],
+          }
+        : {}),
+      // Autoscaling owns the task count once the service exists.
+      lifecycle: { ignoreChanges: ['desired_count'] },
+    });
+    this.serviceName = this.service.name;
+
+    const target = new AppautoscalingTarget(this, 'scaling-target', {
+      serviceNamespace: 'ecs',
+      resourceId: `service/${props.clusterName}/${this.service.name}`,
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: scaling.minCount,
+      maxCapacity: scaling.maxCount,
+    });
+    const trackingPolicy = (policyId: string, metric: string, targetValue: number, resourceLabel?: string) =>
+      new AppautoscalingPolicy(this, policyId, {
+        name: `${name}-${policyId}`,
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        resourceId: target.resourceId,
+        scalableDimension: target.scalableDimension,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue,
+          predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel },
+          scaleInCooldown: 120,
+          scaleOutCooldown: 60,
+        },
+      });
+    trackingPolicy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTarget);
+    if (props.loadBalancer && scaling.requestsPerTarget) {
+      trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.module.requestCountResourceLabel);
+    }
+  }
+}
