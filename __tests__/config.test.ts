@@ -4,14 +4,7 @@ import { environments, prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { ConfigError, validateEnvironment, validateEnvironments } from '../src/config/validate';
 import { withConfig } from './helpers/synth';
-
-/** Expects exactly the environment + field to be rejected, with a message that contains `fix`. */
-function expectRejected(config: EnvironmentConfig, field: string, fix: RegExp) {
-  const problems = validateEnvironment(config);
-  const matching = problems.filter((p) => p.startsWith(`environment "${config.name}": ${field} `));
-  expect(matching).toHaveLength(1);
-  expect(matching[0]).toMatch(fix);
-}
+import { expectRejected } from './helpers/config';
 
 test('the shipped environments are valid', () => {
   expect(environments.map((e) => e.name)).toEqual(['staging', 'prod']);

@@ -5,6 +5,8 @@ import { EnvironmentConfig } from '../config/types';
 import { EmulatorSettings, emulatorBackendConfig } from '../lib/emulator';
 import { defaultTags, resourceName } from '../lib/naming';
 import { NetworkModule } from '../modules/network';
+import { DatabaseModule } from '../modules/database';
+import { CacheModule } from '../modules/cache';
 import { awsProvider } from './providers';
 
 export interface WebAppStackOptions {
@@ -31,6 +33,8 @@ export class WebAppStack extends TerraformStack {
   /** us-east-1 provider for what CloudFront requires there (its certificate). */
   readonly usEast1: AwsProvider;
   readonly network: NetworkModule;
+  readonly database: DatabaseModule;
+  readonly cache: CacheModule;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: WebAppStackOptions = {}) {
     super(scope, config.name);
@@ -60,6 +64,25 @@ export class WebAppStack extends TerraformStack {
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'VPC id' });
 
     // --- Data (database, cache) ---
+    this.database = new DatabaseModule(this, 'database', {
+      namePrefix: prefix,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      ...config.database,
+      production: config.production,
+      logRetentionDays: config.compute.logRetentionDays,
+    });
+    this.cache = new CacheModule(this, 'cache', {
+      namePrefix: prefix,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      ...config.cache,
+      production: config.production,
+    });
+    new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint, description: 'Postgres endpoint (host:port), private' });
+    new TerraformOutput(this, 'database_secret_arn', { value: this.database.masterSecretArn, description: 'Secrets Manager ARN of the RDS-managed master credentials (JSON username/password)' });
+    new TerraformOutput(this, 'redis_primary_endpoint', { value: this.cache.primaryEndpoint, description: 'Redis primary endpoint (TLS, AUTH required), private' });
+    new TerraformOutput(this, 'redis_auth_token_secret_arn', { value: this.cache.authTokenSecretArn, description: 'Secrets Manager ARN of the Redis AUTH token' });
 
     // --- Edge (certificates, DNS, assets + CloudFront) ---
 
