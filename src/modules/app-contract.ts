@@ -1,4 +1,5 @@
 import { ContainerContract } from './service';
+import { PolicyStatement } from '../lib/iam';
 
 /** What the data and edge layers hand the application (structural, so each layer stays independent). */
 export interface AppContractInputs {
@@ -51,4 +52,30 @@ export function appContract(i: AppContractInputs): ContainerContract {
     },
     secretArns: [i.database.masterSecretArn, i.cache.authTokenSecretArn, i.secretKeyArn],
   };
+}
+
+/** A bucket the application reads and writes. */
+export interface AppBucket {
+  readonly arn: string;
+}
+
+/**
+ * The task role's whole policy: list, read, write and delete objects in the app's buckets (static
+ * files via collectstatic, media uploads). Nothing else: no bucket configuration, no other bucket.
+ */
+export function appTaskPolicy(...buckets: AppBucket[]): PolicyStatement[] {
+  return [
+    { Sid: 'ListAppBuckets', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: buckets.map((b) => b.arn) },
+    {
+      Sid: 'ReadWriteAppObjects',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:GetObjectTagging', 's3:PutObjectTagging'],
+      Resource: buckets.map((b) => `${b.arn}/*`),
+    },
+  ];
+}
+
+/** The host names the load balancer serves: the domain and its configured aliases. */
+export function appHostNames(domain: { name: string; appAliases: string[] }): string[] {
+  return [domain.name, ...domain.appAliases.map((alias) => `${alias}.${domain.name}`)];
 }
