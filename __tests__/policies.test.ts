@@ -1,0 +1,701 @@
+import { environments } from '../src/config/environments';
+import { EnvironmentConfig } from '../src/config/types';
+import { policyOf, resourcesOf, shipped, TfJson } from './helpers/synth';
+
+/**
+ * Security policy suite: controls modeled on AWS Foundational Security Best Practices (FSBP) and
+ * checkov's Terraform checks, run on every synthesized environment stack.
+ *
+ * A control returns its violations as "<address>: <problem>" strings, and counts the resources it
+ * looked at: a control that finds nothing to check fails instead of passing vacuously. Deliberate
+ * exceptions live in EXCEPTIONS, each with a reason; an exception that no longer matches anything
+ * fails too, so the list never goes stale.
+ */
+
+type Scope = 'all' | 'production';
+interface Control {
+  readonly id: string;
+  /** One line: why the control matters. */
+  readonly reason: string;
+  readonly scope: Scope;
+  /** Returns the addresses checked and the violations found. */
+  readonly check: (json: TfJson, env: EnvironmentConfig) => { checked: string[]; violations: string[] };
+}
+
+interface Exception {
+  readonly control: string;
+  /** Regex on the violation text (`<address>: <problem>`). */
+  readonly match: RegExp;
+  readonly environments: 'all' | string[];
+  readonly reason: string;
+}
+
+/** Every deliberate deviation from a control, with its reason. */
+const EXCEPTIONS: Exception[] = [
+  {
+    control: 'S3-OWNERSHIP',
+    match: /^aws_s3_bucket_ownership_controls\.assets_cdn-logs/,
+    environments: ['prod'],
+    reason: 'CloudFront standard logging still writes with ACLs: its log bucket must be BucketOwnerPreferred (AWS docs).',
+  },
+  {
+    control: 'S3-VERSIONING',
+    match: /^aws_s3_bucket\.(load-balancer_access-logs|assets_cdn-logs)/,
+    environments: ['prod'],
+    reason: 'Access-log buckets are append-only, written by AWS services and expired after 90 days; versions would only add cost.',
+  },
+  {
+    control: 'ECS-READONLY-ROOT',
+    match: /^aws_ecs_task_definition\./,
+    environments: 'all',
+    reason: 'Web frameworks write caches, temp uploads and bytecode to local disk; a read-only root breaks most images (checkov CKV_AWS_336).',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers over the synthesized JSON
+
+const address = (type: string, name: string) => `${type}.${name}`;
+/** `${aws_x.name.attr}` -> `aws_x.name`. */
+const refTarget = (value: unknown): string | undefined => (typeof value === 'string' ? /^\$\{([\w-]+\.[\w-]+)\.[\w\[\].]+\}$/.exec(value)?.[1] : undefined);
+const all = (json: TfJson, type: string) => resourcesOf(json, type).map(([name, body]) => ({ address: address(type, name), body }));
+/** The resource of `type` whose `attr` references `target` (e.g. the PAB of a bucket). */
+const attachedTo = (json: TfJson, type: string, target: string, attr = 'bucket') => all(json, type).filter((r) => refTarget(r.body[attr]) === target);
+
+function control(checked: string[], violations: (string | false | undefined)[]) {
+  return { checked, violations: violations.filter((v): v is string => Boolean(v)) };
+}
+
+/** Every IAM policy document in the stack (inline role policies, bucket policies), parsed. */
+const policyDocs = (json: TfJson, type: string) => all(json, type).map((r) => ({ address: r.address, doc: policyOf(r.body.policy) }));
+const statementsOf = (doc: { Statement: any[] }) => doc.Statement.map((s) => ({ ...s, Action: [s.Action].flat(), Resource: [s.Resource].flat() }));
+
+/** Actions AWS offers no resource-level permission for: "*" is the only valid resource. */
+const RESOURCE_STAR_ACTIONS = new Set(['ecr:GetAuthorizationToken', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel']);
+const ADMIN_POLICIES = /arn:aws:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess|.*FullAccess)$/;
+const MODERN_ALB_POLICIES = /^ELBSecurityPolicy-(TLS13-1-2-.*|TLS-1-2-.*|FS-1-2-.*)$/;
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+const containersOf = (json: TfJson) =>
+  all(json, 'aws_ecs_task_definition').flatMap((td) => (JSON.parse(td.body.container_definitions) as any[]).map((c) => ({ address: td.address, td: td.body, c })));
+
+/** Security group address by its logical reference. */
+const sgOf = (json: TfJson, ref: string) => {
+  const target = refTarget(ref);
+  return target ? { address: target, name: json.resource.aws_security_group?.[target.split('.')[1]]?.name as string } : undefined;
+};
+/** Security groups used by ECS services or one-off task definitions (the app tiers). */
+const appSecurityGroupNames = (env: EnvironmentConfig) =>
+  new Set(['web', 'task', ...env.compute.workers.map((w) => w.name)].map((n) => `${env.project}-${env.name}-${n}`));
+
+// ---------------------------------------------------------------------------------------------
+// The controls
+
+const CONTROLS: Control[] = [
+  // S3
+  {
+    id: 'S3-PUBLIC-ACCESS-BLOCK',
+    reason: 'FSBP S3.8 / CKV2_AWS_6: all four public access block flags on every bucket.',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => {
+        const pab = attachedTo(json, 'aws_s3_bucket_public_access_block', b.address)[0]?.body;
+        const ok = pab && pab.block_public_acls && pab.block_public_policy && pab.ignore_public_acls && pab.restrict_public_buckets;
+        return !ok && `${b.address}: missing or incomplete public access block`;
+      }));
+    },
+  },
+  {
+    id: 'S3-ENCRYPTION',
+    reason: 'FSBP S3.4 / CKV_AWS_145: default server-side encryption on every bucket.',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => {
+        const sse = attachedTo(json, 'aws_s3_bucket_server_side_encryption_configuration', b.address)[0]?.body;
+        const algorithm = sse?.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm;
+        return !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(algorithm) && `${b.address}: no default encryption`;
+      }));
+    },
+  },
+  {
+    id: 'S3-OWNERSHIP',
+    reason: 'FSBP S3.12 / CKV2_AWS_65: ACLs disabled (BucketOwnerEnforced), access only through policies.',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => {
+        const ownership = attachedTo(json, 'aws_s3_bucket_ownership_controls', b.address)[0];
+        if (!ownership) return `${b.address}: no ownership controls`;
+        return ownership.body.rule?.object_ownership !== 'BucketOwnerEnforced' && `${ownership.address}: object ownership is ${ownership.body.rule?.object_ownership}`;
+      }));
+    },
+  },
+  {
+    id: 'S3-TLS-ONLY',
+    reason: 'FSBP S3.5 / CKV_AWS_379-style: a bucket policy denies every request without TLS.',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => {
+        const policy = attachedTo(json, 'aws_s3_bucket_policy', b.address)[0];
+        const denies = policy && statementsOf(policyOf(policy.body.policy)).some(
+          (s) => s.Effect === 'Deny' && s.Principal === '*' && s.Action.includes('s3:*') && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        );
+        return !denies && `${b.address}: no TLS-only deny statement`;
+      }));
+    },
+  },
+  {
+    id: 'S3-NO-ANONYMOUS',
+    reason: 'FSBP S3.2/S3.3: no bucket policy grants anything to an anonymous or wildcard principal.',
+    scope: 'all',
+    check: (json) => {
+      const docs = policyDocs(json, 'aws_s3_bucket_policy');
+      return control(docs.map((d) => d.address), docs.flatMap((d) => statementsOf(d.doc).map((s) => {
+        const wildcard = s.Principal === '*' || [s.Principal?.AWS].flat().includes('*');
+        return s.Effect === 'Allow' && wildcard && `${d.address}: Allow to principal *`;
+      })));
+    },
+  },
+  {
+    id: 'S3-VERSIONING',
+    reason: 'CKV_AWS_21: versioning protects data buckets against overwrite and deletion.',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => {
+        const status = attachedTo(json, 'aws_s3_bucket_versioning', b.address)[0]?.body.versioning_configuration?.status;
+        return status !== 'Enabled' && `${b.address}: versioning ${status ?? 'not configured'}`;
+      }));
+    },
+  },
+  {
+    id: 'S3-LIFECYCLE',
+    reason: 'CKV2_AWS_61: every bucket has a lifecycle configuration (incomplete uploads, old versions, logs expire).',
+    scope: 'all',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      return control(buckets.map((b) => b.address), buckets.map((b) => attachedTo(json, 'aws_s3_bucket_lifecycle_configuration', b.address).length === 0 && `${b.address}: no lifecycle configuration`));
+    },
+  },
+
+  // RDS
+  {
+    id: 'RDS-ENCRYPTED',
+    reason: 'FSBP RDS.3 / CKV_AWS_16: storage encrypted at rest.',
+    scope: 'all',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      return control(dbs.map((d) => d.address), dbs.map((d) => d.body.storage_encrypted !== true && `${d.address}: storage not encrypted`));
+    },
+  },
+  {
+    id: 'RDS-PRIVATE',
+    reason: 'FSBP RDS.2 / CKV_AWS_17: not publicly accessible, in private subnets only.',
+    scope: 'all',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      const subnetGroups = all(json, 'aws_db_subnet_group');
+      return control(dbs.map((d) => d.address), [
+        ...dbs.map((d) => d.body.publicly_accessible !== false && `${d.address}: publicly accessible`),
+        ...subnetGroups.flatMap((g) => (g.body.subnet_ids as string[]).map((s) => !/aws_subnet\.network_private/.test(s) && `${g.address}: non-private subnet ${s}`)),
+      ]);
+    },
+  },
+  {
+    id: 'RDS-BACKUPS',
+    reason: 'FSBP RDS.11: automated backups (7+ days in production), tags copied to snapshots (RDS.17).',
+    scope: 'all',
+    check: (json, env) => {
+      const dbs = all(json, 'aws_db_instance');
+      const minimum = env.production ? 7 : 1;
+      return control(dbs.map((d) => d.address), dbs.flatMap((d) => [
+        !(d.body.backup_retention_period >= minimum) && `${d.address}: backup retention ${d.body.backup_retention_period} < ${minimum}`,
+        d.body.copy_tags_to_snapshot !== true && `${d.address}: tags not copied to snapshots`,
+      ]));
+    },
+  },
+  {
+    id: 'RDS-FORCE-TLS',
+    reason: 'FSBP RDS in-transit encryption: the instance parameter group sets rds.force_ssl = 1.',
+    scope: 'all',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      return control(dbs.map((d) => d.address), dbs.map((d) => {
+        const group = refTarget(d.body.parameter_group_name);
+        const params = group && json.resource.aws_db_parameter_group?.[group.split('.')[1]]?.parameter;
+        const forced = (params ?? []).some((p: any) => p.name === 'rds.force_ssl' && p.value === '1');
+        return !forced && `${d.address}: rds.force_ssl not set to 1 in its parameter group`;
+      }));
+    },
+  },
+  {
+    id: 'RDS-MANAGED-PASSWORD',
+    reason: 'No database password in config, code or state: RDS manages it in Secrets Manager.',
+    scope: 'all',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      return control(dbs.map((d) => d.address), dbs.map((d) => (d.body.manage_master_user_password !== true || d.body.password !== undefined) && `${d.address}: password not managed by RDS`));
+    },
+  },
+  {
+    id: 'RDS-OPERATIONS',
+    reason: 'FSBP RDS.9/RDS.13, CKV_AWS_118/161: logs exported, minor upgrades, enhanced monitoring, IAM auth.',
+    scope: 'all',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      return control(dbs.map((d) => d.address), dbs.flatMap((d) => [
+        !(d.body.enabled_cloudwatch_logs_exports ?? []).includes('postgresql') && `${d.address}: postgresql log not exported`,
+        d.body.auto_minor_version_upgrade !== true && `${d.address}: no automatic minor upgrades`,
+        !(d.body.monitoring_interval > 0) && `${d.address}: no enhanced monitoring`,
+        d.body.iam_database_authentication_enabled !== true && `${d.address}: IAM authentication off`,
+      ]));
+    },
+  },
+  {
+    id: 'RDS-PROD-RESILIENCE',
+    reason: 'FSBP RDS.5/RDS.7/RDS.8: production is Multi-AZ, deletion-protected, snapshots on delete, prevent_destroy.',
+    scope: 'production',
+    check: (json) => {
+      const dbs = all(json, 'aws_db_instance');
+      return control(dbs.map((d) => d.address), dbs.flatMap((d) => [
+        d.body.multi_az !== true && `${d.address}: not Multi-AZ`,
+        d.body.deletion_protection !== true && `${d.address}: no deletion protection`,
+        d.body.skip_final_snapshot !== false && `${d.address}: skips the final snapshot`,
+        d.body.lifecycle?.prevent_destroy !== true && `${d.address}: no prevent_destroy`,
+      ]));
+    },
+  },
+
+  // ElastiCache
+  {
+    id: 'ELASTICACHE-ENCRYPTION',
+    reason: 'FSBP ElastiCache.4/.5 / CKV_AWS_29/30: encrypted at rest and in transit, TLS required.',
+    scope: 'all',
+    check: (json) => {
+      const groups = all(json, 'aws_elasticache_replication_group');
+      return control(groups.map((g) => g.address), groups.flatMap((g) => [
+        g.body.at_rest_encryption_enabled !== 'true' && `${g.address}: not encrypted at rest`,
+        g.body.transit_encryption_enabled !== true && `${g.address}: no in-transit encryption`,
+        g.body.transit_encryption_mode !== 'required' && `${g.address}: TLS not required`,
+      ]));
+    },
+  },
+  {
+    id: 'ELASTICACHE-AUTH',
+    reason: 'FSBP ElastiCache.6 / CKV_AWS_31: AUTH token required, from a generator, never a literal.',
+    scope: 'all',
+    check: (json) => {
+      const groups = all(json, 'aws_elasticache_replication_group');
+      return control(groups.map((g) => g.address), groups.map((g) => !/^\$\{data\.aws_secretsmanager_random_password\./.test(g.body.auth_token ?? '') && `${g.address}: no generated AUTH token`));
+    },
+  },
+  {
+    id: 'ELASTICACHE-BACKUPS',
+    reason: 'FSBP ElastiCache.1 / CKV_AWS_134: automatic snapshots retained; minor upgrades on (ElastiCache.2).',
+    scope: 'all',
+    check: (json) => {
+      const groups = all(json, 'aws_elasticache_replication_group');
+      return control(groups.map((g) => g.address), groups.flatMap((g) => [
+        !(g.body.snapshot_retention_limit >= 1) && `${g.address}: no snapshot retention`,
+        g.body.auto_minor_version_upgrade !== 'true' && `${g.address}: no automatic minor upgrades`,
+      ]));
+    },
+  },
+  {
+    id: 'ELASTICACHE-FAILOVER',
+    reason: 'FSBP ElastiCache.3: production has replicas with automatic failover across AZs.',
+    scope: 'production',
+    check: (json) => {
+      const groups = all(json, 'aws_elasticache_replication_group');
+      return control(groups.map((g) => g.address), groups.flatMap((g) => [
+        !(g.body.num_cache_clusters >= 2) && `${g.address}: fewer than 2 nodes`,
+        g.body.automatic_failover_enabled !== true && `${g.address}: no automatic failover`,
+        g.body.multi_az_enabled !== true && `${g.address}: not Multi-AZ`,
+      ]));
+    },
+  },
+
+  // Load balancer
+  {
+    id: 'ALB-HTTPS',
+    reason: 'FSBP ELB.1 / CKV2_AWS_20: HTTP listeners only redirect to HTTPS; HTTPS uses a TLS 1.2+ policy (ELB.17, CKV_AWS_103).',
+    scope: 'all',
+    check: (json) => {
+      const listeners = all(json, 'aws_lb_listener');
+      return control(listeners.map((l) => l.address), listeners.map((l) => {
+        if (l.body.protocol === 'HTTP') {
+          const action = l.body.default_action?.[0];
+          return !(action?.type === 'redirect' && action.redirect?.protocol === 'HTTPS') && `${l.address}: HTTP listener does not redirect to HTTPS`;
+        }
+        return !(l.body.protocol === 'HTTPS' && MODERN_ALB_POLICIES.test(l.body.ssl_policy ?? '')) && `${l.address}: not HTTPS with a TLS 1.2+ policy`;
+      }));
+    },
+  },
+  {
+    id: 'ALB-INVALID-HEADERS',
+    reason: 'FSBP ELB.4 / CKV_AWS_131: invalid HTTP header fields are dropped (request smuggling).',
+    scope: 'all',
+    check: (json) => {
+      const lbs = all(json, 'aws_lb');
+      return control(lbs.map((l) => l.address), lbs.map((l) => l.body.drop_invalid_header_fields !== true && `${l.address}: keeps invalid headers`));
+    },
+  },
+  {
+    id: 'ALB-PROD-LOGS-PROTECTION',
+    reason: 'FSBP ELB.5/ELB.6 / CKV_AWS_91/150: production ALB logs access and has deletion protection.',
+    scope: 'production',
+    check: (json) => {
+      const lbs = all(json, 'aws_lb');
+      return control(lbs.map((l) => l.address), lbs.flatMap((l) => [
+        l.body.access_logs?.enabled !== true && `${l.address}: no access logs`,
+        l.body.enable_deletion_protection !== true && `${l.address}: no deletion protection`,
+      ]));
+    },
+  },
+
+  // CloudFront
+  {
+    id: 'CLOUDFRONT-HTTPS',
+    reason: 'FSBP CloudFront.3/.10 / CKV_AWS_34/174: viewers use HTTPS only, TLS 1.2 (2021) or newer, SNI, custom certificate.',
+    scope: 'all',
+    check: (json) => {
+      const distributions = all(json, 'aws_cloudfront_distribution');
+      return control(distributions.map((d) => d.address), distributions.flatMap((d) => {
+        const behaviors = [...(d.body.default_cache_behavior ? [d.body.default_cache_behavior] : []), ...(d.body.ordered_cache_behavior ?? [])];
+        const cert = d.body.viewer_certificate ?? {};
+        return [
+          ...behaviors.map((b: any) => !['redirect-to-https', 'https-only'].includes(b.viewer_protocol_policy) && `${d.address}: behavior allows HTTP`),
+          !/^TLSv1\.2_20(21|25)$|^TLSv1\.3/.test(cert.minimum_protocol_version ?? '') && `${d.address}: minimum TLS ${cert.minimum_protocol_version}`,
+          cert.ssl_support_method !== 'sni-only' && `${d.address}: not SNI`,
+          (cert.cloudfront_default_certificate || !cert.acm_certificate_arn) && `${d.address}: default certificate`,
+        ];
+      }));
+    },
+  },
+  {
+    id: 'CLOUDFRONT-OAC',
+    reason: 'FSBP CloudFront.13 / CKV_AWS_310-style: S3 origins only through an Origin Access Control signing every request.',
+    scope: 'all',
+    check: (json) => {
+      const distributions = all(json, 'aws_cloudfront_distribution');
+      const oacs = all(json, 'aws_cloudfront_origin_access_control');
+      return control(distributions.map((d) => d.address), [
+        ...distributions.flatMap((d) => (d.body.origin as any[]).map((o) => {
+          const oac = refTarget(o.origin_access_control_id);
+          return !(oac && oacs.some((a) => a.address === oac)) && `${d.address}: origin ${o.origin_id} without an OAC`;
+        })),
+        ...oacs.map((a) => !(a.body.signing_protocol === 'sigv4' && a.body.signing_behavior === 'always') && `${a.address}: does not always sign with sigv4`),
+      ]);
+    },
+  },
+  {
+    id: 'CLOUDFRONT-HSTS',
+    reason: 'CKV2_AWS_32: a response headers policy adds HSTS (and the other security headers).',
+    scope: 'all',
+    check: (json) => {
+      const distributions = all(json, 'aws_cloudfront_distribution');
+      return control(distributions.map((d) => d.address), distributions.map((d) => {
+        const policy = refTarget(d.body.default_cache_behavior?.response_headers_policy_id);
+        const body = policy && json.resource.aws_cloudfront_response_headers_policy?.[policy.split('.')[1]];
+        const hsts = body?.security_headers_config?.strict_transport_security;
+        return !(hsts && hsts.access_control_max_age_sec >= 31536000) && `${d.address}: no HSTS of at least a year`;
+      }));
+    },
+  },
+  {
+    id: 'CLOUDFRONT-PROD-LOGS',
+    reason: 'FSBP CloudFront.5 / CKV_AWS_86: production distributions log access.',
+    scope: 'production',
+    check: (json) => {
+      const distributions = all(json, 'aws_cloudfront_distribution');
+      return control(distributions.map((d) => d.address), distributions.map((d) => !d.body.logging_config?.bucket && `${d.address}: no access logs`));
+    },
+  },
+
+  // ACM
+  {
+    id: 'ACM-DNS-VALIDATED',
+    reason: 'FSBP ACM.1-style / CKV_AWS_233: certificates are DNS-validated (auto-renewing), replaced before destroy, and waited for.',
+    scope: 'all',
+    check: (json) => {
+      const certs = all(json, 'aws_acm_certificate');
+      const validations = all(json, 'aws_acm_certificate_validation');
+      return control(certs.map((c) => c.address), certs.flatMap((c) => [
+        c.body.validation_method !== 'DNS' && `${c.address}: not DNS-validated`,
+        c.body.lifecycle?.create_before_destroy !== true && `${c.address}: no create_before_destroy`,
+        !validations.some((v) => refTarget(v.body.certificate_arn) === c.address) && `${c.address}: nothing waits for its validation`,
+      ]));
+    },
+  },
+
+  // ECR
+  {
+    id: 'ECR-REPOSITORY',
+    reason: 'FSBP ECR.1/.2/.3 / CKV_AWS_163/51: scan on push, immutable tags, lifecycle policy.',
+    scope: 'all',
+    check: (json) => {
+      const repos = all(json, 'aws_ecr_repository');
+      const lifecycles = all(json, 'aws_ecr_lifecycle_policy');
+      return control(repos.map((r) => r.address), repos.flatMap((r) => [
+        r.body.image_scanning_configuration?.scan_on_push !== true && `${r.address}: no scan on push`,
+        r.body.image_tag_mutability !== 'IMMUTABLE' && `${r.address}: mutable tags`,
+        !lifecycles.some((l) => refTarget(l.body.repository) === r.address) && `${r.address}: no lifecycle policy`,
+      ]));
+    },
+  },
+
+  // ECS
+  {
+    id: 'ECS-NO-PUBLIC-IP',
+    reason: 'FSBP ECS.2 / CKV_AWS_333: services get no public IP and run in private subnets.',
+    scope: 'all',
+    check: (json) => {
+      const services = all(json, 'aws_ecs_service');
+      return control(services.map((s) => s.address), services.flatMap((s) => [
+        s.body.network_configuration?.assign_public_ip !== false && `${s.address}: public IP`,
+        ...(s.body.network_configuration?.subnets ?? []).map((id: string) => !/aws_subnet\.network_private/.test(id) && `${s.address}: non-private subnet`),
+      ]));
+    },
+  },
+  {
+    id: 'ECS-DEPLOYMENTS',
+    reason: 'Failed deployments roll back on their own (deployment circuit breaker with rollback).',
+    scope: 'all',
+    check: (json) => {
+      const services = all(json, 'aws_ecs_service');
+      return control(services.map((s) => s.address), services.map((s) => !(s.body.deployment_circuit_breaker?.enable && s.body.deployment_circuit_breaker?.rollback) && `${s.address}: no circuit breaker with rollback`));
+    },
+  },
+  {
+    id: 'ECS-NO-PLAIN-SECRETS',
+    reason: 'FSBP ECS.8 / CKV_AWS_334-style: no secret-looking name or value in a container\'s plain environment.',
+    scope: 'all',
+    check: (json) => {
+      const containers = containersOf(json);
+      return control(containers.map((c) => c.address), containers.flatMap(({ address: a, c }) => (c.environment ?? []).map((e: any) =>
+        (SECRET_NAME.test(e.name) || /:\/\/[^/@]+:[^/@]+@|random_password|secret_string/.test(e.value)) && `${a}: plain variable ${e.name} looks secret`,
+      )));
+    },
+  },
+  {
+    id: 'ECS-CONTAINERS',
+    reason: 'FSBP ECS.4/ECS.9 / CKV_AWS_97: awslogs logging, not privileged, separate execution and task roles.',
+    scope: 'all',
+    check: (json) => {
+      const containers = containersOf(json);
+      return control(containers.map((c) => c.address), containers.flatMap(({ address: a, td, c }) => [
+        c.logConfiguration?.logDriver !== 'awslogs' && `${a}: container ${c.name} does not log to CloudWatch`,
+        c.privileged === true && `${a}: privileged container`,
+        (!td.execution_role_arn || td.execution_role_arn === td.task_role_arn) && `${a}: execution and task roles are not separate`,
+      ]));
+    },
+  },
+  {
+    id: 'ECS-READONLY-ROOT',
+    reason: 'FSBP ECS.5 / CKV_AWS_336: containers have a read-only root filesystem.',
+    scope: 'all',
+    check: (json) => {
+      const containers = containersOf(json);
+      return control(containers.map((c) => c.address), containers.map(({ address: a, c }) => c.readonlyRootFilesystem !== true && `${a}: container ${c.name} has a writable root filesystem`));
+    },
+  },
+  {
+    id: 'ECS-CONTAINER-INSIGHTS',
+    reason: 'FSBP ECS.12 / CKV_AWS_65: Container Insights on every cluster.',
+    scope: 'all',
+    check: (json) => {
+      const clusters = all(json, 'aws_ecs_cluster');
+      return control(clusters.map((c) => c.address), clusters.map((c) => !(c.body.setting ?? []).some((s: any) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(s.value)) && `${c.address}: no Container Insights`));
+    },
+  },
+
+  // Security groups
+  {
+    id: 'SG-WORLD-INGRESS',
+    reason: 'FSBP EC2.18/EC2.19 / CKV_AWS_24/25/260: the only world-open ingress is the ALB on 80 and 443.',
+    scope: 'all',
+    check: (json, env) => {
+      const rules = all(json, 'aws_vpc_security_group_ingress_rule');
+      return control(rules.map((r) => r.address), rules.map((r) => {
+        const world = r.body.cidr_ipv4 === '0.0.0.0/0' || r.body.cidr_ipv6 === '::/0';
+        const alb = sgOf(json, r.body.security_group_id)?.name === `${env.project}-${env.name}-alb` && [80, 443].includes(r.body.from_port) && r.body.from_port === r.body.to_port;
+        return world && !alb && `${r.address}: world ingress on ${r.body.from_port}-${r.body.to_port}`;
+      }));
+    },
+  },
+  {
+    id: 'SG-DATA-TIER',
+    reason: 'Postgres and Redis accept connections only from the app\'s security groups, never from CIDRs.',
+    scope: 'all',
+    check: (json, env) => {
+      const dataGroups = new Set([`${env.project}-${env.name}-db`, `${env.project}-${env.name}-cache`]);
+      const apps = appSecurityGroupNames(env);
+      const rules = all(json, 'aws_vpc_security_group_ingress_rule').filter((r) => dataGroups.has(sgOf(json, r.body.security_group_id)?.name ?? ''));
+      return control(rules.map((r) => r.address), rules.map((r) => {
+        const source = sgOf(json, r.body.referenced_security_group_id ?? '')?.name;
+        return (!source || !apps.has(source) || r.body.cidr_ipv4 || r.body.cidr_ipv6) && `${r.address}: data tier reachable from ${source ?? r.body.cidr_ipv4 ?? r.body.cidr_ipv6}`;
+      }));
+    },
+  },
+  {
+    id: 'SG-DESCRIBED',
+    reason: 'CKV_AWS_23: every security group and rule says what it is for; rules are standalone, not inline.',
+    scope: 'all',
+    check: (json) => {
+      const groups = all(json, 'aws_security_group');
+      const rules = [...all(json, 'aws_vpc_security_group_ingress_rule'), ...all(json, 'aws_vpc_security_group_egress_rule')];
+      return control([...groups, ...rules].map((r) => r.address), [
+        ...groups.flatMap((g) => [!g.body.description && `${g.address}: no description`, (g.body.ingress || g.body.egress) && `${g.address}: inline rules`]),
+        ...rules.map((r) => !r.body.description && `${r.address}: no description`),
+      ]);
+    },
+  },
+  {
+    id: 'VPC-DEFAULT-SG-CLOSED',
+    reason: 'FSBP EC2.2 / CKV2_AWS_12: the VPC default security group allows nothing.',
+    scope: 'all',
+    check: (json) => {
+      const defaults = all(json, 'aws_default_security_group');
+      return control(defaults.map((d) => d.address), defaults.map((d) => ((d.body.ingress ?? []).length > 0 || (d.body.egress ?? []).length > 0) && `${d.address}: has rules`));
+    },
+  },
+  {
+    id: 'VPC-FLOW-LOGS',
+    reason: 'FSBP EC2.6 / CKV2_AWS_11: production VPCs record flow logs.',
+    scope: 'production',
+    check: (json) => {
+      const vpcs = all(json, 'aws_vpc');
+      const logs = all(json, 'aws_flow_log');
+      return control(vpcs.map((v) => v.address), vpcs.map((v) => !logs.some((l) => refTarget(l.body.vpc_id) === v.address) && `${v.address}: no flow logs`));
+    },
+  },
+
+  // IAM
+  {
+    id: 'IAM-NO-WILDCARD-ACTIONS',
+    reason: 'FSBP IAM.1/IAM.21 / CKV_AWS_62/63/290: no "*" in actions; "*" resources only for actions without resource-level permissions.',
+    scope: 'all',
+    check: (json) => {
+      const docs = [...policyDocs(json, 'aws_iam_role_policy'), ...policyDocs(json, 'aws_iam_policy')];
+      return control(docs.map((d) => d.address), docs.flatMap((d) => statementsOf(d.doc).flatMap((s) => [
+        s.Action.some((a: string) => a.includes('*')) && `${d.address}: wildcard action in ${s.Sid ?? 'statement'}`,
+        s.Effect === 'Allow' && s.Resource.includes('*') && !s.Action.every((a: string) => RESOURCE_STAR_ACTIONS.has(a)) && `${d.address}: "*" resource for ${s.Action.join(', ')}`,
+      ])));
+    },
+  },
+  {
+    id: 'IAM-NO-ADMIN',
+    reason: 'FSBP IAM.1: no administrator or full-access managed policy on any role.',
+    scope: 'all',
+    check: (json) => {
+      const roles = all(json, 'aws_iam_role');
+      const attachments = all(json, 'aws_iam_role_policy_attachment');
+      return control(roles.map((r) => r.address), [
+        ...attachments.map((a) => ADMIN_POLICIES.test(a.body.policy_arn) && `${a.address}: attaches ${a.body.policy_arn}`),
+        ...roles.map((r) => (r.body.managed_policy_arns ?? []).some((arn: string) => ADMIN_POLICIES.test(arn)) && `${r.address}: admin managed policy`),
+        ...roles.flatMap((r) => statementsOf(policyOf(r.body.assume_role_policy)).map((s) => !s.Principal?.Service && `${r.address}: trusts a non-service principal`)),
+      ]);
+    },
+  },
+
+  // Logs
+  {
+    id: 'LOGS-RETENTION',
+    reason: 'CKV_AWS_338-style: every log group has a finite retention period (no logs kept forever by accident).',
+    scope: 'all',
+    check: (json) => {
+      const groups = all(json, 'aws_cloudwatch_log_group');
+      return control(groups.map((g) => g.address), groups.map((g) => !(g.body.retention_in_days > 0) && `${g.address}: no retention`));
+    },
+  },
+
+  // State
+  {
+    id: 'STATE-ENCRYPTED-LOCKED',
+    reason: 'State holds resource attributes: encrypted, locked, one key per environment.',
+    scope: 'all',
+    check: (json, env) => {
+      const s3 = json.terraform.backend?.s3;
+      const cloud = json.terraform.cloud;
+      if (cloud) return control(['terraform.cloud'], []);
+      return control(['terraform.backend.s3'], [
+        !s3 && 'terraform.backend: no S3 or cloud backend',
+        s3 && s3.encrypt !== true && 'terraform.backend.s3: encrypt is not true',
+        s3 && s3.use_lockfile !== true && !s3.dynamodb_table && 'terraform.backend.s3: no locking',
+        s3 && !String(s3.key).includes(`/${env.name}/`) && `terraform.backend.s3: key ${s3.key} is not per environment`,
+      ]);
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(environments.map((env) => [env.name, env] as const))('%s', (name, env) => {
+  const json = shipped(name as 'staging' | 'prod');
+  const inScope = CONTROLS.filter((c) => c.scope === 'all' || env.production);
+  const exceptionsFor = (id: string) => EXCEPTIONS.filter((e) => e.control === id && (e.environments === 'all' || e.environments.includes(name)));
+
+  test.each(inScope.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    const { checked, violations } = c.check(json, env);
+    expect(checked.length).toBeGreaterThan(0);
+    const unexcused = violations.filter((v) => !exceptionsFor(c.id).some((e) => e.match.test(v)));
+    expect(unexcused).toEqual([]);
+  });
+
+  test('every exception for this environment still matches a violation (no stale exceptions)', () => {
+    const stale = EXCEPTIONS.filter((e) => e.environments === 'all' || e.environments.includes(name)).filter((e) => {
+      const c = CONTROLS.find((x) => x.id === e.control);
+      return !c || !c.check(json, env).violations.some((v) => e.match.test(v));
+    });
+    expect(stale.map((e) => `${e.control} ${e.match}`)).toEqual([]);
+  });
+});
+
+test('controls have unique ids and a reason; exceptions name a control and give a reason', () => {
+  const ids = CONTROLS.map((c) => c.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  CONTROLS.forEach((c) => expect(c.reason.length).toBeGreaterThan(20));
+  EXCEPTIONS.forEach((e) => {
+    expect(ids).toContain(e.control);
+    expect(e.reason.length).toBeGreaterThan(20);
+  });
+});
+
+describe('the controls catch what they guard against', () => {
+  const broken = (change: (json: TfJson) => void): TfJson => {
+    const json = structuredClone(shipped('staging'));
+    change(json);
+    return json;
+  };
+  const violationsOf = (id: string, json: TfJson) => CONTROLS.find((c) => c.id === id)!.check(json, environments[0]).violations;
+  const first = (json: TfJson, type: string) => Object.values(json.resource[type])[0] as any;
+
+  test.each([
+    ['S3-PUBLIC-ACCESS-BLOCK', (j: TfJson) => (first(j, 'aws_s3_bucket_public_access_block').block_public_policy = false)],
+    ['S3-NO-ANONYMOUS', (j: TfJson) => {
+      const policy = first(j, 'aws_s3_bucket_policy');
+      const doc = JSON.parse(policy.policy);
+      doc.Statement.push({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' });
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['RDS-ENCRYPTED', (j: TfJson) => (first(j, 'aws_db_instance').storage_encrypted = false)],
+    ['ELASTICACHE-ENCRYPTION', (j: TfJson) => (first(j, 'aws_elasticache_replication_group').transit_encryption_mode = 'preferred')],
+    ['SG-WORLD-INGRESS', (j: TfJson) => (j.resource.aws_vpc_security_group_ingress_rule.ssh = { security_group_id: 'x', cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22, description: 'ssh' })],
+    ['IAM-NO-WILDCARD-ACTIONS', (j: TfJson) => {
+      const policy = first(j, 'aws_iam_role_policy');
+      policy.policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] });
+    }],
+    ['ECS-NO-PLAIN-SECRETS', (j: TfJson) => {
+      const td = first(j, 'aws_ecs_task_definition');
+      const defs = JSON.parse(td.container_definitions);
+      defs[0].environment.push({ name: 'STRIPE_SECRET', value: 'sk_live_x' });
+      td.container_definitions = JSON.stringify(defs);
+    }],
+    ['LOGS-RETENTION', (j: TfJson) => delete first(j, 'aws_cloudwatch_log_group').retention_in_days],
+  ])('%s reports a deliberately broken stack', (id, change) => {
+    expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
+  });
+});
