@@ -7,6 +7,16 @@ import { defaultTags, resourceName } from '../lib/naming';
 import { NetworkModule } from '../modules/network';
 import { DatabaseModule } from '../modules/database';
 import { CacheModule } from '../modules/cache';
+import { DnsModule } from '../modules/dns';
+import { CertificateModule } from '../modules/certificates';
+import { AssetsModule } from '../modules/assets';
+import { RegistryModule } from '../modules/registry';
+import { ImageVersion } from '../modules/image-version';
+import { GeneratedSecret } from '../modules/generated-secret';
+import { ClusterModule } from '../modules/cluster';
+import { LoadBalancerModule } from '../modules/load-balancer';
+import { APP_CONTAINER, ServiceModule } from '../modules/service';
+import { appContract, appHostNames, appTaskPolicy } from '../modules/app-contract';
 import { awsProvider } from './providers';
 
 export interface WebAppStackOptions {
@@ -35,6 +45,17 @@ export class WebAppStack extends TerraformStack {
   readonly network: NetworkModule;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
+  readonly dns: DnsModule;
+  readonly certificates: CertificateModule;
+  readonly assets: AssetsModule;
+  readonly registry: RegistryModule;
+  readonly imageVersion: ImageVersion;
+  readonly cluster: ClusterModule;
+  readonly loadBalancer: LoadBalancerModule;
+  readonly web: ServiceModule;
+  readonly workers: ServiceModule[];
+  /** Task definition (no service) for migrations and other one-off commands. */
+  readonly oneOffTask: ServiceModule;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: WebAppStackOptions = {}) {
     super(scope, config.name);
@@ -85,8 +106,140 @@ export class WebAppStack extends TerraformStack {
     new TerraformOutput(this, 'redis_auth_token_secret_arn', { value: this.cache.authTokenSecretArn, description: 'Secrets Manager ARN of the Redis AUTH token' });
 
     // --- Edge (certificates, DNS, assets + CloudFront) ---
+    const domain = config.domain;
+    const cdnName = `${domain.staticLabel}.${domain.name}`;
+    this.dns = new DnsModule(this, 'dns', { domainName: domain.name, dns: domain.dns });
+    this.certificates = new CertificateModule(this, 'certificates', {
+      loadBalancerNames: appHostNames(domain),
+      cdnName,
+      dns: this.dns,
+      usEast1: this.usEast1,
+    });
+    this.assets = new AssetsModule(this, 'assets', {
+      namePrefix: prefix,
+      cdnName,
+      cdnCertificateArn: this.certificates.cdnCertificateArn,
+      appOrigins: appHostNames(domain).map((host) => `https://${host}`),
+      priceClass: config.assets.priceClass,
+      ipv6: domain.ipv6,
+      accessLogs: config.assets.cdnAccessLogs,
+      mediaNoncurrentVersionDays: config.assets.mediaNoncurrentVersionDays,
+      production: config.production,
+    });
+    this.dns.addAlias('static', cdnName, { dnsName: this.assets.distributionDomainName, zoneId: this.assets.distributionHostedZoneId }, { ipv6: domain.ipv6 });
+    this.edgeOutputs();
 
     // --- Compute (registry, load balancer, services) ---
+    const compute = config.compute;
+    this.registry = new RegistryModule(this, 'registry', {
+      repositoryName: prefix,
+      keepImages: compute.keepImages,
+      forceDelete: !config.production,
+    });
+    this.imageVersion = new ImageVersion(this, 'image-version', {
+      parameterName: `/${config.project}/${config.name}/image-tag`,
+      imageTag: options.imageTag,
+    });
+    const secretKey = new GeneratedSecret(this, 'secret-key', {
+      name: `${prefix}/django-secret-key`,
+      description: `SECRET_KEY of the ${prefix} application`,
+      length: 64,
+      recoveryWindowInDays: config.production ? 7 : 0,
+    });
+    this.cluster = new ClusterModule(this, 'cluster', { clusterName: prefix });
+
+    this.loadBalancer = new LoadBalancerModule(this, 'load-balancer', {
+      namePrefix: prefix,
+      vpcId: this.network.vpcId,
+      publicSubnetIds: this.network.publicSubnetIds,
+      certificateArn: this.certificates.loadBalancerCertificateArn,
+      containerPort: compute.web.containerPort,
+      healthCheckPath: compute.web.healthCheckPath,
+      deregistrationDelay: config.loadBalancer.deregistrationDelay,
+      deletionProtection: config.loadBalancer.deletionProtection,
+      accessLogs: config.loadBalancer.accessLogs,
+      forceDestroyLogs: !config.production,
+    });
+    // The ALB has no IPv6 addresses (IPv4-only VPC), so only A records point at it.
+    for (const host of appHostNames(config.domain)) {
+      this.dns.addAlias(`app-${host}`, host, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId }, { ipv6: false });
+    }
+
+    const contract = appContract({
+      environmentName: config.name,
+      region: config.region,
+      domainName: config.domain.name,
+      cdnDomainName: this.assets.cdnDomainName,
+      database: this.database,
+      cache: this.cache,
+      staticBucketName: this.assets.staticBucket.bucketName,
+      mediaBucketName: this.assets.mediaBucket.bucketName,
+      secretKeyArn: secretKey.secretArn,
+      extra: compute.environment,
+    });
+    const common = {
+      namePrefix: prefix,
+      region: config.region,
+      clusterArn: this.cluster.clusterArn,
+      clusterName: this.cluster.clusterName,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      image: `${this.registry.repositoryUrl}:${this.imageVersion.tag}`,
+      repositoryArn: this.registry.repositoryArn,
+      contract,
+      logRetentionDays: compute.logRetentionDays,
+      taskPolicy: appTaskPolicy(this.assets.staticBucket, this.assets.mediaBucket),
+      dataStores: [this.database, this.cache],
+      enableExec: compute.enableExec,
+      fargateSpot: compute.fargateSpot,
+    };
+    this.web = new ServiceModule(this, 'web', {
+      ...common,
+      name: 'web',
+      command: compute.web.command,
+      cpu: compute.web.cpu,
+      memory: compute.web.memory,
+      loadBalancer: { module: this.loadBalancer, containerPort: compute.web.containerPort },
+      scaling: compute.web,
+    });
+    this.workers = compute.workers.map(
+      (worker) => new ServiceModule(this, `worker-${worker.name}`, { ...common, name: worker.name, command: worker.command, cpu: worker.cpu, memory: worker.memory, scaling: worker }),
+    );
+    // One-off commands (migrations, createsuperuser): a task definition without a service, sized like web.
+    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...common, name: 'task', cpu: compute.web.cpu, memory: compute.web.memory });
+
+    this.computeOutputs(config);
+  }
+
+  private edgeOutputs(): void {
+    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    output('static_bucket_name', this.assets.staticBucket.bucketName, 'Static files bucket (served by CloudFront)');
+    output('media_bucket_name', this.assets.mediaBucket.bucketName, 'Private media bucket');
+    output('cdn_domain_name', this.assets.cdnDomainName, 'Static files host name');
+    output('cloudfront_distribution_id', this.assets.distributionId, 'CloudFront distribution id (for invalidations)');
+    output('cloudfront_domain_name', this.assets.distributionDomainName, 'CloudFront domain name');
+    output('load_balancer_certificate_arn', this.certificates.loadBalancerCertificateArn, 'Regional ACM certificate of the load balancer');
+    output('cdn_certificate_arn', this.certificates.cdnCertificateArn, 'us-east-1 ACM certificate of CloudFront');
+    if (this.dns.zoneId) output('route53_zone_id', this.dns.zoneId, 'Route53 hosted zone');
+    if (this.dns.nameServers) output('route53_name_servers', this.dns.nameServers, 'Delegate the domain to these name servers');
+  }
+  /** What users and scripts read after a deploy (`cdktf output <env>`, `npm run task`). */
+  private computeOutputs(config: EnvironmentConfig): void {
+    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
+    output('app_url', `https://${config.domain.name}`, 'Public URL of the application');
+    output('alb_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer');
+    output('ecr_repository_url', this.registry.repositoryUrl, 'Push release images here');
+    output('image_tag_parameter', this.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
+    output('ecs_cluster_name', this.cluster.clusterName, 'ECS cluster');
+    output('web_service_name', this.web.serviceName, 'ECS service of the web process');
+    output('worker_service_names', this.workers.map((w) => w.serviceName), 'ECS services of the workers');
+    output('log_group_names', [this.web, ...this.workers, this.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
+    output('aws_region', config.region, 'Region of the environment');
+    output('private_subnet_ids', this.network.privateSubnetIds, 'Subnets for one-off tasks');
+    output('app_container_name', APP_CONTAINER, 'Container name in every task definition');
+    output('oneoff_task_definition_family', this.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
+    output('oneoff_security_group_id', this.oneOffTask.securityGroupId, 'Security group for one-off tasks');
+    output('oneoff_log_group_name', this.oneOffTask.logGroupName, 'Log group of one-off tasks');
   }
 
   private configureBackend(config: EnvironmentConfig, options: WebAppStackOptions): void {

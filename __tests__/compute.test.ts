@@ -1,0 +1,266 @@
+import { prod, staging } from '../src/config/environments';
+import { SECRET_LOOKING_NAME } from '../src/config/validate';
+import { ALB_SSL_POLICY } from '../src/modules/load-balancer';
+import { UNRELEASED_TAG } from '../src/modules/image-version';
+import { onlyResource, policyOf, resourcesOf, shipped, synthEnv, TfJson } from './helpers/synth';
+
+const ENVS = [staging, prod];
+const envJson = (name: string): TfJson => shipped(name as 'staging' | 'prod');
+const services = (json: TfJson) => resourcesOf(json, 'aws_ecs_service').map(([, s]) => s);
+const serviceNamed = (json: TfJson, name: string) => services(json).find((s) => s.name === name);
+const containers = (json: TfJson) =>
+  resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => ({ family: t.family, container: JSON.parse(t.container_definitions)[0] }));
+const sgName = (json: TfJson, ref: string) => {
+  const logical = /aws_security_group\.([\w-]+)\.id/.exec(ref)?.[1];
+  return logical ? json.resource.aws_security_group[logical].name : ref;
+};
+
+describe('registry', () => {
+  test.each(ENVS)('$name: one ECR repository, immutable tags, scan on push, lifecycle keeps N images', (env) => {
+    const json = envJson(env.name);
+    const repo = onlyResource(json, 'aws_ecr_repository');
+    expect(repo).toMatchObject({ name: `webapp-${env.name}`, image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } });
+    expect(repo.force_delete).toBe(!env.production);
+    const rules = JSON.parse(onlyResource(json, 'aws_ecr_lifecycle_policy').policy).rules;
+    expect(rules).toContainEqual(expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged' }) }));
+    expect(rules).toContainEqual(expect.objectContaining({ selection: expect.objectContaining({ countType: 'imageCountMoreThan', countNumber: env.compute.keepImages }) }));
+  });
+});
+
+describe('load balancer', () => {
+  test.each(ENVS)('$name: internet-facing ALB in the public subnets, invalid headers dropped', (env) => {
+    const json = envJson(env.name);
+    const alb = onlyResource(json, 'aws_lb');
+    expect(alb).toMatchObject({ internal: false, load_balancer_type: 'application', drop_invalid_header_fields: true });
+    expect(alb.subnets.every((s: string) => s.includes('aws_subnet.network_public'))).toBe(true);
+    expect(alb.enable_deletion_protection).toBe(env.production);
+    if (env.production) expect(alb.access_logs).toMatchObject({ enabled: true, prefix: 'alb' });
+    else expect(alb.access_logs).toBeUndefined();
+  });
+
+  test.each(ENVS)('$name: HTTP redirects (301) to HTTPS; HTTPS uses TLS 1.2+ and the validated regional certificate', (env) => {
+    const listeners = resourcesOf(envJson(env.name), 'aws_lb_listener').map(([, l]) => l);
+    const http = listeners.find((l) => l.port === 80);
+    const https = listeners.find((l) => l.port === 443);
+    expect(http.default_action[0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } });
+    expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: ALB_SSL_POLICY });
+    expect(https.certificate_arn).toMatch(/aws_acm_certificate_validation\..*\.certificate_arn/);
+    expect(https.default_action[0].type).toBe('forward');
+  });
+
+  test.each(ENVS)('$name: ip target group with the configured health check and deregistration delay', (env) => {
+    const tg = onlyResource(envJson(env.name), 'aws_lb_target_group');
+    expect(tg).toMatchObject({
+      target_type: 'ip',
+      port: env.compute.web.containerPort,
+      deregistration_delay: String(env.loadBalancer.deregistrationDelay),
+      health_check: { path: env.compute.web.healthCheckPath, matcher: '200-399' },
+    });
+  });
+
+  test('prod access logs: bucket policy lets only ELB log delivery write, under this account', () => {
+    const json = envJson('prod');
+    const [, policy] = resourcesOf(json, 'aws_s3_bucket_policy').find(([n]) => n.includes('access-logs'))!;
+    const statements = policyOf(policy.policy).Statement;
+    const writers = statements.filter((s) => s.Effect === 'Allow');
+    expect(writers.map((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObject']);
+    writers.forEach((s) => expect(s.Resource).toMatch(/\/alb\/AWSLogs\/\$\{data\.aws_caller_identity/));
+  });
+
+  test.each(ENVS)('$name: ALB security group: world ingress only on 80/443, egress only to the web tasks', (env) => {
+    const json = envJson(env.name);
+    const albSg = `webapp-${env.name}-alb`;
+    const ingress = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').map(([, r]) => r).filter((r) => sgName(json, r.security_group_id) === albSg);
+    expect(ingress.map((r) => r.from_port).sort()).toEqual([443, 80]);
+    ingress.forEach((r) => expect(r.cidr_ipv4).toBe('0.0.0.0/0'));
+    const egress = resourcesOf(json, 'aws_vpc_security_group_egress_rule').map(([, r]) => r).filter((r) => sgName(json, r.security_group_id) === albSg);
+    expect(egress).toHaveLength(1);
+    expect(sgName(json, egress[0].referenced_security_group_id)).toBe(`webapp-${env.name}-web`);
+    expect(egress[0].from_port).toBe(env.compute.web.containerPort);
+  });
+});
+
+describe('services', () => {
+  test.each(ENVS)('$name: web and workers on Fargate in private subnets without public IPs, circuit breaker with rollback', (env) => {
+    const json = envJson(env.name);
+    const names = services(json).map((s) => s.name).sort();
+    expect(names).toEqual([`webapp-${env.name}-web`, ...env.compute.workers.map((w) => `webapp-${env.name}-${w.name}`)].sort());
+    for (const s of services(json)) {
+      expect(s.network_configuration.assign_public_ip).toBe(false);
+      expect(s.network_configuration.subnets.every((id: string) => id.includes('aws_subnet.network_private'))).toBe(true);
+      expect(s.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+      expect(s.lifecycle.ignore_changes).toContain('desired_count');
+      expect(s.enable_execute_command).toBe(env.compute.enableExec);
+      if (env.compute.fargateSpot) {
+        expect(s.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
+        expect(s.launch_type).toBeUndefined();
+      } else {
+        expect(s.launch_type).toBe('FARGATE');
+      }
+    }
+    expect(env.production ? env.compute.enableExec : !env.compute.enableExec).toBe(false);
+  });
+
+  test.each(ENVS)('$name: only the web service is behind the load balancer, with a health-check grace period', (env) => {
+    const json = envJson(env.name);
+    const web = serviceNamed(json, `webapp-${env.name}-web`);
+    expect(web.load_balancer).toEqual([{ target_group_arn: expect.stringContaining('aws_lb_target_group'), container_name: 'app', container_port: env.compute.web.containerPort }]);
+    expect(web.health_check_grace_period_seconds).toBeGreaterThan(0);
+    for (const w of env.compute.workers) expect(serviceNamed(json, `webapp-${env.name}-${w.name}`).load_balancer).toBeUndefined();
+  });
+
+  test.each(ENVS)('$name: autoscaling on CPU and on ALB requests per target, bounds from config', (env) => {
+    const json = envJson(env.name);
+    const targets = resourcesOf(json, 'aws_appautoscaling_target').map(([, t]) => t);
+    const webTarget = targets.find((t) => /aws_ecs_service\.web_/.test(t.resource_id));
+    expect(webTarget).toMatchObject({ min_capacity: env.compute.web.minCount, max_capacity: env.compute.web.maxCount, scalable_dimension: 'ecs:service:DesiredCount' });
+    if (env.production) expect(webTarget.min_capacity).toBeGreaterThanOrEqual(2);
+    const policies = resourcesOf(json, 'aws_appautoscaling_policy').map(([, p]) => p.target_tracking_scaling_policy_configuration);
+    const metrics = policies.map((p) => p.predefined_metric_specification.predefined_metric_type);
+    expect(metrics.filter((m) => m === 'ALBRequestCountPerTarget')).toHaveLength(1);
+    expect(metrics.filter((m) => m === 'ECSServiceAverageCPUUtilization')).toHaveLength(1 + env.compute.workers.length);
+    const requests = policies.find((p) => p.predefined_metric_specification.predefined_metric_type === 'ALBRequestCountPerTarget');
+    expect(requests.target_value).toBe(env.compute.web.requestsPerTarget);
+    expect(requests.predefined_metric_specification.resource_label).toMatch(/aws_lb\..*arn_suffix.*\/.*aws_lb_target_group\..*arn_suffix/);
+    expect(targets).toHaveLength(1 + env.compute.workers.length);
+  });
+
+  test.each(ENVS)('$name: cluster has Container Insights and both Fargate capacity providers', (env) => {
+    const json = envJson(env.name);
+    expect(onlyResource(json, 'aws_ecs_cluster').setting).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+    expect(onlyResource(json, 'aws_ecs_cluster_capacity_providers').capacity_providers).toEqual(['FARGATE', 'FARGATE_SPOT']);
+  });
+
+  test.each(ENVS)('$name: each process has its own log group with the configured retention and awslogs driver', (env) => {
+    const json = envJson(env.name);
+    const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map(([, g]) => g).filter((g) => g.name.startsWith('/ecs/'));
+    expect(groups.map((g) => g.name).sort()).toEqual(['task', 'web', ...env.compute.workers.map((w) => w.name)].map((n) => `/ecs/webapp-${env.name}/${n}`).sort());
+    groups.forEach((g) => expect(g.retention_in_days).toBe(env.compute.logRetentionDays));
+    for (const { container } of containers(json)) {
+      expect(container.logConfiguration.logDriver).toBe('awslogs');
+      expect(container.logConfiguration.options['awslogs-group']).toMatch(/aws_cloudwatch_log_group/);
+    }
+  });
+
+  test.each(ENVS)('$name: workers run their own command from config, same image', (env) => {
+    const json = envJson(env.name);
+    const all = containers(json);
+    const images = new Set(all.map((c) => c.container.image));
+    expect(images.size).toBe(1);
+    for (const w of env.compute.workers) {
+      expect(all.find((c) => c.family === `webapp-${env.name}-${w.name}`)!.container.command).toEqual(w.command);
+    }
+  });
+
+  test.each(ENVS)('$name: one-off task definition without a service', (env) => {
+    const json = envJson(env.name);
+    expect(containers(json).map((c) => c.family)).toContain(`webapp-${env.name}-task`);
+    expect(services(json).map((s) => s.name)).not.toContain(`webapp-${env.name}-task`);
+    expect(json.output?.oneoff_task_definition_family).toBeDefined();
+  });
+});
+
+describe('IAM', () => {
+  const rolePolicies = (json: TfJson, suffix: string) =>
+    resourcesOf(json, 'aws_iam_role_policy')
+      .filter(([n]) => n.includes(`_${suffix}_`))
+      .map(([n, p]) => [n, policyOf(p.policy)] as const);
+
+  test.each(ENVS)('$name: execution roles pull from this repository, write their log group, read exactly the app secrets', (env) => {
+    const json = envJson(env.name);
+    const policies = rolePolicies(json, 'execution-policy');
+    expect(policies).toHaveLength(2 + env.compute.workers.length);
+    for (const [, doc] of policies) {
+      const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
+      expect(bySid.PullImage.Resource).toMatch(/aws_ecr_repository\..*\.arn/);
+      expect(bySid.WriteLogs.Resource).toMatch(/aws_cloudwatch_log_group\..*\.arn/);
+      expect(bySid.ReadSecrets.Action).toBe('secretsmanager:GetSecretValue');
+      expect(bySid.ReadSecrets.Resource).toHaveLength(3);
+      bySid.ReadSecrets.Resource.forEach((r: string) => expect(r).toMatch(/^\$\{(aws_db_instance|aws_secretsmanager_secret)\./));
+    }
+  });
+
+  test.each(ENVS)('$name: task roles reach the two buckets and nothing else (plus ECS Exec channels where enabled)', (env) => {
+    const json = envJson(env.name);
+    const taskPolicies = rolePolicies(json, 'task-policy');
+    expect(taskPolicies).toHaveLength(2 + env.compute.workers.length);
+    for (const [, doc] of taskPolicies) {
+      const resources = doc.Statement.flatMap((s: any) => [s.Resource].flat());
+      const s3 = doc.Statement.filter((s: any) => [s.Action].flat().every((a: string) => a.startsWith('s3:')));
+      s3.flatMap((s: any) => [s.Resource].flat()).forEach((r: string) => expect(r).toMatch(/aws_s3_bucket\.assets_(static|media)/));
+      const exec = doc.Statement.filter((s: any) => s.Sid === 'EcsExec');
+      expect(exec).toHaveLength(env.compute.enableExec ? 1 : 0);
+      expect(resources.filter((r: string) => r === '*')).toHaveLength(env.compute.enableExec ? 1 : 0);
+      doc.Statement.forEach((s: any) => [s.Action].flat().forEach((a: string) => expect(a).not.toMatch(/\*/)));
+    }
+  });
+
+  test.each(ENVS)('$name: execution and task roles are separate', (env) => {
+    const json = envJson(env.name);
+    for (const { family } of containers(json)) {
+      const [, td] = resourcesOf(json, 'aws_ecs_task_definition').find(([, t]) => t.family === family)!;
+      expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
+    }
+  });
+});
+
+describe('app contract', () => {
+  const CONTRACT = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'REDIS_URL', 'REDIS_HOST', 'REDIS_PORT',
+    'AWS_STORAGE_BUCKET_NAME', 'AWS_PRIVATE_STORAGE_BUCKET_NAME', 'CDN_DOMAIN_NAME', 'DOMAIN_NAME', 'AWS_REGION'];
+
+  test.each(ENVS)('$name: every container gets the contract; secrets arrive only through ECS secrets', (env) => {
+    for (const { container } of containers(envJson(env.name))) {
+      const plain = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+      for (const name of CONTRACT) expect(plain[name]).toBeDefined();
+      expect(plain.DOMAIN_NAME).toBe(env.domain.name);
+      expect(plain.CDN_DOMAIN_NAME).toBe(`${env.domain.staticLabel}.${env.domain.name}`);
+      expect(plain.REDIS_URL).toMatch(/^rediss:\/\//);
+      expect(plain.DJANGO_SETTINGS_MODULE).toBe(env.compute.environment.DJANGO_SETTINGS_MODULE);
+      const secrets = Object.fromEntries(container.secrets.map((s: any) => [s.name, s.valueFrom]));
+      expect(Object.keys(secrets).sort()).toEqual(['DATABASE_PASSWORD', 'REDIS_AUTH_TOKEN', 'SECRET_KEY']);
+      expect(secrets.DATABASE_PASSWORD).toMatch(/master_user_secret.*secret_arn.*:password::$/);
+    }
+  });
+
+  test.each(ENVS)('$name: no plain environment variable has a secret-looking name or value', (env) => {
+    for (const { container } of containers(envJson(env.name))) {
+      for (const { name, value } of container.environment) {
+        expect(name).not.toMatch(SECRET_LOOKING_NAME);
+        // No credentials in URLs, no long random-looking literals, no reference to a secret value.
+        expect(value).not.toMatch(/:\/\/[^/]*:[^/]*@/);
+        expect(value).not.toMatch(/random_password|secret_string|auth_token/);
+        expect(value).not.toMatch(/^[A-Za-z0-9+/=]{32,}$/);
+      }
+    }
+  });
+});
+
+describe('image version', () => {
+  const image = (json: TfJson) => containers(json)[0].container.image as string;
+
+  test('without IMAGE_TAG the deployed tag is kept: SSM value ignored, image reads it back', () => {
+    const json = shipped('staging');
+    const param = onlyResource(json, 'aws_ssm_parameter');
+    expect(param).toMatchObject({ name: '/webapp/staging/image-tag', value: UNRELEASED_TAG, lifecycle: { ignore_changes: ['value'] } });
+    expect(image(json)).toMatch(/^\$\{aws_ecr_repository\..*\.repository_url\}:\$\{aws_ssm_parameter\..*\.value\}$/);
+  });
+
+  test('IMAGE_TAG releases that tag to every container', () => {
+    const json = synthEnv(staging, { imageTag: 'abc123' });
+    const param = onlyResource(json, 'aws_ssm_parameter');
+    expect(param.value).toBe('abc123');
+    expect(param.lifecycle).toBeUndefined();
+    containers(json).forEach(({ container }) => expect(container.image).toMatch(/aws_ssm_parameter\..*\.value/));
+  });
+});
+
+describe('outputs', () => {
+  test.each(ENVS)('$name: app URL, ALB, ECR, cluster, services, one-off task and log groups', (env) => {
+    const outputs = envJson(env.name).output!;
+    for (const name of ['app_url', 'alb_dns_name', 'ecr_repository_url', 'ecs_cluster_name', 'web_service_name', 'worker_service_names',
+      'oneoff_task_definition_family', 'oneoff_security_group_id', 'private_subnet_ids', 'log_group_names', 'aws_region', 'app_container_name']) {
+      expect(outputs[name]).toBeDefined();
+    }
+    expect(outputs.app_url.value).toBe(`https://${env.domain.name}`);
+  });
+});

@@ -1,0 +1,96 @@
+import { Construct } from 'constructs';
+import { TerraformIterator, TerraformOutput, Token } from 'cdktf';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { DnsConfig } from '../config/types';
+
+export interface DnsModuleProps {
+  /** The environment's domain, e.g. `staging.example.com`. */
+  readonly domainName: string;
+  readonly dns: DnsConfig;
+}
+
+/** Where an alias record points: a load balancer or a CloudFront distribution. */
+export interface AliasTarget {
+  readonly dnsName: string;
+  readonly zoneId: string;
+}
+
+/**
+ * The environment's DNS. The hosted zone is looked up by name (`lookup`, the default: zones are
+ * created once, outside any environment), created here (`create`), or not used at all
+ * (`external`): then every record the user must create becomes a stack output instead.
+ */
+export class DnsModule extends Construct {
+  /** Route53 zone id; undefined in external mode. */
+  readonly zoneId?: string;
+  readonly zoneName: string;
+  readonly external: boolean;
+  /** Name servers to delegate to, in `create` mode. */
+  readonly nameServers?: string[];
+
+  constructor(scope: Construct, id: string, props: DnsModuleProps) {
+    super(scope, id);
+    this.zoneName = props.dns.zoneName ?? props.domainName;
+    this.external = props.dns.zoneMode === 'external';
+    if (props.dns.zoneMode === 'lookup') {
+      this.zoneId = new DataAwsRoute53Zone(this, 'zone', { name: this.zoneName, privateZone: false }).zoneId;
+    } else if (props.dns.zoneMode === 'create') {
+      const zone = new Route53Zone(this, 'zone', { name: this.zoneName, comment: `Managed by cdktf for ${props.domainName}` });
+      this.zoneId = zone.zoneId;
+      this.nameServers = zone.nameServers;
+    }
+  }
+
+  /**
+   * DNS validation records of a certificate. Returns the record FQDNs to hand to
+   * `aws_acm_certificate_validation`, or undefined in external mode, where the CNAMEs become the
+   * output `<id>_validation_records` and the validation simply waits until they exist.
+   */
+  addValidationRecords(id: string, certificate: AcmCertificate): string[] | undefined {
+    if (!this.zoneId) {
+      new TerraformOutput(this, `${id}_validation_records`, {
+        value: certificate.domainValidationOptions,
+        description: `Create these CNAME records at your DNS provider to validate the ${id} certificate`,
+      });
+      return undefined;
+    }
+    // One record per domain of the certificate, keyed by domain name (known at plan time).
+    const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, 'domain_name');
+    const records = new Route53Record(this, `${id}-validation`, {
+      forEach: options,
+      zoneId: this.zoneId,
+      name: options.getString('resource_record_name'),
+      type: options.getString('resource_record_type'),
+      records: [options.getString('resource_record_value')],
+      ttl: 60,
+      // Re-running validation for the same name (e.g. a replaced certificate) must not fail.
+      allowOverwrite: true,
+    });
+    return Token.asList(TerraformIterator.fromResources(records).pluckProperty('fqdn'));
+  }
+
+  /**
+   * Alias A record (and AAAA when `ipv6`) from `fqdn` to a load balancer or distribution. In
+   * external mode the record to create becomes the output `dns_<id>`.
+   */
+  addAlias(id: string, fqdn: string, target: AliasTarget, opts: { ipv6: boolean }): void {
+    if (!this.zoneId) {
+      new TerraformOutput(this, `dns_${id}`, {
+        value: { name: fqdn, type: 'CNAME (or ALIAS/ANAME at the apex)', target: target.dnsName },
+        description: `Create this record at your DNS provider for ${fqdn}`,
+      });
+      return;
+    }
+    for (const type of opts.ipv6 ? ['A', 'AAAA'] : ['A']) {
+      new Route53Record(this, `${id}-${type.toLowerCase()}`, {
+        zoneId: this.zoneId,
+        name: fqdn,
+        type,
+        alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true },
+      });
+    }
+  }
+}
