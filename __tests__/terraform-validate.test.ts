@@ -3,7 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { buildApp } from '../src/app';
-import { environments } from '../src/config/environments';
+import { environments, staging } from '../src/config/environments';
+import { EnvironmentConfig } from '../src/config/types';
+import { withConfig } from './helpers/synth';
 import { validateStack } from './helpers/terraform';
 
 /**
@@ -41,4 +43,20 @@ describe.each(stackDirs)('stack %s', (name) => {
     expect(text).not.toContain(outdir);
     expect(fs.readdirSync(dir).filter((f) => !f.startsWith('.') && f !== 'cdk.tf.json')).toEqual([]);
   });
+});
+
+test.each([
+  ['external DNS', (c: EnvironmentConfig) => (c.domain.dns = { zoneMode: 'external', exportRecords: true })],
+  ['a created hosted zone', (c: EnvironmentConfig) => (c.domain.dns = { zoneMode: 'create', exportRecords: false })],
+])('an environment with %s passes terraform validate', (_label, change) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-variant-'));
+  try {
+    const variant = new App({ outdir: dir });
+    buildApp(variant, [withConfig(staging, change)]);
+    variant.synth();
+    const result = validateStack(path.join(dir, 'stacks', 'staging'));
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

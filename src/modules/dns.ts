@@ -12,6 +12,9 @@ export interface DnsModuleProps {
   readonly dns: DnsConfig;
 }
 
+/** A stable, readable output name (`dns_record_www_example_com`) instead of a hashed construct path. */
+const outputName = (kind: string, id: string) => `${kind}_${id.replace(/[^A-Za-z0-9]+/g, '_')}`;
+
 /** Where an alias record points: a load balancer or a CloudFront distribution. */
 export interface AliasTarget {
   readonly dnsName: string;
@@ -47,14 +50,14 @@ export class DnsModule extends Construct {
   /**
    * DNS validation records of a certificate. Returns the record FQDNs to hand to
    * `aws_acm_certificate_validation`, or undefined in external mode, where the CNAMEs become the
-   * output `<id>_validation_records` and the validation simply waits until they exist.
+   * output `dns_validation_<id>` and the validation simply waits until they exist.
    */
   addValidationRecords(id: string, certificate: AcmCertificate): string[] | undefined {
     if (!this.zoneId) {
       new TerraformOutput(this, `${id}_validation_records`, {
         value: certificate.domainValidationOptions,
         description: `Create these CNAME records at your DNS provider to validate the ${id} certificate`,
-      });
+      }).overrideLogicalId(outputName('dns_validation', id));
       return undefined;
     }
     // One record per domain of the certificate, keyed by domain name (known at plan time).
@@ -74,14 +77,14 @@ export class DnsModule extends Construct {
 
   /**
    * Alias A record (and AAAA when `ipv6`) from `fqdn` to a load balancer or distribution. In
-   * external mode the record to create becomes the output `dns_<id>`.
+   * external mode the record to create becomes the output `dns_record_<id>`.
    */
   addAlias(id: string, fqdn: string, target: AliasTarget, opts: { ipv6: boolean }): void {
     if (!this.zoneId) {
       new TerraformOutput(this, `dns_${id}`, {
         value: { name: fqdn, type: 'CNAME (or ALIAS/ANAME at the apex)', target: target.dnsName },
         description: `Create this record at your DNS provider for ${fqdn}`,
-      });
+      }).overrideLogicalId(outputName('dns_record', id));
       return;
     }
     for (const type of opts.ipv6 ? ['A', 'AAAA'] : ['A']) {

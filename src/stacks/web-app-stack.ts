@@ -162,7 +162,7 @@ export class WebAppStack extends TerraformStack {
     });
     // The ALB has no IPv6 addresses (IPv4-only VPC), so only A records point at it.
     for (const host of appHostNames(config.domain)) {
-      this.dns.addAlias(`app-${host}`, host, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId }, { ipv6: false });
+      this.dns.addAlias(`app-${host}`.replace(/\./g, '-'), host, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId }, { ipv6: false });
     }
 
     const contract = appContract({
