@@ -1,3 +1,5 @@
+import { Testing } from 'cdktf';
+import { buildApp } from '../src/app';
 import { prod, staging } from '../src/config/environments';
 import { SECRET_LOOKING_NAME } from '../src/config/validate';
 import { ALB_SSL_POLICY } from '../src/modules/load-balancer';
@@ -243,6 +245,10 @@ describe('image version', () => {
     const param = onlyResource(json, 'aws_ssm_parameter');
     expect(param).toMatchObject({ name: '/webapp/staging/image-tag', value: UNRELEASED_TAG, lifecycle: { ignore_changes: ['value'] } });
     expect(image(json)).toMatch(/^\$\{aws_ecr_repository\..*\.repository_url\}:\$\{aws_ssm_parameter\..*\.value\}$/);
+  });
+
+  test.each(['', 'v1 2', 'a:b', '-leading-dash', 'x'.repeat(129)])('IMAGE_TAG %j is rejected at synth with the fix', (tag) => {
+    expect(() => buildApp(Testing.app(), [staging], { imageTag: tag })).toThrow(/IMAGE_TAG .* is not a valid image tag: use 1-128 letters/);
   });
 
   test('IMAGE_TAG releases that tag to every container', () => {
