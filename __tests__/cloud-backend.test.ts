@@ -1,0 +1,54 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { buildApp } from '../src/app';
+import { prod } from '../src/config/environments';
+import { synthEnv, withConfig } from './helpers/synth';
+import { validateStack } from './helpers/terraform';
+
+/** An environment that keeps its state in Terraform Cloud / HCP Terraform instead of S3. */
+const onCloud = withConfig(prod, (c) => (c.state = { backend: 'cloud', organization: 'acme', workspace: 'webapp-prod' }));
+
+describe('Terraform Cloud backend', () => {
+  test('the stack carries a cloud block with the organization and workspace, and no S3 backend', () => {
+    const json = synthEnv(onCloud);
+    expect(json.terraform.cloud).toEqual({ organization: 'acme', workspaces: { name: 'webapp-prod' } });
+    expect(json.terraform.backend).toBeUndefined();
+  });
+
+  test('the workspace defaults to <project>-<environment>; a hostname is passed through', () => {
+    const json = synthEnv(withConfig(prod, (c) => (c.state = { backend: 'cloud', organization: 'acme', hostname: 'tfe.example.com' })));
+    expect(json.terraform.cloud).toEqual({ organization: 'acme', hostname: 'tfe.example.com', workspaces: { name: 'webapp-prod' } });
+  });
+
+  test('the synthesized folder passes terraform validate', () => {
+    // `terraform init -backend=false` skips the cloud block too, so no Terraform Cloud login is needed.
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cloud-'));
+    try {
+      const app = new App({ outdir });
+      buildApp(app, [onCloud]);
+      app.synth();
+      const dir = path.join(outdir, 'stacks', 'prod');
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).terraform.cloud.organization).toBe('acme');
+      const result = validateStack(dir);
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(result.valid).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('a cloud-backed environment needs no state bucket from the bootstrap stack', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cloud-'));
+    try {
+      const app = new App({ outdir });
+      buildApp(app, [onCloud]);
+      app.synth();
+      const bootstrap = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8'));
+      expect(bootstrap.resource?.aws_s3_bucket).toBeUndefined();
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
