@@ -72,7 +72,7 @@ export class WebAppStack extends TerraformStack {
 
     const prefix = resourceName(config);
 
-    // Network
+    // --- Network ---
     this.network = new NetworkModule(this, 'network', {
       namePrefix: prefix,
       region: config.region,
@@ -82,7 +82,7 @@ export class WebAppStack extends TerraformStack {
       flowLogs: config.network.flowLogs,
       flowLogRetentionDays: config.compute.logRetentionDays,
     });
-    new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'VPC id' });
+    this.output('vpc_id', this.network.vpcId, 'VPC id');
 
     // --- Data (database, cache) ---
     this.database = new DatabaseModule(this, 'database', {
@@ -100,10 +100,7 @@ export class WebAppStack extends TerraformStack {
       ...config.cache,
       production: config.production,
     });
-    new TerraformOutput(this, 'database_endpoint', { value: this.database.endpoint, description: 'Postgres endpoint (host:port), private' });
-    new TerraformOutput(this, 'database_secret_arn', { value: this.database.masterSecretArn, description: 'Secrets Manager ARN of the RDS-managed master credentials (JSON username/password)' });
-    new TerraformOutput(this, 'redis_primary_endpoint', { value: this.cache.primaryEndpoint, description: 'Redis primary endpoint (TLS, AUTH required), private' });
-    new TerraformOutput(this, 'redis_auth_token_secret_arn', { value: this.cache.authTokenSecretArn, description: 'Secrets Manager ARN of the Redis AUTH token' });
+    this.dataOutputs();
 
     // --- Edge (certificates, DNS, assets + CloudFront) ---
     const domain = config.domain;
@@ -211,35 +208,44 @@ export class WebAppStack extends TerraformStack {
     this.computeOutputs(config);
   }
 
+  private output(id: string, value: unknown, description: string): TerraformOutput {
+    return new TerraformOutput(this, id, { value, description });
+  }
+
+  private dataOutputs(): void {
+    this.output('database_endpoint', this.database.endpoint, 'Postgres endpoint (host:port), private');
+    this.output('database_secret_arn', this.database.masterSecretArn, 'Secrets Manager ARN of the RDS-managed master credentials (JSON username/password)');
+    this.output('redis_primary_endpoint', this.cache.primaryEndpoint, 'Redis primary endpoint (TLS, AUTH required), private');
+    this.output('redis_auth_token_secret_arn', this.cache.authTokenSecretArn, 'Secrets Manager ARN of the Redis AUTH token');
+  }
+
   private edgeOutputs(): void {
-    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
-    output('static_bucket_name', this.assets.staticBucket.bucketName, 'Static files bucket (served by CloudFront)');
-    output('media_bucket_name', this.assets.mediaBucket.bucketName, 'Private media bucket');
-    output('cdn_domain_name', this.assets.cdnDomainName, 'Static files host name');
-    output('cloudfront_distribution_id', this.assets.distributionId, 'CloudFront distribution id (for invalidations)');
-    output('cloudfront_domain_name', this.assets.distributionDomainName, 'CloudFront domain name');
-    output('load_balancer_certificate_arn', this.certificates.loadBalancerCertificateArn, 'Regional ACM certificate of the load balancer');
-    output('cdn_certificate_arn', this.certificates.cdnCertificateArn, 'us-east-1 ACM certificate of CloudFront');
-    if (this.dns.zoneId) output('route53_zone_id', this.dns.zoneId, 'Route53 hosted zone');
-    if (this.dns.nameServers) output('route53_name_servers', this.dns.nameServers, 'Delegate the domain to these name servers');
+    this.output('static_bucket_name', this.assets.staticBucket.bucketName, 'Static files bucket (served by CloudFront)');
+    this.output('media_bucket_name', this.assets.mediaBucket.bucketName, 'Private media bucket');
+    this.output('cdn_domain_name', this.assets.cdnDomainName, 'Static files host name');
+    this.output('cloudfront_distribution_id', this.assets.distributionId, 'CloudFront distribution id (for invalidations)');
+    this.output('cloudfront_domain_name', this.assets.distributionDomainName, 'CloudFront domain name');
+    this.output('load_balancer_certificate_arn', this.certificates.loadBalancerCertificateArn, 'Regional ACM certificate of the load balancer');
+    this.output('cdn_certificate_arn', this.certificates.cdnCertificateArn, 'us-east-1 ACM certificate of CloudFront');
+    if (this.dns.zoneId) this.output('route53_zone_id', this.dns.zoneId, 'Route53 hosted zone');
+    if (this.dns.nameServers) this.output('route53_name_servers', this.dns.nameServers, 'Delegate the domain to these name servers');
   }
   /** What users and scripts read after a deploy (`cdktf output <env>`, `npm run task`). */
   private computeOutputs(config: EnvironmentConfig): void {
-    const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
-    output('app_url', `https://${config.domain.name}`, 'Public URL of the application');
-    output('alb_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer');
-    output('ecr_repository_url', this.registry.repositoryUrl, 'Push release images here');
-    output('image_tag_parameter', this.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
-    output('ecs_cluster_name', this.cluster.clusterName, 'ECS cluster');
-    output('web_service_name', this.web.serviceName, 'ECS service of the web process');
-    output('worker_service_names', this.workers.map((w) => w.serviceName), 'ECS services of the workers');
-    output('log_group_names', [this.web, ...this.workers, this.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
-    output('aws_region', config.region, 'Region of the environment');
-    output('private_subnet_ids', this.network.privateSubnetIds, 'Subnets for one-off tasks');
-    output('app_container_name', APP_CONTAINER, 'Container name in every task definition');
-    output('oneoff_task_definition_family', this.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
-    output('oneoff_security_group_id', this.oneOffTask.securityGroupId, 'Security group for one-off tasks');
-    output('oneoff_log_group_name', this.oneOffTask.logGroupName, 'Log group of one-off tasks');
+    this.output('app_url', `https://${config.domain.name}`, 'Public URL of the application');
+    this.output('alb_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer');
+    this.output('ecr_repository_url', this.registry.repositoryUrl, 'Push release images here');
+    this.output('image_tag_parameter', this.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
+    this.output('ecs_cluster_name', this.cluster.clusterName, 'ECS cluster');
+    this.output('web_service_name', this.web.serviceName, 'ECS service of the web process');
+    this.output('worker_service_names', this.workers.map((w) => w.serviceName), 'ECS services of the workers');
+    this.output('log_group_names', [this.web, ...this.workers, this.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
+    this.output('aws_region', config.region, 'Region of the environment');
+    this.output('private_subnet_ids', this.network.privateSubnetIds, 'Subnets for one-off tasks');
+    this.output('app_container_name', APP_CONTAINER, 'Container name in every task definition');
+    this.output('oneoff_task_definition_family', this.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
+    this.output('oneoff_security_group_id', this.oneOffTask.securityGroupId, 'Security group for one-off tasks');
+    this.output('oneoff_log_group_name', this.oneOffTask.logGroupName, 'Log group of one-off tasks');
   }
 
   private configureBackend(config: EnvironmentConfig, options: WebAppStackOptions): void {
