@@ -60,8 +60,12 @@ export class DnsModule extends Construct {
       }).overrideLogicalId(outputName('dns_validation', id));
       return undefined;
     }
-    // One record per domain of the certificate, keyed by domain name (known at plan time).
-    const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, 'domain_name');
+    // One record per domain of the certificate, keyed by domain name, which is known at plan time.
+    // The set is iterated directly (the AWS provider's documented pattern). cdktf's typed attribute
+    // renders as tolist(...), whose order, and so every key, stays unknown until apply once a
+    // certificate has two names ("Invalid for_each argument"), hence the written-out expression.
+    const address = `${certificate.terraformResourceType}.${certificate.friendlyUniqueId}`;
+    const options = TerraformIterator.fromMap(Token.asAnyMap(`\${{ for dvo in ${address}.domain_validation_options : dvo.domain_name => dvo }}`));
     const records = new Route53Record(this, `${id}-validation`, {
       forEach: options,
       zoneId: this.zoneId,

@@ -1,0 +1,113 @@
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { killOnAbort } from './run';
+
+/**
+ * moto's server on a free loopback port, started through `moto_launcher.py` (moto_server plus the
+ * documented shims for the moto gaps the stacks hit). Test harness only.
+ */
+export interface Moto {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+const LAUNCHER = path.join(__dirname, '..', 'moto_launcher.py');
+
+/** Environment of the emulator itself (read by moto at start). */
+export const MOTO_ENV: Record<string, string> = {
+  // AWS-managed IAM policies (the RDS monitoring role attaches AmazonRDSEnhancedMonitoringRole).
+  MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+  // moto issues a DNS-validated certificate once it is older than this many seconds (default 60):
+  // 0 makes aws_acm_certificate_validation succeed on its first poll (moto/acm/models.py check()).
+  MOTO_ACM_VALIDATION_WAIT: '0',
+};
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; the socket is closed before moto binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * The Python that runs moto: $MOTO_PYTHON, the interpreter of the `moto_server` script on PATH,
+ * or python3; the first that can import moto. moto_server must be installed (pip install
+ * 'moto[server]'), because the launcher imports it.
+ */
+export function motoPython(): string {
+  const candidates: string[] = [];
+  if (process.env.MOTO_PYTHON) candidates.push(process.env.MOTO_PYTHON);
+  try {
+    const script = execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
+    const shebang = fs.readFileSync(script, 'utf8').split('\n', 1)[0];
+    const m = /^#!\s*(\S*python[0-9.]*)\s*$/.exec(shebang);
+    if (m) candidates.push(m[1]);
+  } catch {
+    // not on PATH or not a Python script (pyenv shim): python3 below
+  }
+  candidates.push('python3');
+  for (const python of candidates) {
+    try {
+      execFileSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(`no Python with moto's server found (tried ${candidates.join(', ')}): pip install 'moto[server]==5.2.1', or set MOTO_PYTHON`);
+}
+
+async function isUp(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the emulator on a free 127.0.0.1 port and waits until it answers (30 s at most). */
+export async function startMoto(logDir: string): Promise<Moto> {
+  const python = motoPython();
+  const logFile = path.join(logDir, 'moto.log');
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const log = fs.openSync(logFile, 'w');
+    const child: ChildProcess = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
+      env: { ...process.env, ...MOTO_ENV, PYTHONUNBUFFERED: '1' },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    const unregister = killOnAbort(() => child.kill('SIGKILL'));
+
+    const deadline = Date.now() + 30_000;
+    while (!exited && Date.now() < deadline && !(await isUp(endpoint))) await new Promise((r) => setTimeout(r, 250));
+    const stop = async () => {
+      unregister();
+      if (exited) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    };
+    if (!exited && (await isUp(endpoint))) return { endpoint, port, logFile, stop };
+    await stop();
+    const tail = fs.readFileSync(logFile, 'utf8').slice(-2000);
+    // Another process may have taken the port between freePort() and moto's bind: retry once.
+    if (attempt >= 2 || !/Address already in use/.test(tail)) throw new Error(`moto did not start on ${endpoint}:\n${tail}`);
+  }
+}
