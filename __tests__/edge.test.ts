@@ -1,6 +1,6 @@
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
-import { HSTS_MAX_AGE_SECONDS, MANAGED_CACHE_POLICY_CACHING_OPTIMIZED } from '../src/modules/assets';
+import { HSTS_MAX_AGE_SECONDS, MANAGED_CACHE_POLICY_CACHING_OPTIMIZED, MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3 } from '../src/modules/assets';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -76,6 +76,15 @@ describe('buckets', () => {
     for (const c of cors) expect(c.cors_rule[0].allowed_origins).toEqual(appOrigins(env));
     const [staticLogical] = bucketNamed(j, `webapp-${env.name}-static`);
     expect(attached(j, 'aws_s3_bucket_cors_configuration', staticLogical)[0].cors_rule[0].allowed_methods).toEqual(['GET', 'HEAD']);
+    // Media takes browser uploads with presigned URLs.
+    const [mediaLogical] = bucketNamed(j, `webapp-${env.name}-media`);
+    expect([...attached(j, 'aws_s3_bucket_cors_configuration', mediaLogical)[0].cors_rule[0].allowed_methods].sort()).toEqual(['GET', 'HEAD', 'POST', 'PUT']);
+  });
+
+  test.each(ENVS)('$name: static files can be emptied on destroy outside production only', (env) => {
+    const [, bucket] = bucketNamed(json(env), `webapp-${env.name}-static`);
+    expect(bucket.force_destroy).toBe(!env.production);
+    expect(bucket.lifecycle?.prevent_destroy).toBeUndefined();
   });
 });
 
@@ -106,7 +115,12 @@ describe('CloudFront', () => {
       viewer_protocol_policy: 'redirect-to-https',
       compress: true,
       cache_policy_id: MANAGED_CACHE_POLICY_CACHING_OPTIMIZED,
+      origin_request_policy_id: MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3,
+      cached_methods: ['GET', 'HEAD'],
     });
+    expect(distribution.default_cache_behavior.allowed_methods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(distribution).toMatchObject({ enabled: true, http_version: 'http2and3', restrictions: { geo_restriction: { restriction_type: 'none' } } });
+    expect(distribution.web_acl_id).toBeUndefined();
     expect(distribution.price_class).toBe(env.assets.priceClass);
     expect(distribution.is_ipv6_enabled).toBe(env.domain.ipv6);
   });
@@ -120,7 +134,11 @@ describe('CloudFront', () => {
       preload: true,
       override: true,
     });
-    expect(policy.security_headers_config.content_type_options).toEqual({ override: true });
+    expect(policy.security_headers_config).toMatchObject({
+      content_type_options: { override: true },
+      frame_options: { frame_option: 'DENY', override: true },
+      referrer_policy: { referrer_policy: 'strict-origin-when-cross-origin', override: true },
+    });
     expect(onlyResource(j, 'aws_cloudfront_distribution').default_cache_behavior.response_headers_policy_id).toBe(`\${aws_cloudfront_response_headers_policy.${name}.id}`);
   });
 
@@ -133,6 +151,26 @@ describe('CloudFront', () => {
     expect(attached(p, 'aws_s3_bucket_public_access_block', logLogical)[0]).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
     expect(onlyResource(json(staging), 'aws_cloudfront_distribution').logging_config).toBeUndefined();
     expect(resourcesOf(json(staging), 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain('webapp-staging-cdn-logs');
+    const rules = attached(p, 'aws_s3_bucket_lifecycle_configuration', logLogical)[0].rule;
+    expect(rules).toContainEqual(expect.objectContaining({ expiration: [{ days: 90 }] }));
+  });
+
+  test('price class, IPv6 and access logs follow the config, not the shipped values', () => {
+    const j = synthEnv(
+      withConfig(staging, (c) => {
+        c.assets.priceClass = 'PriceClass_All';
+        c.assets.cdnAccessLogs = true;
+        c.domain.ipv6 = false;
+      }),
+    );
+    const distribution = onlyResource(j, 'aws_cloudfront_distribution');
+    expect(distribution.price_class).toBe('PriceClass_All');
+    expect(distribution.is_ipv6_enabled).toBe(false);
+    expect(distribution.logging_config).toMatchObject({ prefix: 'cloudfront/', include_cookies: false });
+    expect(bucketNamed(j, 'webapp-staging-cdn-logs')).toBeDefined();
+    // Without IPv6 the static domain gets an A record only.
+    const staticRecords = resourcesOf(j, 'aws_route53_record').map(([, r]) => r).filter((r) => r.name === cdnName(staging));
+    expect(staticRecords.map((r) => r.type)).toEqual(['A']);
   });
 });
 
@@ -172,7 +210,7 @@ describe('certificates', () => {
 describe('DNS', () => {
   test.each(ENVS)('$name: the zone is looked up by name', (env) => {
     const zones = dataOf(json(env), 'aws_route53_zone');
-    expect(zones.map(([, z]) => z)).toEqual([{ name: env.domain.dns.zoneName ?? env.domain.name, private_zone: false }]);
+    expect(zones.map(([, z]) => z)).toEqual([{ name: 'example.com', private_zone: false }]);
     expect(resourcesOf(json(env), 'aws_route53_zone')).toEqual([]);
   });
 

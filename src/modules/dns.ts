@@ -12,7 +12,7 @@ export interface DnsModuleProps {
   readonly dns: DnsConfig;
 }
 
-/** A stable, readable output name (`dns_record_www_example_com`) instead of a hashed construct path. */
+/** A stable, readable output name (`dns_record_static`, `dns_validation_cdn`) instead of a hashed construct path. */
 const outputName = (kind: string, id: string) => `${kind}_${id.replace(/[^A-Za-z0-9]+/g, '_')}`;
 
 /** Where an alias record points: a load balancer or a CloudFront distribution. */
