@@ -22,33 +22,26 @@ describe('Terraform Cloud backend', () => {
     expect(json.terraform.cloud).toEqual({ organization: 'acme', hostname: 'tfe.example.com', workspaces: { name: 'webapp-prod' } });
   });
 
-  test('the synthesized folder passes terraform validate', () => {
-    // `terraform init -backend=false` skips the cloud block too, so no Terraform Cloud login is needed.
+  describe('synthesized like `cdktf synth` does', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cloud-'));
-    try {
+    const readStack = (name: string) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    beforeAll(() => {
       const app = new App({ outdir });
       buildApp(app, [onCloud]);
       app.synth();
-      const dir = path.join(outdir, 'stacks', 'prod');
-      expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')).terraform.cloud.organization).toBe('acme');
-      const result = validateStack(dir);
+    });
+    afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+    test('the folder passes terraform validate', () => {
+      // `terraform init -backend=false` skips the cloud block too, so no Terraform Cloud login is needed.
+      expect(readStack('prod').terraform.cloud.organization).toBe('acme');
+      const result = validateStack(path.join(outdir, 'stacks', 'prod'));
       expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       expect(result.valid).toBe(true);
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
-  });
+    });
 
-  test('a cloud-backed environment needs no state bucket from the bootstrap stack', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-cloud-'));
-    try {
-      const app = new App({ outdir });
-      buildApp(app, [onCloud]);
-      app.synth();
-      const bootstrap = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'bootstrap', 'cdk.tf.json'), 'utf8'));
-      expect(bootstrap.resource?.aws_s3_bucket).toBeUndefined();
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    test('a cloud-backed environment needs no state bucket from the bootstrap stack', () => {
+      expect(readStack('bootstrap').resource?.aws_s3_bucket).toBeUndefined();
+    });
   });
 });
