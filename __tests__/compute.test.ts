@@ -4,7 +4,7 @@ import { prod, staging } from '../src/config/environments';
 import { SECRET_LOOKING_NAME } from '../src/config/validate';
 import { ALB_SSL_POLICY } from '../src/modules/load-balancer';
 import { UNRELEASED_TAG } from '../src/modules/image-version';
-import { onlyResource, policyOf, resourcesOf, shipped, synthEnv, TfJson } from './helpers/synth';
+import { onlyResource, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, TfJson } from './helpers/synth';
 
 const ENVS = [staging, prod];
 const envJson = (name: string): TfJson => shipped(name as 'staging' | 'prod');
@@ -12,10 +12,6 @@ const services = (json: TfJson) => resourcesOf(json, 'aws_ecs_service').map(([, 
 const serviceNamed = (json: TfJson, name: string) => services(json).find((s) => s.name === name);
 const containers = (json: TfJson) =>
   resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => ({ family: t.family, container: JSON.parse(t.container_definitions)[0] }));
-const sgName = (json: TfJson, ref: string) => {
-  const logical = /aws_security_group\.([\w-]+)\.id/.exec(ref)?.[1];
-  return logical ? json.resource.aws_security_group[logical].name : ref;
-};
 
 describe('registry', () => {
   test.each(ENVS)('$name: one ECR repository, immutable tags, scan on push, lifecycle keeps N images', (env) => {
@@ -72,12 +68,12 @@ describe('load balancer', () => {
   test.each(ENVS)('$name: ALB security group: world ingress only on 80/443, egress only to the web tasks', (env) => {
     const json = envJson(env.name);
     const albSg = `webapp-${env.name}-alb`;
-    const ingress = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').map(([, r]) => r).filter((r) => sgName(json, r.security_group_id) === albSg);
+    const ingress = rulesOfGroup(json, 'ingress', albSg);
     expect(ingress.map((r) => r.from_port).sort()).toEqual([443, 80]);
     ingress.forEach((r) => expect(r.cidr_ipv4).toBe('0.0.0.0/0'));
-    const egress = resourcesOf(json, 'aws_vpc_security_group_egress_rule').map(([, r]) => r).filter((r) => sgName(json, r.security_group_id) === albSg);
+    const egress = rulesOfGroup(json, 'egress', albSg);
     expect(egress).toHaveLength(1);
-    expect(sgName(json, egress[0].referenced_security_group_id)).toBe(`webapp-${env.name}-web`);
+    expect(securityGroupName(json, egress[0].referenced_security_group_id)).toBe(`webapp-${env.name}-web`);
     expect(egress[0].from_port).toBe(env.compute.web.containerPort);
   });
 });

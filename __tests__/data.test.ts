@@ -1,17 +1,10 @@
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { expectRejected } from './helpers/config';
-import { dataOf, onlyResource, resourcesOf, shipped, TfJson, withConfig } from './helpers/synth';
+import { dataOf, onlyResource, resourcesOf, rulesOfGroup, securityGroupName, shipped, TfJson, withConfig } from './helpers/synth';
 
 const ENVS = [staging, prod];
 const json = (env: EnvironmentConfig): TfJson => shipped(env.name as 'staging' | 'prod');
-const sgNameOf = (j: TfJson, ref: string) => {
-  const logical = /aws_security_group\.([\w-]+)\.id/.exec(ref)?.[1];
-  return logical ? j.resource.aws_security_group[logical].name : undefined;
-};
-/** Ingress rules attached to the security group with this name. */
-const ingressOf = (j: TfJson, groupName: string) =>
-  resourcesOf(j, 'aws_vpc_security_group_ingress_rule').map(([, r]) => r).filter((r) => sgNameOf(j, r.security_group_id) === groupName);
 
 describe('database', () => {
   test.each(ENVS)('$name: Postgres at the pinned version, gp3, encrypted, autoscaling storage, sized from config', (env) => {
@@ -88,15 +81,15 @@ describe('database', () => {
 
   test.each(ENVS)('$name: 5432 only from the app security groups, never from a CIDR; no egress', (env) => {
     const j = json(env);
-    const rules = ingressOf(j, `webapp-${env.name}-db`);
-    const sources = rules.map((r) => sgNameOf(j, r.referenced_security_group_id)).sort();
+    const rules = rulesOfGroup(j, 'ingress', `webapp-${env.name}-db`);
+    const sources = rules.map((r) => securityGroupName(j, r.referenced_security_group_id)).sort();
     expect(sources).toEqual([`webapp-${env.name}-celery`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort());
     rules.forEach((r) => {
       expect(r).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
       expect(r.cidr_ipv4 ?? r.cidr_ipv6).toBeUndefined();
       expect(r.description).toBeTruthy();
     });
-    const egress = resourcesOf(j, 'aws_vpc_security_group_egress_rule').filter(([, r]) => sgNameOf(j, r.security_group_id) === `webapp-${env.name}-db`);
+    const egress = rulesOfGroup(j, 'egress', `webapp-${env.name}-db`);
     expect(egress).toEqual([]);
   });
 });
@@ -139,8 +132,8 @@ describe('cache', () => {
   test.each(ENVS)('$name: in the private subnets; 6379 only from the app security groups', (env) => {
     const j = json(env);
     onlyResource(j, 'aws_elasticache_subnet_group').subnet_ids.forEach((s: string) => expect(s).toMatch(/aws_subnet\.network_private/));
-    const rules = ingressOf(j, `webapp-${env.name}-cache`);
-    expect(rules.map((r) => sgNameOf(j, r.referenced_security_group_id)).sort()).toEqual(
+    const rules = rulesOfGroup(j, 'ingress', `webapp-${env.name}-cache`);
+    expect(rules.map((r) => securityGroupName(j, r.referenced_security_group_id)).sort()).toEqual(
       [`webapp-${env.name}-celery`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort(),
     );
     rules.forEach((r) => {

@@ -58,3 +58,16 @@ export function policyOf(text: string): { Statement: any[] } {
 export function ref(type: string, name: string, attr: string): string {
   return `\${${type}.${name}.${attr}}`;
 }
+
+/** Name of the security group a `${aws_security_group.x.id}` reference points at (undefined otherwise). */
+export function securityGroupName(json: TfJson, reference: string | undefined): string | undefined {
+  const logical = /aws_security_group\.([\w-]+)\.id/.exec(reference ?? '')?.[1];
+  return logical ? json.resource.aws_security_group?.[logical]?.name : undefined;
+}
+
+/** Rules of a type (ingress or egress) attached to the security group with this name. */
+export function rulesOfGroup(json: TfJson, type: 'ingress' | 'egress', groupName: string): any[] {
+  return resourcesOf(json, `aws_vpc_security_group_${type}_rule`)
+    .map(([, rule]) => rule)
+    .filter((rule) => securityGroupName(json, rule.security_group_id) === groupName);
+}
