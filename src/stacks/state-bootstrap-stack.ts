@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EnvironmentConfig } from '../config/types';
 import { EmulatorSettings } from '../lib/emulator';
 import { PrivateBucket } from '../modules/private-bucket';
 import { awsProvider } from './providers';
+import { SelfContainedStack } from './self-contained-stack';
 
 export const BOOTSTRAP_STACK = 'bootstrap';
 
@@ -14,7 +15,7 @@ export const BOOTSTRAP_STACK = 'bootstrap';
  * Its own state is a local file (terraform.bootstrap.tfstate): the bucket cannot hold the state
  * of the stack that creates it.
  */
-export class StateBootstrapStack extends TerraformStack {
+export class StateBootstrapStack extends SelfContainedStack {
   constructor(scope: Construct, environments: EnvironmentConfig[], emulator?: EmulatorSettings) {
     super(scope, BOOTSTRAP_STACK);
     new LocalBackend(this, { path: `terraform.${BOOTSTRAP_STACK}.tfstate` });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EnvironmentConfig } from '../config/types';
 import { EmulatorSettings, emulatorBackendConfig } from '../lib/emulator';
@@ -18,6 +18,7 @@ import { LoadBalancerModule } from '../modules/load-balancer';
 import { APP_CONTAINER, ServiceModule } from '../modules/service';
 import { appContract, appHostNames, appTaskPolicy } from '../modules/app-contract';
 import { awsProvider } from './providers';
+import { SelfContainedStack } from './self-contained-stack';
 
 export interface WebAppStackOptions {
   /** Image tag to deploy (IMAGE_TAG); when unset the tag already deployed is kept. */
@@ -37,7 +38,7 @@ export function stateKey(config: EnvironmentConfig): string {
  * One environment: network, then data, then edge, then compute. Every environment is a
  * self-contained stack (no cross-stack references) with its own state.
  */
-export class WebAppStack extends TerraformStack {
+export class WebAppStack extends SelfContainedStack {
   readonly config: EnvironmentConfig;
   readonly provider: AwsProvider;
   /** us-east-1 provider for what CloudFront requires there (its certificate). */
