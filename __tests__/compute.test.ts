@@ -10,8 +10,10 @@ const ENVS = [staging, prod];
 const envJson = (name: string): TfJson => shipped(name as 'staging' | 'prod');
 const services = (json: TfJson) => resourcesOf(json, 'aws_ecs_service').map(([, s]) => s);
 const serviceNamed = (json: TfJson, name: string) => services(json).find((s) => s.name === name);
-const containers = (json: TfJson) =>
-  resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => ({ family: t.family, container: JSON.parse(t.container_definitions)[0] }));
+const allContainers = (json: TfJson) =>
+  resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => ({ family: t.family as string, container: JSON.parse(t.container_definitions)[0] }));
+/** The containers running the app image (web, workers, one-off); not the database-admin task. */
+const containers = (json: TfJson) => allContainers(json).filter((c) => !c.family.endsWith('-db-admin'));
 
 describe('registry', () => {
   test.each(ENVS)('$name: one ECR repository, immutable tags, scan on push, lifecycle keeps N images', (env) => {
@@ -43,11 +45,28 @@ describe('load balancer', () => {
     expect(http.default_action[0]).toMatchObject({ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } });
     expect(https).toMatchObject({ protocol: 'HTTPS', ssl_policy: ALB_SSL_POLICY });
     expect(https.certificate_arn).toMatch(/aws_acm_certificate_validation\..*\.certificate_arn/);
-    expect(https.default_action[0].type).toBe('forward');
+    // Host names the environment does not serve never reach the app (scanners, the ALB's own DNS name).
+    expect(https.default_action[0]).toEqual({ type: 'fixed-response', fixed_response: { content_type: 'text/plain', status_code: '404', message_body: 'Not found' } });
+  });
+
+  test.each(ENVS)('$name: the web service is the default route: a rule for every app host name, last in priority', (env) => {
+    const json = envJson(env.name);
+    const [tgName] = resourcesOf(json, 'aws_lb_target_group')[0];
+    const rule = onlyResource(json, 'aws_lb_listener_rule');
+    expect(rule).toMatchObject({ priority: 50000, action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${tgName}.arn}` }] });
+    expect(rule.condition).toEqual([{ host_header: { values: [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)] } }]);
+    expect(rule.listener_arn).toMatch(/aws_lb_listener\.load-balancer_https/);
+    // The service attaches to the group once the rule routes to it.
+    expect(serviceNamed(json, `webapp-${env.name}-web`).depends_on).toEqual([`aws_lb_listener_rule.${resourcesOf(json, 'aws_lb_listener_rule')[0][0]}`]);
   });
 
   test.each(ENVS)('$name: ip target group with the configured health check and deregistration delay', (env) => {
     const tg = onlyResource(envJson(env.name), 'aws_lb_target_group');
+    // A name prefix and create_before_destroy: changing the port creates the new group before the
+    // old one (still in use) is deleted; a fixed name would fail with ResourceInUse/DuplicateName.
+    expect(tg.name).toBeUndefined();
+    expect(tg.name_prefix).toBe('web-');
+    expect(tg.lifecycle).toEqual({ create_before_destroy: true });
     expect(tg).toMatchObject({
       target_type: 'ip',
       port: env.compute.web.containerPort,
@@ -62,7 +81,7 @@ describe('load balancer', () => {
     const statements = policyOf(policy.policy).Statement;
     const writers = statements.filter((s) => s.Effect === 'Allow');
     expect(writers.map((s) => s.Action)).toEqual(['s3:PutObject', 's3:PutObject']);
-    writers.forEach((s) => expect(s.Resource).toMatch(/\/alb\/AWSLogs\/\$\{data\.aws_caller_identity/));
+    writers.forEach((s) => expect(s.Resource).toMatch(new RegExp(`/alb/AWSLogs/${prod.accountId}/\\*$`)));
   });
 
   test.each(ENVS)('$name: ALB security group: world ingress only on 80/443, egress only to the web tasks', (env) => {
@@ -132,9 +151,9 @@ describe('services', () => {
   test.each(ENVS)('$name: each process has its own log group with the configured retention and awslogs driver', (env) => {
     const json = envJson(env.name);
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map(([, g]) => g).filter((g) => g.name.startsWith('/ecs/'));
-    expect(groups.map((g) => g.name).sort()).toEqual(['task', 'web', ...env.compute.workers.map((w) => w.name)].map((n) => `/ecs/webapp-${env.name}/${n}`).sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(['db-admin', 'task', 'web', ...env.compute.workers.map((w) => w.name)].map((n) => `/ecs/webapp-${env.name}/${n}`).sort());
     groups.forEach((g) => expect(g.retention_in_days).toBe(env.compute.logRetentionDays));
-    for (const { container } of containers(json)) {
+    for (const { container } of allContainers(json)) {
       expect(container.logConfiguration.logDriver).toBe('awslogs');
       expect(container.logConfiguration.options['awslogs-group']).toMatch(/aws_cloudwatch_log_group/);
     }
@@ -166,16 +185,31 @@ describe('IAM', () => {
 
   test.each(ENVS)('$name: execution roles pull from this repository, write their log group, read exactly the app secrets', (env) => {
     const json = envJson(env.name);
-    const policies = rolePolicies(json, 'execution-policy');
+    const policies = rolePolicies(json, 'execution-policy').filter(([n]) => !n.startsWith('database-admin'));
     expect(policies).toHaveLength(2 + env.compute.workers.length);
     for (const [, doc] of policies) {
       const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
-      expect(bySid.PullImage.Resource).toMatch(/aws_ecr_repository\..*\.arn/);
+      expect(bySid.PullImage.Resource).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
       expect(bySid.WriteLogs.Resource).toMatch(/aws_cloudwatch_log_group\..*\.arn/);
       expect(bySid.ReadSecrets.Action).toBe('secretsmanager:GetSecretValue');
-      expect(bySid.ReadSecrets.Resource).toHaveLength(3);
-      bySid.ReadSecrets.Resource.forEach((r: string) => expect(r).toMatch(/^\$\{(aws_db_instance|aws_secretsmanager_secret)\./));
+      expect(bySid.ReadSecrets.Resource).toHaveLength(2);
+      bySid.ReadSecrets.Resource.forEach((r: string) => expect(r).toMatch(/^\$\{aws_secretsmanager_secret\./));
     }
+  });
+
+  test.each(ENVS)('$name: the database-admin execution role pulls only through the ECR Public cache prefix and reads only the master secret', (env) => {
+    const [[, doc]] = rolePolicies(envJson(env.name), 'execution-policy').filter(([n]) => n.startsWith('database-admin'));
+    const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
+    expect(bySid.PullImage).toBeUndefined();
+    expect(bySid.PullThroughPublicCache).toEqual({
+      Sid: 'PullThroughPublicCache',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+      Resource: `arn:aws:ecr:${env.region}:${env.accountId}:repository/webapp-${env.name}-pub/*`,
+    });
+    expect(bySid.ReadSecrets.Resource).toEqual([expect.stringMatching(/aws_db_instance\..*\.master_user_secret\[0\]\.secret_arn/)]);
+    const rule = onlyResource(envJson(env.name), 'aws_ecr_pull_through_cache_rule');
+    expect(rule).toEqual(expect.objectContaining({ ecr_repository_prefix: `webapp-${env.name}-pub`, upstream_registry_url: 'public.ecr.aws' }));
   });
 
   test.each(ENVS)('$name: task roles reach the two buckets and nothing else (plus ECS Exec channels where enabled)', (env) => {
@@ -203,8 +237,8 @@ describe('IAM', () => {
 });
 
 describe('app contract', () => {
-  const CONTRACT = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'REDIS_URL', 'REDIS_HOST', 'REDIS_PORT',
-    'AWS_STORAGE_BUCKET_NAME', 'AWS_PRIVATE_STORAGE_BUCKET_NAME', 'CDN_DOMAIN_NAME', 'DOMAIN_NAME', 'AWS_REGION'];
+  const CONTRACT = ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_AUTH', 'REDIS_URL', 'REDIS_HOST', 'REDIS_PORT',
+    'AWS_STORAGE_BUCKET_NAME', 'AWS_PRIVATE_STORAGE_BUCKET_NAME', 'CDN_DOMAIN_NAME', 'DOMAIN_NAME', 'APP_HOSTS', 'AWS_REGION', 'ENVIRONMENT', 'SERVICE_NAME'];
 
   test.each(ENVS)('$name: every container gets the contract; secrets arrive only through ECS secrets', (env) => {
     for (const { container } of containers(envJson(env.name))) {
@@ -214,10 +248,19 @@ describe('app contract', () => {
       expect(plain.CDN_DOMAIN_NAME).toBe(`${env.domain.staticLabel}.${env.domain.name}`);
       expect(plain.REDIS_URL).toMatch(/^rediss:\/\//);
       expect(plain.DJANGO_SETTINGS_MODULE).toBe(env.compute.environment.DJANGO_SETTINGS_MODULE);
+      // ALLOWED_HOSTS comes from here: exactly the names the load balancer routes to the app.
+      expect(plain.APP_HOSTS).toBe([env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)].join(','));
       const secrets = Object.fromEntries(container.secrets.map((s: any) => [s.name, s.valueFrom]));
-      expect(Object.keys(secrets).sort()).toEqual(['DATABASE_PASSWORD', 'REDIS_AUTH_TOKEN', 'SECRET_KEY']);
-      expect(secrets.DATABASE_PASSWORD).toMatch(/master_user_secret.*secret_arn.*:password::$/);
+      expect(Object.keys(secrets).sort()).toEqual(['REDIS_AUTH_TOKEN', 'SECRET_KEY']);
     }
+  });
+
+  test.each(ENVS)('$name: the web container is told its health path (answered before any host check, see the README)', (env) => {
+    const json = envJson(env.name);
+    const vars = (family: string) => Object.fromEntries(containers(json).find((c) => c.family === family)!.container.environment.map((e: any) => [e.name, e.value]));
+    expect(vars(`webapp-${env.name}-web`)).toMatchObject({ HEALTH_CHECK_PATH: env.compute.web.healthCheckPath, SERVICE_NAME: 'web' });
+    expect(vars(`webapp-${env.name}-task`).HEALTH_CHECK_PATH).toBeUndefined();
+    expect(onlyResource(json, 'aws_lb_target_group').health_check.path).toBe(env.compute.web.healthCheckPath);
   });
 
   test.each(ENVS)('$name: no plain environment variable has a secret-looking name or value', (env) => {
@@ -239,8 +282,10 @@ describe('image version', () => {
   test('without IMAGE_TAG the deployed tag is kept: SSM value ignored, image reads it back', () => {
     const json = shipped('staging');
     const param = onlyResource(json, 'aws_ssm_parameter');
-    expect(param).toMatchObject({ name: '/webapp/staging/image-tag', value: UNRELEASED_TAG, lifecycle: { ignore_changes: ['value'] } });
-    expect(image(json)).toMatch(/^\$\{aws_ecr_repository\..*\.repository_url\}:\$\{aws_ssm_parameter\..*\.value\}$/);
+    expect(param).toMatchObject({ name: '/webapp/staging/image-tag', insecure_value: UNRELEASED_TAG, lifecycle: { ignore_changes: ['insecure_value'] } });
+    // insecure_value, not the always-sensitive value: a release diff shows the image it rolls out.
+    expect(param.value).toBeUndefined();
+    expect(image(json)).toMatch(/^\$\{aws_ecr_repository\..*\.repository_url\}:\$\{aws_ssm_parameter\..*\.insecure_value\}$/);
   });
 
   test.each(['', 'v1 2', 'a:b', '-leading-dash', 'x'.repeat(129)])('IMAGE_TAG %j is rejected at synth with the fix', (tag) => {
@@ -250,9 +295,9 @@ describe('image version', () => {
   test('IMAGE_TAG releases that tag to every container', () => {
     const json = synthEnv(staging, { imageTag: 'abc123' });
     const param = onlyResource(json, 'aws_ssm_parameter');
-    expect(param.value).toBe('abc123');
+    expect(param.insecure_value).toBe('abc123');
     expect(param.lifecycle).toBeUndefined();
-    containers(json).forEach(({ container }) => expect(container.image).toMatch(/aws_ssm_parameter\..*\.value/));
+    containers(json).forEach(({ container }) => expect(container.image).toMatch(/aws_ssm_parameter\..*\.insecure_value\}$/));
   });
 });
 

@@ -19,7 +19,7 @@ describe('database', () => {
       allocated_storage: env.database.allocatedStorage,
       max_allocated_storage: env.database.maxAllocatedStorage,
       db_name: env.database.databaseName,
-      username: env.database.username,
+      username: env.database.masterUsername,
       publicly_accessible: false,
       copy_tags_to_snapshot: true,
       auto_minor_version_upgrade: true,
@@ -42,11 +42,18 @@ describe('database', () => {
       multi_az: true,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'webapp-prod-postgres-final',
       performance_insights_enabled: true,
       apply_immediately: false,
-      lifecycle: { prevent_destroy: true },
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
+    // Unique per instance: stamped at creation, kept by ignore_changes (a fixed name fails the second replacement).
+    expect(db.final_snapshot_identifier).toBe('webapp-prod-postgres-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}');
+  });
+
+  test.each(ENVS)('$name: only the major version is pinned, so an AWS-side minor upgrade leaves the plan clean', (env) => {
+    const db = onlyResource(json(env), 'aws_db_instance');
+    expect(db.engine_version).toMatch(/^\d+$/);
+    expect(db.auto_minor_version_upgrade).toBe(true);
   });
 
   test('staging: single-AZ, small, no final snapshot, destroyable', () => {
@@ -83,7 +90,7 @@ describe('database', () => {
     const j = json(env);
     const rules = rulesOfGroup(j, 'ingress', `webapp-${env.name}-db`);
     const sources = rules.map((r) => securityGroupName(j, r.referenced_security_group_id)).sort();
-    expect(sources).toEqual([`webapp-${env.name}-celery`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort());
+    expect(sources).toEqual([`webapp-${env.name}-celery`, `webapp-${env.name}-db-admin`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort());
     rules.forEach((r) => {
       expect(r).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
       expect(r.cidr_ipv4 ?? r.cidr_ipv6).toBeUndefined();
@@ -110,12 +117,21 @@ describe('cache', () => {
       transit_encryption_mode: 'required',
       snapshot_retention_limit: env.cache.snapshotRetentionDays,
     });
-    // The token comes from Secrets Manager's generator, is stored in a secret, and never re-set by a plan.
-    const [generatorName] = dataOf(j, 'aws_secretsmanager_random_password').find(([n]) => n.startsWith('cache_auth-token'))!;
-    expect(group.auth_token).toBe(`\${data.aws_secretsmanager_random_password.${generatorName}.random_password}`);
-    expect(group.lifecycle.ignore_changes).toEqual(['auth_token']);
-    const version = resourcesOf(j, 'aws_secretsmanager_secret_version').find(([n]) => n.startsWith('cache_auth-token'))![1];
-    expect(version.secret_string).toBe(group.auth_token);
+    // The token is generated into its secret outside state, and the group reads that one stored value
+    // (AWSCURRENT): a replaced group, or a rotation in Secrets Manager, cannot leave the two apart.
+    const [secretName] = resourcesOf(j, 'aws_secretsmanager_secret').find(([n]) => n.startsWith('cache_auth-token'))!;
+    const [storedName, stored] = dataOf(j, 'aws_secretsmanager_secret_version').find(([n]) => n.startsWith('cache_auth-token'))!;
+    expect(stored.secret_id).toBe(`\${aws_secretsmanager_secret.${secretName}.id}`);
+    expect(stored.version_id ?? stored.version_stage).toBeUndefined();
+    expect(group.auth_token).toBe(`\${data.aws_secretsmanager_secret_version.${storedName}.secret_string}`);
+    expect(group.auth_token_update_strategy).toBe('ROTATE');
+    expect(group.lifecycle?.ignore_changes ?? []).not.toContain('auth_token');
+  });
+
+  test('prod: the final snapshot name is unique per replication group', () => {
+    const group = onlyResource(json(prod), 'aws_elasticache_replication_group');
+    expect(group.final_snapshot_identifier).toBe('webapp-prod-cache-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}');
+    expect(group.lifecycle.ignore_changes).toEqual(['final_snapshot_identifier']);
   });
 
   test('prod: 2+ nodes with automatic failover across AZs', () => {
@@ -147,7 +163,7 @@ describe('outputs and secrets', () => {
   test.each(ENVS)('$name: endpoints and secret ARNs are outputs; no output carries a secret value', (env) => {
     const outputs = json(env).output!;
     expect(outputs.database_endpoint.value).toMatch(/aws_db_instance\..*\.endpoint/);
-    expect(outputs.database_secret_arn.value).toMatch(/aws_db_instance\..*\.master_user_secret\[0\]\.secret_arn/);
+    expect(outputs.database_master_secret_arn.value).toMatch(/aws_db_instance\..*\.master_user_secret\[0\]\.secret_arn/);
     expect(outputs.redis_primary_endpoint.value).toMatch(/aws_elasticache_replication_group\..*\.primary_endpoint_address/);
     expect(outputs.redis_auth_token_secret_arn.value).toMatch(/aws_secretsmanager_secret\..*\.arn/);
     for (const [name, output] of Object.entries(outputs)) {
@@ -170,15 +186,72 @@ describe('outputs and secrets', () => {
   });
 });
 
+describe('generated secrets stay out of Terraform state', () => {
+  test.each(ENVS)('$name: SECRET_KEY and the Redis token are generated ephemerally and stored write-only', (env) => {
+    const j = json(env) as any;
+    const generators = Object.entries(j.ephemeral?.aws_secretsmanager_random_password ?? {});
+    expect(generators).toHaveLength(2);
+    const versions = resourcesOf(j, 'aws_secretsmanager_secret_version');
+    expect(versions).toHaveLength(2);
+    for (const [, version] of versions) {
+      expect(version.secret_string).toBeUndefined();
+      expect(version.secret_string_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.[\w]+\.random_password\}$/);
+      expect(version.secret_string_wo_version).toBe(1);
+    }
+    // The random-password *data source* (whose result is stored in state) is gone.
+    expect(dataOf(j, 'aws_secretsmanager_random_password')).toEqual([]);
+  });
+});
+
+describe('database credentials: IAM authentication for the app, the master user for the admin task only', () => {
+  const containers = (j: TfJson) =>
+    resourcesOf(j, 'aws_ecs_task_definition').map(([, td]) => ({ family: td.family as string, c: JSON.parse(td.container_definitions)[0], td }));
+
+  test.each(ENVS)('$name: no app container gets a database password; they log in as the app role with DATABASE_AUTH=iam', (env) => {
+    const apps = containers(json(env)).filter((x) => !x.family.endsWith('-db-admin'));
+    expect(apps.length).toBeGreaterThanOrEqual(3);
+    for (const { c } of apps) {
+      const vars = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+      expect(vars).toMatchObject({ DATABASE_USER: env.database.appUsername, DATABASE_AUTH: 'iam' });
+      expect(c.secrets.map((s: any) => s.name)).not.toContain('DATABASE_PASSWORD');
+      expect(JSON.stringify(c)).not.toMatch(/master_user_secret/);
+    }
+  });
+
+  test.each(ENVS)('$name: the task roles may connect as exactly the app role of this instance', (env) => {
+    const j = json(env);
+    const dbName = resourcesOf(j, 'aws_db_instance')[0][0];
+    const connect = resourcesOf(j, 'aws_iam_role_policy')
+      .flatMap(([, p]) => JSON.parse(p.policy).Statement)
+      .filter((s: any) => [s.Action].flat().includes('rds-db:connect'));
+    expect(connect.length).toBeGreaterThanOrEqual(3);
+    for (const s of connect) {
+      expect(s.Resource).toBe(`arn:aws:rds-db:${env.region}:${env.accountId}:dbuser:\${aws_db_instance.${dbName}.resource_id}/${env.database.appUsername}`);
+    }
+  });
+
+  test.each(ENVS)('$name: only the database-admin execution role reads the rotating master secret, fresh at each start', (env) => {
+    const j = json(env);
+    const readers = resourcesOf(j, 'aws_iam_role_policy').filter(([, p]) => p.policy.includes('master_user_secret'));
+    expect(readers).toHaveLength(1);
+    expect(readers[0][1].role).toMatch(/database-admin/);
+    const admin = containers(j).find((x) => x.family === `webapp-${env.name}-db-admin`)!;
+    expect(admin.c.secrets).toEqual([{ name: 'PGPASSWORD', valueFrom: expect.stringMatching(/master_user_secret\[0\]\.secret_arn\}:password::$/) }]);
+    const vars = Object.fromEntries(admin.c.environment.map((e: any) => [e.name, e.value]));
+    expect(vars).toMatchObject({ PGUSER: env.database.masterUsername, PGDATABASE: env.database.databaseName, PGSSLMODE: 'require' });
+    expect(vars.DB_SETUP_SQL).toMatch(/GRANT rds_iam TO "app";/);
+    expect(admin.c.command.join(' ')).toMatch(/psql/);
+    // The Postgres client image of the instance's major, through the ECR Public pull-through cache.
+    expect(admin.c.image).toBe(`${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/webapp-${env.name}-pub/docker/library/postgres:${env.database.engineVersion}-alpine`);
+  });
+});
+
 describe('data-tier config errors', () => {
   test.each([
-    ['engine version without minor', (c: EnvironmentConfig) => (c.database.engineVersion = '17'), 'database.engineVersion', /MAJOR\.MINOR/],
-    ['engine version as a word', (c: EnvironmentConfig) => (c.database.engineVersion = 'latest'), 'database.engineVersion', /MAJOR\.MINOR/],
-    ['unsupported Postgres major', (c: EnvironmentConfig) => (c.database.engineVersion = '11.22'), 'database.engineVersion', /standard support/],
     ['storage below the engine minimum', (c: EnvironmentConfig) => (c.database.allocatedStorage = 10), 'database.allocatedStorage', /at least|20/],
     ['autoscaling ceiling below the initial storage', (c: EnvironmentConfig) => (c.database.maxAllocatedStorage = 10), 'database.maxAllocatedStorage', /above allocatedStorage/],
-    ['cache version not pinned', (c: EnvironmentConfig) => (c.cache.engineVersion = '7.x'), 'cache.engineVersion', /explicit MAJOR\.MINOR/],
-    ['unknown cache engine', (c: EnvironmentConfig) => ((c.cache as any).engine = 'memcached'), 'cache.engine', /"redis" or "valkey"/],
+    ['cache version not pinned', (c: EnvironmentConfig) => (c.cache.engineVersion = '7.x'), 'cache.engineVersion', /MAJOR\.MINOR/],
+    ['unknown cache engine', (c: EnvironmentConfig) => ((c.cache as any).engine = 'memcached'), 'cache.engine', /"redis", "valkey"/],
   ])('%s', (_label, change, field, fix) => {
     expectRejected(withConfig(staging, change), field, fix);
   });

@@ -1,6 +1,7 @@
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
-import { HSTS_MAX_AGE_SECONDS, MANAGED_CACHE_POLICY_CACHING_OPTIMIZED, MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3 } from '../src/modules/assets';
+import { CORS_CACHE_KEY_HEADERS, HSTS_MAX_AGE_SECONDS } from '../src/modules/assets';
+import { globalBucketName } from '../src/lib/naming';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -17,7 +18,7 @@ describe('buckets', () => {
   test.each(ENVS)('$name: static and media buckets are private, owner-enforced, encrypted, versioned, TLS-only', (env) => {
     const j = json(env);
     for (const kind of ['static', 'media']) {
-      const [logical] = bucketNamed(j, `webapp-${env.name}-${kind}`);
+      const [logical] = bucketNamed(j, globalBucketName(env, kind));
       expect(logical).toMatch(new RegExp(`^assets_${kind}_`));
       expect(attached(j, 'aws_s3_bucket_public_access_block', logical)).toEqual([
         expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }),
@@ -46,7 +47,7 @@ describe('buckets', () => {
 
   test.each(ENVS)('$name: only this CloudFront distribution may read static objects', (env) => {
     const j = json(env);
-    const [logical] = bucketNamed(j, `webapp-${env.name}-static`);
+    const [logical] = bucketNamed(j, globalBucketName(env, 'static'));
     const allows = policyOf(attached(j, 'aws_s3_bucket_policy', logical)[0].policy).Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([
       {
@@ -62,7 +63,7 @@ describe('buckets', () => {
 
   test.each(ENVS)('$name: media keeps noncurrent versions for the configured days; prod media cannot be destroyed', (env) => {
     const j = json(env);
-    const [logical, bucket] = bucketNamed(j, `webapp-${env.name}-media`);
+    const [logical, bucket] = bucketNamed(j, globalBucketName(env, 'media'));
     const rules = attached(j, 'aws_s3_bucket_lifecycle_configuration', logical)[0].rule;
     expect(rules).toContainEqual(expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: env.assets.mediaNoncurrentVersionDays }] }));
     expect(Boolean(bucket.lifecycle?.prevent_destroy)).toBe(env.production);
@@ -74,15 +75,15 @@ describe('buckets', () => {
     const cors = resourcesOf(j, 'aws_s3_bucket_cors_configuration').map(([, c]) => c);
     expect(cors).toHaveLength(2);
     for (const c of cors) expect(c.cors_rule[0].allowed_origins).toEqual(appOrigins(env));
-    const [staticLogical] = bucketNamed(j, `webapp-${env.name}-static`);
+    const [staticLogical] = bucketNamed(j, globalBucketName(env, 'static'));
     expect(attached(j, 'aws_s3_bucket_cors_configuration', staticLogical)[0].cors_rule[0].allowed_methods).toEqual(['GET', 'HEAD']);
     // Media takes browser uploads with presigned URLs.
-    const [mediaLogical] = bucketNamed(j, `webapp-${env.name}-media`);
+    const [mediaLogical] = bucketNamed(j, globalBucketName(env, 'media'));
     expect([...attached(j, 'aws_s3_bucket_cors_configuration', mediaLogical)[0].cors_rule[0].allowed_methods].sort()).toEqual(['GET', 'HEAD', 'POST', 'PUT']);
   });
 
   test.each(ENVS)('$name: static files can be emptied on destroy outside production only', (env) => {
-    const [, bucket] = bucketNamed(json(env), `webapp-${env.name}-static`);
+    const [, bucket] = bucketNamed(json(env), globalBucketName(env, 'static'));
     expect(bucket.force_destroy).toBe(!env.production);
     expect(bucket.lifecycle?.prevent_destroy).toBeUndefined();
   });
@@ -94,7 +95,7 @@ describe('CloudFront', () => {
     const [oacName, oac] = resourcesOf(j, 'aws_cloudfront_origin_access_control')[0];
     expect(oac).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always', signing_protocol: 'sigv4' });
     const distribution = onlyResource(j, 'aws_cloudfront_distribution');
-    const [staticLogical] = bucketNamed(j, `webapp-${env.name}-static`);
+    const [staticLogical] = bucketNamed(j, globalBucketName(env, 'static'));
     expect(distribution.origin).toEqual([
       expect.objectContaining({
         domain_name: `\${aws_s3_bucket.${staticLogical}.bucket_regional_domain_name}`,
@@ -103,7 +104,7 @@ describe('CloudFront', () => {
     ]);
   });
 
-  test.each(ENVS)('$name: HTTPS only, custom domain on a TLS 1.2 (2021) SNI certificate, managed cache policy, compression', (env) => {
+  test.each(ENVS)('$name: HTTPS only, custom domain on a TLS 1.2 (2021) SNI certificate, CORS-keyed cache policy, compression', (env) => {
     const distribution = onlyResource(json(env), 'aws_cloudfront_distribution');
     expect(distribution.aliases).toEqual([cdnName(env)]);
     expect(distribution.viewer_certificate).toEqual({
@@ -114,15 +115,26 @@ describe('CloudFront', () => {
     expect(distribution.default_cache_behavior).toMatchObject({
       viewer_protocol_policy: 'redirect-to-https',
       compress: true,
-      cache_policy_id: MANAGED_CACHE_POLICY_CACHING_OPTIMIZED,
-      origin_request_policy_id: MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3,
+      cache_policy_id: expect.stringMatching(/^\$\{aws_cloudfront_cache_policy\.assets_cache-policy_\w+\.id\}$/),
       cached_methods: ['GET', 'HEAD'],
     });
+    // Headers in the cache key are forwarded anyway; a separate origin request policy would only duplicate them.
+    expect(distribution.default_cache_behavior.origin_request_policy_id).toBeUndefined();
     expect(distribution.default_cache_behavior.allowed_methods).toEqual(['GET', 'HEAD', 'OPTIONS']);
     expect(distribution).toMatchObject({ enabled: true, http_version: 'http2and3', restrictions: { geo_restriction: { restriction_type: 'none' } } });
     expect(distribution.web_acl_id).toBeUndefined();
     expect(distribution.price_class).toBe(env.assets.priceClass);
     expect(distribution.is_ipv6_enabled).toBe(env.domain.ipv6);
+  });
+
+  test.each(ENVS)('$name: CORS answers are cached per Origin, so one app origin never gets another\'s Access-Control-Allow-Origin', (env) => {
+    const policy = onlyResource(json(env), 'aws_cloudfront_cache_policy');
+    const key = policy.parameters_in_cache_key_and_forwarded_to_origin;
+    expect(key.headers_config).toEqual({ header_behavior: 'whitelist', headers: { items: CORS_CACHE_KEY_HEADERS } });
+    expect(CORS_CACHE_KEY_HEADERS).toContain('Origin');
+    // Nothing else varies the cache (cookies and query strings would split it for no reason).
+    expect(key).toMatchObject({ cookies_config: { cookie_behavior: 'none' }, query_strings_config: { query_string_behavior: 'none' }, enable_accept_encoding_gzip: true, enable_accept_encoding_brotli: true });
+    expect(policy).toMatchObject({ min_ttl: 1, default_ttl: 86400, max_ttl: 31536000 });
   });
 
   test.each(ENVS)('$name: a response headers policy with two-year HSTS is attached', (env) => {
@@ -145,12 +157,12 @@ describe('CloudFront', () => {
   test('access logs: on in prod to an ACL-capable private log bucket, off in staging', () => {
     const p = json(prod);
     const logging = onlyResource(p, 'aws_cloudfront_distribution').logging_config;
-    const [logLogical] = bucketNamed(p, 'webapp-prod-cdn-logs');
+    const [logLogical] = bucketNamed(p, globalBucketName(prod, 'cdn-logs'));
     expect(logging).toEqual({ bucket: `\${aws_s3_bucket.${logLogical}.bucket_domain_name}`, prefix: 'cloudfront/', include_cookies: false });
     expect(attached(p, 'aws_s3_bucket_ownership_controls', logLogical)[0].rule.object_ownership).toBe('BucketOwnerPreferred');
     expect(attached(p, 'aws_s3_bucket_public_access_block', logLogical)[0]).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
     expect(onlyResource(json(staging), 'aws_cloudfront_distribution').logging_config).toBeUndefined();
-    expect(resourcesOf(json(staging), 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain('webapp-staging-cdn-logs');
+    expect(resourcesOf(json(staging), 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain(globalBucketName(staging, 'cdn-logs'));
     const rules = attached(p, 'aws_s3_bucket_lifecycle_configuration', logLogical)[0].rule;
     expect(rules).toContainEqual(expect.objectContaining({ expiration: [{ days: 90 }] }));
   });
@@ -167,7 +179,7 @@ describe('CloudFront', () => {
     expect(distribution.price_class).toBe('PriceClass_All');
     expect(distribution.is_ipv6_enabled).toBe(false);
     expect(distribution.logging_config).toMatchObject({ prefix: 'cloudfront/', include_cookies: false });
-    expect(bucketNamed(j, 'webapp-staging-cdn-logs')).toBeDefined();
+    expect(bucketNamed(j, globalBucketName(staging, 'cdn-logs'))).toBeDefined();
     // Without IPv6 the static domain gets an A record only.
     const staticRecords = resourcesOf(j, 'aws_route53_record').map(([, r]) => r).filter((r) => r.name === cdnName(staging));
     expect(staticRecords.map((r) => r.type)).toEqual(['A']);
@@ -218,11 +230,12 @@ describe('DNS', () => {
     const records = resourcesOf(json(env), 'aws_route53_record').map(([, r]) => r).filter((r) => r.alias);
     const staticRecords = records.filter((r) => r.name === cdnName(env));
     expect(staticRecords.map((r) => r.type).sort()).toEqual(env.domain.ipv6 ? ['A', 'AAAA'] : ['A']);
-    staticRecords.forEach((r) => expect(r.alias).toMatchObject({ name: expect.stringContaining('aws_cloudfront_distribution'), evaluate_target_health: true }));
+    // Route53 cannot evaluate the health of a CloudFront target: AWS requires false there.
+    staticRecords.forEach((r) => expect(r.alias).toMatchObject({ name: expect.stringContaining('aws_cloudfront_distribution'), evaluate_target_health: false }));
     for (const host of [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)]) {
       const app = records.filter((r) => r.name === host);
       expect(app.map((r) => r.type)).toEqual(['A']);
-      expect(app[0].alias.name).toMatch(/aws_lb\..*\.dns_name/);
+      expect(app[0].alias).toMatchObject({ name: expect.stringMatching(/aws_lb\..*\.dns_name/), evaluate_target_health: true });
     }
   });
 

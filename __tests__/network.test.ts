@@ -1,7 +1,7 @@
 import { prod, staging } from '../src/config/environments';
 import { subnetLayout } from '../src/modules/network';
 import { cidrsOverlap } from '../src/lib/cidr';
-import { resourcesOf, shipped, synthEnv, withConfig } from './helpers/synth';
+import { dataOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig } from './helpers/synth';
 
 describe('subnet layout', () => {
   test.each([
@@ -57,16 +57,42 @@ describe('network module', () => {
     expect(resourcesOf(json, 'aws_flow_log')).toHaveLength(0);
   });
 
-  test('natMode none: no NAT, no default route from private subnets, S3 endpoint still there', () => {
-    const json = synthEnv(withConfig(staging, (c) => (c.network.natMode = 'none')));
+  test('natMode none: no NAT, no internet route; interface endpoints for what the tasks call, reachable from the task groups only', () => {
+    const env = withConfig(staging, (c) => (c.network.natMode = 'none'));
+    const json = synthEnv(env);
     expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(0);
     expect(resourcesOf(json, 'aws_eip')).toHaveLength(0);
     const routes = resourcesOf(json, 'aws_route').map(([, r]) => r);
     expect(routes).toHaveLength(1);
     expect(routes[0].gateway_id).toContain('aws_internet_gateway');
-    const [[, endpoint]] = resourcesOf(json, 'aws_vpc_endpoint');
-    expect(endpoint).toMatchObject({ vpc_endpoint_type: 'Gateway', service_name: `com.amazonaws.${staging.region}.s3` });
-    expect(endpoint.route_table_ids.some((id: string) => id.includes('private'))).toBe(true);
+    const endpoints = resourcesOf(json, 'aws_vpc_endpoint').map(([, e]) => e);
+    const gateway = endpoints.find((e) => e.vpc_endpoint_type === 'Gateway')!;
+    expect(gateway.service_name).toBe(`com.amazonaws.${staging.region}.s3`);
+    expect(gateway.route_table_ids.some((id: string) => id.includes('private'))).toBe(true);
+    // Image pulls (ECR API + registry; layers come through the S3 gateway), logs and secrets,
+    // and ECS Exec's channels where exec is on: exactly what a task needs to start and run.
+    const interfaces = endpoints.filter((e) => e.vpc_endpoint_type === 'Interface');
+    expect(interfaces.map((e) => e.service_name).sort()).toEqual(
+      ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssmmessages'].map((s) => `com.amazonaws.${staging.region}.${s}`),
+    );
+    for (const e of interfaces) {
+      expect(e).toMatchObject({ private_dns_enabled: true });
+      expect(e.subnet_ids).toEqual(expect.arrayContaining([expect.stringMatching(/aws_subnet\.network_private-0/), expect.stringMatching(/aws_subnet\.network_private-1/)]));
+      expect(e.subnet_ids).toHaveLength(2);
+      expect(e.security_group_ids).toHaveLength(1);
+    }
+    const ingress = rulesOfGroup(json, 'ingress', 'webapp-staging-endpoints');
+    expect(ingress.map((r) => securityGroupName(json, r.referenced_security_group_id)).sort()).toEqual(
+      ['webapp-staging-celery', 'webapp-staging-db-admin', 'webapp-staging-task', 'webapp-staging-web'],
+    );
+    ingress.forEach((r) => expect(r).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' }));
+    expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
+  });
+
+  test('natMode none without ECS Exec has no SSM endpoint; with NAT there are no interface endpoints', () => {
+    const noExec = synthEnv(withConfig(staging, (c) => ((c.network.natMode = 'none'), (c.compute.enableExec = false))));
+    expect(resourcesOf(noExec, 'aws_vpc_endpoint').map(([, e]) => e.service_name)).not.toContain(`com.amazonaws.${staging.region}.ssmmessages`);
+    expect(resourcesOf(shipped('staging'), 'aws_vpc_endpoint').map(([, e]) => e.vpc_endpoint_type)).toEqual(['Gateway']);
   });
 
   test.each(['staging', 'prod'] as const)('%s: default security group has no rules, S3 gateway endpoint on every route table', (name) => {
@@ -79,9 +105,20 @@ describe('network module', () => {
     expect(endpoint.route_table_ids).toHaveLength(tables.length);
   });
 
-  test('availability zones come from the region, not hand-typed names', () => {
-    const json = shipped('prod');
-    const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s.availability_zone);
-    expect(subnets.every((az: string) => az.includes('data.aws_availability_zones'))).toBe(true);
+  test.each(['staging', 'prod'] as const)('%s: subnets are pinned to the configured zone IDs, never to a health-filtered lookup', (name) => {
+    const env = name === 'prod' ? prod : staging;
+    const json = shipped(name);
+    expect(dataOf(json, 'aws_availability_zones')).toEqual([]);
+    const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s);
+    for (const tier of ['public', 'private']) {
+      expect(subnets.filter((s) => s.tags.tier === tier).map((s) => s.availability_zone_id)).toEqual(env.network.availabilityZones);
+    }
+    expect(subnets.every((s) => s.availability_zone === undefined)).toBe(true);
+  });
+
+  test('zone names are accepted too and land in availability_zone', () => {
+    const json = synthEnv(withConfig(staging, (c) => (c.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'])));
+    const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s);
+    expect(subnets.map((s) => s.availability_zone)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1a', 'eu-west-1b']);
   });
 });

@@ -1,6 +1,9 @@
-import { environments } from '../src/config/environments';
+import * as fs from 'fs';
+import * as path from 'path';
+import { defineEnvironment } from '../src/config/defaults';
+import { environments, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
-import { policyOf, resourcesOf, shipped, TfJson } from './helpers/synth';
+import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
 /**
  * Security policy suite: controls modeled on AWS Foundational Security Best Practices (FSBP) and
@@ -18,6 +21,8 @@ interface Control {
   /** One line: why the control matters. */
   readonly reason: string;
   readonly scope: Scope;
+  /** Only for environments where this holds (e.g. interface endpoints exist only without NAT). */
+  readonly when?: (env: EnvironmentConfig) => boolean;
   /** Returns the addresses checked and the violations found. */
   readonly check: (json: TfJson, env: EnvironmentConfig) => { checked: string[]; violations: string[] };
 }
@@ -82,11 +87,13 @@ const containersOf = (json: TfJson) =>
 /** Security group address by its logical reference. */
 const sgOf = (json: TfJson, ref: string) => {
   const target = refTarget(ref);
-  return target ? { address: target, name: json.resource.aws_security_group?.[target.split('.')[1]]?.name as string } : undefined;
+  const group = target ? json.resource.aws_security_group?.[target.split('.')[1]] : undefined;
+  // Groups are named by prefix; the Name tag carries the readable name.
+  return target && group ? { address: target, name: (group.tags?.Name ?? group.name) as string } : undefined;
 };
 /** Security groups used by ECS services or one-off task definitions (the app tiers). */
 const appSecurityGroupNames = (env: EnvironmentConfig) =>
-  new Set(['web', 'task', ...env.compute.workers.map((w) => w.name)].map((n) => `${env.project}-${env.name}-${n}`));
+  new Set(['web', 'task', 'db-admin', ...env.compute.workers.map((w) => w.name)].map((n) => `${env.project}-${env.name}-${n}`));
 
 // ---------------------------------------------------------------------------------------------
 // The controls
@@ -285,11 +292,11 @@ const CONTROLS: Control[] = [
   },
   {
     id: 'ELASTICACHE-AUTH',
-    reason: 'FSBP ElastiCache.6 / CKV_AWS_31: AUTH token required, from a generator, never a literal.',
+    reason: 'FSBP ElastiCache.6 / CKV_AWS_31: AUTH token required, read from its Secrets Manager secret (one stored value), never a literal.',
     scope: 'all',
     check: (json) => {
       const groups = all(json, 'aws_elasticache_replication_group');
-      return control(groups.map((g) => g.address), groups.map((g) => !/^\$\{data\.aws_secretsmanager_random_password\./.test(g.body.auth_token ?? '') && `${g.address}: no generated AUTH token`));
+      return control(groups.map((g) => g.address), groups.map((g) => !/^\$\{data\.aws_secretsmanager_secret_version\.[\w-]+\.secret_string\}$/.test(g.body.auth_token ?? '') && `${g.address}: AUTH token not read from its secret`));
     },
   },
   {
@@ -612,6 +619,100 @@ const CONTROLS: Control[] = [
     },
   },
 
+  // Secrets
+  {
+    id: 'SECRETS-OUT-OF-STATE',
+    reason: 'Generated secrets never enter Terraform state: ephemeral generator, write-only secret version (Terraform 1.11, provider 5.100).',
+    scope: 'all',
+    check: (json) => {
+      const versions = all(json, 'aws_secretsmanager_secret_version');
+      return control(versions.map((v) => v.address), [
+        ...versions.map((v) => (v.body.secret_string !== undefined || !/^\$\{ephemeral\./.test(v.body.secret_string_wo ?? '')) && `${v.address}: value not write-only from an ephemeral generator`),
+        ...Object.keys(json.data?.aws_secretsmanager_random_password ?? {}).map((n) => `data.aws_secretsmanager_random_password.${n}: its result is stored in state`),
+      ]);
+    },
+  },
+  {
+    id: 'DB-MASTER-ADMIN-ONLY',
+    reason: 'The app never uses the RDS master user: only the database-admin task reads the rotating master secret; apps use IAM authentication.',
+    scope: 'all',
+    check: (json) => {
+      const containers = containersOf(json);
+      return control(containers.map((c) => c.address), containers.flatMap(({ address: a, td, c }) => [
+        JSON.stringify(c.secrets ?? []).includes('master_user_secret') && !String(td.family).endsWith('-db-admin') && `${a}: app container reads the master secret`,
+        (c.environment ?? []).some((e: any) => e.name === 'DATABASE_PASSWORD') && `${a}: database password in the environment`,
+      ]));
+    },
+  },
+
+  // Replacement safety and placement
+  {
+    id: 'REPLACEABLE-NAMES',
+    reason: 'Resources a change can force to be replaced while in use (security groups, target groups) are named by prefix and created before destroy.',
+    scope: 'all',
+    check: (json) => {
+      const named = [...all(json, 'aws_security_group'), ...all(json, 'aws_lb_target_group')];
+      return control(named.map((r) => r.address), named.flatMap((r) => [
+        (r.body.name !== undefined || !r.body.name_prefix) && `${r.address}: fixed name`,
+        r.body.lifecycle?.create_before_destroy !== true && `${r.address}: no create_before_destroy`,
+      ]));
+    },
+  },
+  {
+    id: 'SUBNETS-PINNED',
+    reason: 'Subnets are pinned to configured zones; a health-filtered zone lookup would re-plan every subnet during an AZ incident.',
+    scope: 'all',
+    check: (json) => {
+      const subnets = all(json, 'aws_subnet');
+      return control(subnets.map((s) => s.address), [
+        ...subnets.map((s) => !/^[a-z]{2}-?[a-z0-9-]*\d(-az\d+|[a-z])$|^[a-z]+\d-az\d+$/.test(s.body.availability_zone_id ?? s.body.availability_zone ?? '') && `${s.address}: zone not a literal`),
+        ...Object.keys(json.data?.aws_availability_zones ?? {}).map((n) => `data.aws_availability_zones.${n}: zones looked up`),
+      ]);
+    },
+  },
+  {
+    id: 'DNS-ALIAS-HEALTH',
+    reason: 'Route53 alias records evaluate target health for load balancers only; AWS does not support it for CloudFront targets.',
+    scope: 'all',
+    check: (json) => {
+      const aliases = all(json, 'aws_route53_record').filter((r) => r.body.alias);
+      return control(aliases.map((r) => r.address), aliases.map((r) => {
+        const cloudfront = /aws_cloudfront_distribution/.test(r.body.alias.name);
+        return r.body.alias.evaluate_target_health !== !cloudfront && `${r.address}: evaluate_target_health ${r.body.alias.evaluate_target_health} for a ${cloudfront ? 'CloudFront' : 'load balancer'} target`;
+      }));
+    },
+  },
+  {
+    id: 'CLOUDFRONT-CORS-CACHE-KEY',
+    reason: 'A distribution in front of a CORS-enabled bucket keys its cache on Origin, or one origin is served another\'s Access-Control-Allow-Origin.',
+    scope: 'all',
+    check: (json) => {
+      const distributions = all(json, 'aws_cloudfront_distribution');
+      return control(distributions.map((d) => d.address), distributions.map((d) => {
+        const policy = refTarget(d.body.default_cache_behavior?.cache_policy_id);
+        const body = policy && json.resource.aws_cloudfront_cache_policy?.[policy.split('.')[1]];
+        const headers: string[] = body?.parameters_in_cache_key_and_forwarded_to_origin?.headers_config?.headers?.items ?? [];
+        return !headers.includes('Origin') && `${d.address}: cache key without Origin`;
+      }));
+    },
+  },
+  {
+    id: 'VPC-ENDPOINTS-PRIVATE',
+    reason: 'Without NAT, interface endpoints serve the AWS APIs with private DNS, reachable on 443 from the app security groups only.',
+    scope: 'all',
+    when: (env) => env.network.natMode === 'none',
+    check: (json, env) => {
+      const endpoints = all(json, 'aws_vpc_endpoint').filter((e) => e.body.vpc_endpoint_type === 'Interface');
+      const groups = new Set(endpoints.flatMap((e) => e.body.security_group_ids ?? []).map((id: string) => sgOf(json, id)?.name));
+      const rules = all(json, 'aws_vpc_security_group_ingress_rule').filter((r) => groups.has(sgOf(json, r.body.security_group_id)?.name));
+      const apps = appSecurityGroupNames(env);
+      return control(endpoints.map((e) => e.address), [
+        ...endpoints.map((e) => e.body.private_dns_enabled !== true && `${e.address}: no private DNS`),
+        ...rules.map((r) => (r.body.cidr_ipv4 || !apps.has(sgOf(json, r.body.referenced_security_group_id ?? '')?.name ?? '') || r.body.from_port !== 443) && `${r.address}: endpoint reachable beyond the app groups on 443`),
+      ]);
+    },
+  },
+
   // State
   {
     id: 'STATE-ENCRYPTED-LOCKED',
@@ -633,9 +734,30 @@ const CONTROLS: Control[] = [
 
 // ---------------------------------------------------------------------------------------------
 
-describe.each(environments.map((env) => [env.name, env] as const))('%s', (name, env) => {
-  const json = shipped(name as 'staging' | 'prod');
-  const inScope = CONTROLS.filter((c) => c.scope === 'all' || env.production);
+/**
+ * What the suite runs on: the shipped environments, a minimal environment (only what an
+ * environment must state, the rest defaulted), and an isolated one (natMode "none").
+ */
+const minimalDev = defineEnvironment({
+  project: 'webapp', region: 'eu-west-1', accountId: '123456789012', name: 'dev', production: false,
+  domain: { name: 'dev.example.com', dns: { zoneMode: 'lookup', zoneName: 'example.com', exportRecords: false } },
+  network: { cidr: '10.30.0.0/16' },
+});
+const isolated = withConfig(staging, (c) => {
+  c.name = 'iso';
+  c.domain.name = 'iso.example.com';
+  c.network.natMode = 'none';
+});
+const SUBJECTS: { env: EnvironmentConfig; json: () => TfJson }[] = [
+  ...environments.map((env) => ({ env, json: () => shipped(env.name as 'staging' | 'prod') })),
+  { env: minimalDev, json: () => synthEnv(minimalDev) },
+  { env: isolated, json: () => synthEnv(isolated) },
+];
+
+describe.each(SUBJECTS.map((s) => [s.env.name, s] as const))('%s', (name, subject) => {
+  const env = subject.env;
+  const json = subject.json();
+  const inScope = CONTROLS.filter((c) => (c.scope === 'all' || env.production) && (c.when?.(env) ?? true));
   const exceptionsFor = (id: string) => EXCEPTIONS.filter((e) => e.control === id && (e.environments === 'all' || e.environments.includes(name)));
 
   test.each(inScope.map((c) => [c.id, c] as const))('%s', (_id, c) => {
@@ -652,6 +774,25 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (name, 
     });
     expect(stale.map((e) => `${e.control} ${e.match}`)).toEqual([]);
   });
+});
+
+test('every control runs on at least one subject (none is dead)', () => {
+  const dead = CONTROLS.filter((c) => !SUBJECTS.some((s) => (c.scope === 'all' || s.env.production) && (c.when?.(s.env) ?? true)));
+  expect(dead.map((c) => c.id)).toEqual([]);
+});
+
+test('ARNs are built in one place (src/lib/naming.ts), in the partition of the region: no literal "arn:aws:" elsewhere in src/', () => {
+  const root = path.join(__dirname, '..', 'src');
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts') && !file.endsWith(path.join('lib', 'naming.ts')) && /arn:aws[a-z-]*:/.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(root, file));
+    }
+  };
+  walk(root);
+  expect(offenders).toEqual([]);
 });
 
 test('controls have unique ids and a reason; exceptions name a control and give a reason', () => {
@@ -695,6 +836,28 @@ describe('the controls catch what they guard against', () => {
       td.container_definitions = JSON.stringify(defs);
     }],
     ['LOGS-RETENTION', (j: TfJson) => delete first(j, 'aws_cloudwatch_log_group').retention_in_days],
+    ['SECRETS-OUT-OF-STATE', (j: TfJson) => {
+      const version = first(j, 'aws_secretsmanager_secret_version');
+      version.secret_string = version.secret_string_wo;
+      delete version.secret_string_wo;
+    }],
+    ['REPLACEABLE-NAMES', (j: TfJson) => {
+      const tg = first(j, 'aws_lb_target_group');
+      tg.name = 'webapp-staging-web';
+      delete tg.lifecycle;
+    }],
+    ['DNS-ALIAS-HEALTH', (j: TfJson) => {
+      const record = Object.values(j.resource.aws_route53_record).find((r: any) => /cloudfront/.test(r.alias?.name ?? '')) as any;
+      record.alias.evaluate_target_health = true;
+    }],
+    ['CLOUDFRONT-CORS-CACHE-KEY', (j: TfJson) => (first(j, 'aws_cloudfront_cache_policy').parameters_in_cache_key_and_forwarded_to_origin.headers_config.headers.items = ['Accept'])],
+    ['DB-MASTER-ADMIN-ONLY', (j: TfJson) => {
+      const td = Object.values(j.resource.aws_ecs_task_definition).find((t: any) => t.family.endsWith('-web')) as any;
+      const defs = JSON.parse(td.container_definitions);
+      defs[0].secrets.push({ name: 'DATABASE_PASSWORD', valueFrom: '${aws_db_instance.x.master_user_secret[0].secret_arn}:password::' });
+      td.container_definitions = JSON.stringify(defs);
+    }],
+    ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
   });

@@ -49,9 +49,9 @@ describe('providers', () => {
     }
   });
 
-  test('account guard', () => {
-    const json = synthEnv(withConfig(prod, (c) => (c.allowedAccountIds = ['123456789012'])));
-    expect(json.provider.aws.every((p: any) => p.allowed_account_ids[0] === '123456789012')).toBe(true);
+  test('account guard: both providers refuse any account but the environment\'s own', () => {
+    const json = synthEnv(withConfig(prod, (c) => (c.accountId = '210987654321')));
+    expect(json.provider.aws.map((p: any) => p.allowed_account_ids)).toEqual([['210987654321'], ['210987654321']]);
   });
 });
 
@@ -63,7 +63,10 @@ describe('state bootstrap stack', () => {
     expect(json.terraform.backend).toEqual({ local: { path: 'terraform.bootstrap.tfstate' } });
     const buckets = resourcesOf(json, 'aws_s3_bucket');
     expect(buckets).toHaveLength(1);
-    expect(buckets[0][1]).toMatchObject({ bucket: staging.state.backend === 's3' ? staging.state.bucket : '', lifecycle: { prevent_destroy: true } });
+    // Unique per account and region without anyone inventing a name (S3 names are global).
+    expect(buckets[0][1]).toMatchObject({ bucket: 'webapp-tfstate-123456789012-eu-west-1', lifecycle: { prevent_destroy: true } });
+    expect(staging.state.backend === 's3' && staging.state.bucket).toBe('webapp-tfstate-123456789012-eu-west-1');
+    expect(json.provider.aws[0].allowed_account_ids).toEqual(['123456789012']);
     expect(resourcesOf(json, 'aws_s3_bucket_versioning')[0][1].versioning_configuration.status).toBe('Enabled');
     expect(resourcesOf(json, 'aws_s3_bucket_public_access_block')[0][1]).toMatchObject({
       block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,

@@ -1,10 +1,10 @@
 import { EnvironmentConfig } from '../../src/config/types';
-import { validateEnvironment } from '../../src/config/validate';
+import { environmentProblems } from '../../src/config/validate';
 
 /** Expects exactly the environment + field to be rejected, with a message that contains `fix`. */
 export function expectRejected(config: EnvironmentConfig, field: string, fix: RegExp): void {
-  const problems = validateEnvironment(config);
+  const problems = environmentProblems(config);
   const matching = problems.filter((p) => p.startsWith(`environment "${config.name}": ${field} `));
-  expect(matching).toHaveLength(1);
+  if (matching.length !== 1) throw new Error(`expected one problem for ${field}, got:\n${problems.join('\n')}`);
   expect(matching[0]).toMatch(fix);
 }

@@ -62,7 +62,9 @@ export function ref(type: string, name: string, attr: string): string {
 /** Name of the security group a `${aws_security_group.x.id}` reference points at (undefined otherwise). */
 export function securityGroupName(json: TfJson, reference: string | undefined): string | undefined {
   const logical = /aws_security_group\.([\w-]+)\.id/.exec(reference ?? '')?.[1];
-  return logical ? json.resource.aws_security_group?.[logical]?.name : undefined;
+  const group = logical ? json.resource.aws_security_group?.[logical] : undefined;
+  // Groups are named by prefix (`<name>-`) and tagged with the readable name.
+  return group ? group.tags?.Name ?? group.name ?? String(group.name_prefix).replace(/-$/, '') : undefined;
 }
 
 /** Rules of a type (ingress or egress) attached to the security group with this name. */

@@ -1,5 +1,10 @@
-import { parseCidr } from '../lib/cidr';
-import { EnvironmentConfig, NAT_MODES } from './types';
+import { closest, distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+import { isPrivateCidr, parseCidr } from '../lib/cidr';
+import { nameProblems } from './names';
+import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, unsupportedPartitionReason } from './regions';
+import { environmentSchema } from './schema';
+import { EnvironmentConfig } from './types';
 
 /** Thrown at synth time; the message names each environment, field and fix. */
 export class ConfigError extends Error {
@@ -9,23 +14,33 @@ export class ConfigError extends Error {
   }
 }
 
-const SLUG = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** Slugs that end up in resource names: lowercase, digits, single hyphens, no leading/trailing hyphen. */
+const SLUG = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PG_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 /** Names that look like credentials: those must come from Secrets Manager, never plain env. */
 export const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
+/** Values that carry credentials whatever the variable is called. */
+const SECRET_LOOKING_VALUES: [RegExp, string][] = [
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, 'a URL with a user:password@ part'],
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/, 'an AWS access key id'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
+  [/\b(sk|rk)_live_[A-Za-z0-9]{10,}/, 'a Stripe live key'],
+  [/\bgh[pousr]_[A-Za-z0-9]{30,}/, 'a GitHub token'],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+];
 /** Variables the stack sets itself (the app contract); config may not override them. */
 export const CONTRACT_VARIABLES = [
-  'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD',
+  'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_AUTH', 'DATABASE_PASSWORD',
   'REDIS_HOST', 'REDIS_PORT', 'REDIS_URL', 'REDIS_AUTH_TOKEN',
-  'AWS_STORAGE_BUCKET_NAME', 'AWS_PRIVATE_STORAGE_BUCKET_NAME', 'CDN_DOMAIN_NAME', 'DOMAIN_NAME',
-  'SECRET_KEY', 'AWS_REGION', 'ENVIRONMENT',
+  'AWS_STORAGE_BUCKET_NAME', 'AWS_PRIVATE_STORAGE_BUCKET_NAME', 'CDN_DOMAIN_NAME', 'DOMAIN_NAME', 'APP_HOSTS',
+  'HEALTH_CHECK_PATH', 'SERVICE_NAME', 'SECRET_KEY', 'AWS_REGION', 'ENVIRONMENT',
 ];
 /** Values CloudWatch Logs accepts for retention_in_days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Fargate CPU units and the memory sizes (MiB) each accepts. */
-const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
+export const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
   256: (m) => [512, 1024, 2048].includes(m),
   512: (m) => m >= 1024 && m <= 4096 && m % 1024 === 0,
   1024: (m) => m >= 2048 && m <= 8192 && m % 1024 === 0,
@@ -38,166 +53,279 @@ const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
 export const POSTGRES_MIN_STORAGE_GIB = 20;
 /** Oldest Postgres major still in RDS standard support. */
 const POSTGRES_MIN_MAJOR = 13;
+/** Role names RDS or Postgres reserve. */
+const RESERVED_DB_USERS = ['rdsadmin', 'rdsrepladmin', 'rds_superuser', 'rds_iam', 'admin', 'postgres', 'public', 'none'];
 
 export function isValidDomain(name: string): boolean {
   const labels = name.split('.');
   return name.length <= 253 && labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && /^[a-z]/.test(labels[labels.length - 1]);
 }
 
+/** The host names an environment serves (app names and the CDN name). */
+export function environmentHostNames(env: EnvironmentConfig): string[] {
+  return [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`), `${env.domain.staticLabel}.${env.domain.name}`];
+}
+
+/** Where an environment's state lives, as one comparable string. */
+export function stateLocation(env: EnvironmentConfig): string {
+  const s = env.state;
+  if (s.backend === 's3') return `s3://${s.bucket}/${s.key ?? `${env.project}/${env.name}/terraform.tfstate`}`;
+  return `cloud://${s.hostname ?? 'app.terraform.io'}/${s.organization}/${s.workspace ?? `${env.project}-${env.name}`}`;
+}
+
 /** Validates every environment; throws one ConfigError listing every problem found. */
 export function validateEnvironments(envs: EnvironmentConfig[]): void {
   const problems: string[] = [];
   if (envs.length === 0) problems.push('no environments are defined: add at least one to src/config/environments.ts');
-  const seen = new Set<string>();
+  const names = new Set<string>();
+  const hosts = new Map<string, string>();
+  const states = new Map<string, string>();
   for (const env of envs) {
-    if (seen.has(env.name)) {
+    const structural = structuralProblems(env);
+    problems.push(...structural);
+    if (structural.length > 0) continue;
+    if (names.has(env.name)) {
       problems.push(`environment "${env.name}" is defined twice: environment names must be unique (they become stack names and state keys)`);
     }
-    seen.add(env.name);
+    names.add(env.name);
     problems.push(...validateEnvironment(env));
+    for (const host of environmentHostNames(env)) {
+      const other = hosts.get(host);
+      if (other && other !== env.name) problems.push(`environment "${env.name}": domain claims the host name "${host}", which environment "${other}" serves too: give each environment its own domain or aliases`);
+      hosts.set(host, env.name);
+    }
+    const state = stateLocation(env);
+    const other = states.get(state);
+    if (other && other !== env.name) problems.push(`environment "${env.name}": state uses ${state}, the same state as environment "${other}": give it its own state.key or workspace (one would overwrite the other)`);
+    states.set(state, env.name);
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
-/** Returns the problems of one environment (empty when valid). */
+/** Every problem of one environment on its own: shape first, then meaning (only for a well-formed config). */
+export function environmentProblems(env: EnvironmentConfig): string[] {
+  const structural = structuralProblems(env);
+  return structural.length > 0 ? structural : validateEnvironment(env);
+}
+
+// ------------------------------------------------------------------------------------------
+// Shape: unknown keys (with the closest valid name) and wrong types, from the zod schema.
+
+const fieldPath = (path: PropertyKey[]) => path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+const show = (v: unknown) => (v === undefined ? 'missing' : typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
+const valueAt = (root: unknown, path: PropertyKey[]) => path.reduce<any>((v, k) => (v === null || v === undefined ? undefined : v[k as any]), root);
+
+/** The keys an object schema allows at `path` (for a discriminated union, the option the data selects). */
+function keysAt(schema: z.ZodType, path: PropertyKey[], data: unknown): string[] {
+  let current: any = schema;
+  const walk = [...path];
+  let here: unknown = data;
+  for (;;) {
+    const type = current?.def?.type;
+    if (type === 'optional' || type === 'default' || type === 'nullable') current = current.unwrap();
+    else if (type === 'union') {
+      const options: any[] = current.options;
+      const chosen = options.find((o) => o.safeParse(here).success || Object.entries(o.shape ?? {}).every(([k, s]: [string, any]) => s.def?.type !== 'literal' || s.def.values.includes((here as any)?.[k])));
+      if (!chosen) return [...new Set(options.flatMap((o) => Object.keys(o.shape ?? {})))];
+      current = chosen;
+    } else if (walk.length === 0) return type === 'object' ? Object.keys(current.shape) : [];
+    else {
+      const key = walk.shift()!;
+      here = (here as any)?.[key as any];
+      if (type === 'object') current = current.shape[key as string];
+      else if (type === 'array') current = current.element;
+      else if (type === 'record') current = current.valueType;
+      else return [];
+    }
+  }
+}
+
+function unknownKeyMessage(key: string, valid: string[]): string {
+  const guess = valid.length > 0 ? closest(key, valid) : undefined;
+  const close = guess !== undefined && distance(key.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3));
+  return close
+    ? `is an unknown field: did you mean "${guess}"? Rename it (valid fields here: ${valid.join(', ')})`
+    : `is an unknown field: remove it (valid fields here: ${valid.join(', ')})`;
+}
+
+/** Unknown keys and wrong types anywhere in one environment, each with its field and the fix. */
+export function structuralProblems(env: EnvironmentConfig): string[] {
+  const label = typeof (env as any)?.name === 'string' ? (env as any).name : '?';
+  const parsed = environmentSchema.safeParse(env, { reportInput: true });
+  if (parsed.success) return [];
+  return parsed.error.issues.flatMap((issue) => {
+    const at = (field: string, message: string) => `environment "${label}": ${field} ${message}`;
+    const path = issue.path;
+    if (issue.code === 'unrecognized_keys') {
+      const valid = keysAt(environmentSchema, path, env);
+      return issue.keys.map((key) => at(fieldPath([...path, key]), unknownKeyMessage(key, valid)));
+    }
+    const input = valueAt(env, path);
+    if (issue.code === 'invalid_value') return [at(fieldPath(path), `is ${show(input)}: use one of ${issue.values.map((v) => show(v)).join(', ')}`)];
+    if (issue.code === 'invalid_union' && path[path.length - 1] === 'backend') {
+      return [at(fieldPath(path), `is ${show(input)}: use "s3" (with bucket and region) or "cloud" (with organization)`)];
+    }
+    if (issue.code === 'invalid_type') {
+      const expected = issue.expected === 'number' ? 'a number' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+      return [at(fieldPath(path), input === undefined ? `is missing: set it (${expected})` : `is ${show(input)}: expected ${expected}`)];
+    }
+    return [at(fieldPath(path), issue.message)];
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Meaning: ranges, cross-field rules, production guard rails, AWS naming rules.
+
+/** Returns the problems of one structurally valid environment (empty when valid). */
 export function validateEnvironment(env: EnvironmentConfig): string[] {
   const problems: string[] = [];
   const fail = (field: string, message: string) => problems.push(`environment "${env.name}": ${field} ${message}`);
 
-  if (!env.name || !SLUG.test(env.name) || env.name.length > 12) {
-    fail('name', `is "${env.name}": use 2-12 lowercase letters, digits or dashes (e.g. "staging")`);
+  if (!SLUG.test(env.name) || env.name.length > 12) {
+    fail('name', `is "${env.name}": use 2-12 lowercase letters, digits or single dashes (e.g. "staging")`);
   }
-  if (!env.project || !SLUG.test(env.project) || env.project.length > 12) {
-    fail('project', `is "${env.project}": use 2-12 lowercase letters, digits or dashes; it prefixes every resource name`);
+  if (!SLUG.test(env.project) || env.project.length > 12) {
+    fail('project', `is "${env.project}": use 2-12 lowercase letters, digits or single dashes; it prefixes every resource name`);
   }
-  if (!REGION.test(env.region ?? '')) fail('region', `is "${env.region}": use an AWS region code such as "eu-west-1"`);
-  for (const id of env.allowedAccountIds ?? []) {
-    if (!/^\d{12}$/.test(id)) fail('allowedAccountIds', `contains "${id}": AWS account ids are 12 digits`);
+  const regionKnown = Boolean(REGIONS[env.region]);
+  if (!regionKnown) {
+    const reason = unsupportedPartitionReason(env.region);
+    if (reason) fail('region', `is "${env.region}": not supported, because ${reason}; use a commercial region such as "eu-west-1"`);
+    else fail('region', `is "${env.region}", which is not an AWS region this project knows: use one of ${SUPPORTED_REGIONS.join(', ')} (or add it to src/config/regions.ts)`);
   }
+  if (!/^\d{12}$/.test(env.accountId)) fail('accountId', `is "${env.accountId}": use the 12-digit id of the AWS account this environment lives in`);
 
   // Remote state
   const state = env.state;
-  if (!state) {
-    fail('state', 'is missing: set { backend: "s3", bucket, region } or { backend: "cloud", organization }');
-  } else if (state.backend === 's3') {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(state.bucket ?? '')) {
-      fail('state.bucket', `is "${state.bucket}": S3 bucket names are 3-63 lowercase letters, digits, dots or dashes`);
-    }
-    if (!REGION.test(state.region ?? '')) fail('state.region', `is "${state.region}": use the region of the state bucket, e.g. "eu-west-1"`);
-  } else if (state.backend === 'cloud') {
-    if (!state.organization) fail('state.organization', 'is missing: name your Terraform Cloud organization');
-  } else {
-    fail('state.backend', `is "${(state as { backend: string }).backend}": use "s3" or "cloud"`);
+  if (state.backend === 's3') {
+    if (!REGIONS[state.region]) fail('state.region', `is "${state.region}": use the region of the state bucket, e.g. "eu-west-1"`);
+    if (state.key !== undefined && !/^[^/].*\.tfstate$/.test(state.key)) fail('state.key', `is "${state.key}": use a relative key ending in .tfstate, e.g. "webapp/prod/terraform.tfstate"`);
+  } else if (!state.organization) {
+    fail('state.organization', 'is empty: name your Terraform Cloud organization');
   }
 
   // Domain and DNS
   const domain = env.domain;
-  if (!domain || !domain.name) {
-    fail('domain.name', 'is missing: every environment needs a domain (e.g. "staging.example.com")');
-  } else {
-    if (!isValidDomain(domain.name)) {
-      fail('domain.name', `is "${domain.name}": use a lowercase DNS name such as "example.com" (no scheme, no trailing dot)`);
-    }
-    for (const alias of domain.appAliases ?? []) {
-      if (!HOST_LABEL.test(alias)) fail('domain.appAliases', `contains "${alias}": use single DNS labels such as "www"`);
-    }
-    if (!HOST_LABEL.test(domain.staticLabel ?? '')) {
-      fail('domain.staticLabel', `is "${domain.staticLabel}": use a single DNS label such as "static"`);
-    } else if ((domain.appAliases ?? []).includes(domain.staticLabel)) {
-      fail('domain.staticLabel', `"${domain.staticLabel}" is also an app alias: pick a different label`);
-    }
-    const dns = domain.dns;
-    if (!dns || !['lookup', 'create', 'external'].includes(dns.zoneMode)) {
-      fail('domain.dns.zoneMode', `is "${dns?.zoneMode}": use "lookup", "create" or "external"`);
-    } else {
-      if (dns.zoneMode === 'external' && !dns.exportRecords) {
-        fail('domain.dns.exportRecords', 'is false in "external" DNS mode: set it to true, the validation CNAMEs and alias targets are then stack outputs you create at your DNS provider');
-      }
-      if (dns.zoneName !== undefined) {
-        if (!isValidDomain(dns.zoneName)) {
-          fail('domain.dns.zoneName', `is "${dns.zoneName}": use a lowercase DNS name such as "example.com"`);
-        } else if (domain.name !== dns.zoneName && !domain.name.endsWith(`.${dns.zoneName}`)) {
-          fail('domain.dns.zoneName', `"${dns.zoneName}" does not contain domain "${domain.name}": use the zone the domain lives in`);
-        }
-      }
+  if (!isValidDomain(domain.name)) {
+    fail('domain.name', `is "${domain.name}": use a lowercase DNS name such as "example.com" (no scheme, no trailing dot)`);
+  }
+  for (const alias of domain.appAliases) {
+    if (!HOST_LABEL.test(alias)) fail('domain.appAliases', `contains "${alias}": use single DNS labels such as "www"`);
+  }
+  if (new Set(domain.appAliases).size !== domain.appAliases.length) fail('domain.appAliases', 'lists a name twice: remove the duplicate');
+  if (!HOST_LABEL.test(domain.staticLabel)) {
+    fail('domain.staticLabel', `is "${domain.staticLabel}": use a single DNS label such as "static"`);
+  } else if (domain.appAliases.includes(domain.staticLabel)) {
+    fail('domain.staticLabel', `"${domain.staticLabel}" is also an app alias: pick a different label`);
+  }
+  const dns = domain.dns;
+  if (dns.zoneMode === 'external' && !dns.exportRecords) {
+    fail('domain.dns.exportRecords', 'is false in "external" DNS mode: set it to true, the validation CNAMEs and alias targets are then stack outputs you create at your DNS provider');
+  }
+  if (dns.zoneName !== undefined) {
+    if (!isValidDomain(dns.zoneName)) {
+      fail('domain.dns.zoneName', `is "${dns.zoneName}": use a lowercase DNS name such as "example.com"`);
+    } else if (domain.name !== dns.zoneName && !domain.name.endsWith(`.${dns.zoneName}`)) {
+      fail('domain.dns.zoneName', `"${dns.zoneName}" does not contain domain "${domain.name}": use the zone the domain lives in`);
     }
   }
 
   // Network
   const net = env.network;
-  const cidr = parseCidr(net?.cidr ?? '');
+  const cidr = parseCidr(net.cidr);
   if (typeof cidr === 'string') {
     fail('network.cidr', `${cidr}: use a private range such as "10.0.0.0/16"`);
   } else if (cidr.prefix < 16 || cidr.prefix > 24) {
     fail('network.cidr', `"${net.cidr}" is a /${cidr.prefix}: AWS VPCs are /16 to /28 and the derived subnets need at least a /24; use a /16 to /24`);
+  } else if (!isPrivateCidr(net.cidr)) {
+    fail('network.cidr', `"${net.cidr}" is not a private range: use part of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918) or 100.64.0.0/10, e.g. "10.20.0.0/16"`);
   }
-  if (!Number.isInteger(net?.azCount) || net.azCount < 2 || net.azCount > 3) {
-    fail('network.azCount', `is ${net?.azCount}: use 2 or 3 (the load balancer and database need subnets in at least two AZs)`);
+  if (!Number.isInteger(net.azCount) || net.azCount < 2 || net.azCount > 3) {
+    fail('network.azCount', `is ${net.azCount}: use 2 or 3 (the load balancer and database need subnets in at least two AZs)`);
+  } else if (regionKnown) {
+    const zones = net.availabilityZones;
+    const prefix = azIdPrefix(env.region);
+    const isId = (z: string) => new RegExp(`^${prefix}-az\\d+$`).test(z);
+    const isName = (z: string) => new RegExp(`^${env.region}[a-z]$`).test(z);
+    if (zones.length !== net.azCount) {
+      const available = REGIONS[env.region].azIds;
+      fail('network.availabilityZones', zones.length === 0 || zones.length < net.azCount && available.length < net.azCount
+        ? `has ${zones.length} zones but azCount is ${net.azCount}: ${env.region} has ${available.length} default zones (${available.join(', ')}); lower azCount or list the zones`
+        : `has ${zones.length} zones but azCount is ${net.azCount}: list exactly ${net.azCount} (e.g. ${available.slice(0, net.azCount).map((z) => `"${z}"`).join(', ')})`);
+    }
+    const bad = zones.filter((z) => !isId(z) && !isName(z));
+    if (bad.length > 0) fail('network.availabilityZones', `contains ${bad.map((z) => `"${z}"`).join(', ')}: use zone IDs of ${env.region} ("${prefix}-az1") or names ("${env.region}a")`);
+    else if (zones.some(isId) && zones.some(isName)) fail('network.availabilityZones', 'mixes zone IDs and names: use one kind (IDs are the same zones in every account)');
+    if (new Set(zones).size !== zones.length) fail('network.availabilityZones', 'lists a zone twice: each subnet pair needs its own zone');
   }
-  if (!NAT_MODES.includes(net?.natMode)) {
-    fail('network.natMode', `is "${net?.natMode}": use one of ${NAT_MODES.map((m) => `"${m}"`).join(', ')}`);
-  } else if (env.production && net.natMode === 'none') {
-    fail('network.natMode', 'is "none" in a production environment: tasks need outbound internet (ECR, Secrets Manager, APIs); use "perAz" (or "single")');
+  if (env.production && net.natMode === 'single') {
+    fail('network.natMode', 'is "single" in a production environment: one NAT gateway is one AZ\'s outage away from cutting every task off; use "perAz" (or "none" for no internet egress at all)');
   }
 
   // Database
   const db = env.database;
-  const dbVersion = /^(\d+)\.(\d+)$/.exec(db?.engineVersion ?? '');
-  if (!dbVersion) {
-    fail('database.engineVersion', `is "${db?.engineVersion}": pin a Postgres version as MAJOR.MINOR, e.g. "17.6"`);
-  } else if (Number(dbVersion[1]) < POSTGRES_MIN_MAJOR) {
-    fail('database.engineVersion', `is "${db.engineVersion}": Postgres ${dbVersion[1]} is out of RDS standard support; use ${POSTGRES_MIN_MAJOR} or newer`);
+  const dbVersion = db.engineVersion;
+  if (/^\d+\.\d+$/.test(dbVersion)) {
+    fail('database.engineVersion', `is "${dbVersion}": pin the major version only ("${dbVersion.split('.')[0]}"): RDS upgrades minor versions itself (automatic minor upgrades, forced ones at end of support), and a pinned minor makes every later plan try to downgrade`);
+  } else if (!/^\d+$/.test(dbVersion)) {
+    fail('database.engineVersion', `is "${dbVersion}": use a Postgres major version such as "17"`);
+  } else if (Number(dbVersion) < POSTGRES_MIN_MAJOR) {
+    fail('database.engineVersion', `is "${dbVersion}": Postgres ${dbVersion} is out of RDS standard support; use ${POSTGRES_MIN_MAJOR} or newer`);
   }
-  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db?.instanceClass ?? '')) {
-    fail('database.instanceClass', `is "${db?.instanceClass}": use an RDS class such as "db.t4g.micro"`);
+  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass)) {
+    fail('database.instanceClass', `is "${db.instanceClass}": use an RDS class such as "db.t4g.micro"`);
   }
-  if (!Number.isInteger(db?.allocatedStorage) || db.allocatedStorage < POSTGRES_MIN_STORAGE_GIB || db.allocatedStorage > 65536) {
-    fail('database.allocatedStorage', `is ${db?.allocatedStorage} GiB: RDS Postgres on gp3 needs ${POSTGRES_MIN_STORAGE_GIB} to 65536 GiB`);
+  if (!Number.isInteger(db.allocatedStorage) || db.allocatedStorage < POSTGRES_MIN_STORAGE_GIB || db.allocatedStorage > 65536) {
+    fail('database.allocatedStorage', `is ${db.allocatedStorage} GiB: RDS Postgres on gp3 needs ${POSTGRES_MIN_STORAGE_GIB} to 65536 GiB`);
   } else if (!(db.maxAllocatedStorage > db.allocatedStorage) || db.maxAllocatedStorage > 65536) {
-    fail('database.maxAllocatedStorage', `is ${db?.maxAllocatedStorage} GiB: set it above allocatedStorage (${db.allocatedStorage}) and at most 65536 to let storage autoscale`);
+    fail('database.maxAllocatedStorage', `is ${db.maxAllocatedStorage} GiB: set it above allocatedStorage (${db.allocatedStorage}) and at most 65536 to let storage autoscale`);
   }
   const minBackup = env.production ? 7 : 1;
-  if (!Number.isInteger(db?.backupRetentionDays) || db.backupRetentionDays < minBackup || db.backupRetentionDays > 35) {
-    fail('database.backupRetentionDays', `is ${db?.backupRetentionDays}: use ${minBackup} to 35 days${env.production ? ' (production keeps at least a week)' : ''}`);
+  if (!Number.isInteger(db.backupRetentionDays) || db.backupRetentionDays < minBackup || db.backupRetentionDays > 35) {
+    fail('database.backupRetentionDays', `is ${db.backupRetentionDays}: use ${minBackup} to 35 days${env.production ? ' (production keeps at least a week)' : ''}`);
   }
-  if (env.production && !db?.multiAz) fail('database.multiAz', 'is false in a production environment: set it to true so a failed AZ does not take the database down');
-  if (env.production && !db?.deletionProtection) fail('database.deletionProtection', 'is false in a production environment: set it to true');
-  if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(db?.databaseName ?? '')) {
-    fail('database.databaseName', `is "${db?.databaseName}": start with a letter, then letters, digits or underscores (max 63)`);
+  if (env.production && !db.multiAz) fail('database.multiAz', 'is false in a production environment: set it to true so a failed AZ does not take the database down');
+  if (env.production && !db.deletionProtection) fail('database.deletionProtection', 'is false in a production environment: set it to true');
+  if (!PG_IDENTIFIER.test(db.databaseName) || ['postgres', 'template0', 'template1', 'rdsadmin'].includes(db.databaseName)) {
+    fail('database.databaseName', `is "${db.databaseName}": start with a letter, then letters, digits or underscores (max 63), not a system database`);
   }
-  if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(db?.username ?? '') || ['rdsadmin', 'admin', 'postgres'].includes(db?.username)) {
-    fail('database.username', `is "${db?.username}": start with a letter, then letters, digits or underscores, and avoid reserved names (rdsadmin, admin, postgres)`);
+  for (const field of ['masterUsername', 'appUsername'] as const) {
+    const user = db[field];
+    if (!PG_IDENTIFIER.test(user) || RESERVED_DB_USERS.includes(user.toLowerCase()) || /^(pg_|rds)/i.test(user)) {
+      fail(`database.${field}`, `is "${user}": start with a letter, then letters, digits or underscores, and avoid reserved names (${RESERVED_DB_USERS.join(', ')}, pg_*, rds*)`);
+    }
+  }
+  if (db.masterUsername.toLowerCase() === db.appUsername.toLowerCase()) {
+    fail('database.appUsername', `is "${db.appUsername}", the same as masterUsername: the app must not use the master user (its password rotates); pick another name such as "app"`);
   }
 
   // Cache
   const cache = env.cache;
-  if (!['redis', 'valkey'].includes(cache?.engine)) fail('cache.engine', `is "${cache?.engine}": use "redis" or "valkey"`);
-  if (!/^\d+\.\d+$/.test(cache?.engineVersion ?? '')) {
-    fail('cache.engineVersion', `is "${cache?.engineVersion}": pin an explicit MAJOR.MINOR version, e.g. "7.1"`);
+  if (!/^\d+\.\d+$/.test(cache.engineVersion)) {
+    fail('cache.engineVersion', `is "${cache.engineVersion}": use MAJOR.MINOR such as "7.1": ElastiCache applies patch versions itself, so a pinned patch would make plans try to go back`);
   }
-  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache?.nodeType ?? '')) fail('cache.nodeType', `is "${cache?.nodeType}": use a node type such as "cache.t4g.micro"`);
-  if (!Number.isInteger(cache?.nodeCount) || cache.nodeCount < 1 || cache.nodeCount > 6) {
-    fail('cache.nodeCount', `is ${cache?.nodeCount}: use 1 to 6 (one primary plus up to five replicas)`);
+  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache.nodeType)) fail('cache.nodeType', `is "${cache.nodeType}": use a node type such as "cache.t4g.micro"`);
+  if (!Number.isInteger(cache.nodeCount) || cache.nodeCount < 1 || cache.nodeCount > 6) {
+    fail('cache.nodeCount', `is ${cache.nodeCount}: use 1 to 6 (one primary plus up to five replicas)`);
   } else if (env.production && cache.nodeCount < 2) {
     fail('cache.nodeCount', `is ${cache.nodeCount} in a production environment: use at least 2 for automatic failover across AZs`);
   }
-  if (!Number.isInteger(cache?.snapshotRetentionDays) || cache.snapshotRetentionDays < 1 || cache.snapshotRetentionDays > 35) {
-    fail('cache.snapshotRetentionDays', `is ${cache?.snapshotRetentionDays}: keep snapshots 1 to 35 days`);
+  if (!Number.isInteger(cache.snapshotRetentionDays) || cache.snapshotRetentionDays < 1 || cache.snapshotRetentionDays > 35) {
+    fail('cache.snapshotRetentionDays', `is ${cache.snapshotRetentionDays}: keep snapshots 1 to 35 days`);
   }
 
   // Assets
-  const assets = env.assets;
-  if (!['PriceClass_100', 'PriceClass_200', 'PriceClass_All'].includes(assets?.priceClass)) {
-    fail('assets.priceClass', `is "${assets?.priceClass}": use "PriceClass_100", "PriceClass_200" or "PriceClass_All"`);
-  }
-  if (!Number.isInteger(assets?.mediaNoncurrentVersionDays) || assets.mediaNoncurrentVersionDays < 1) {
-    fail('assets.mediaNoncurrentVersionDays', `is ${assets?.mediaNoncurrentVersionDays}: use a whole number of days, at least 1`);
+  if (!Number.isInteger(env.assets.mediaNoncurrentVersionDays) || env.assets.mediaNoncurrentVersionDays < 1) {
+    fail('assets.mediaNoncurrentVersionDays', `is ${env.assets.mediaNoncurrentVersionDays}: use a whole number of days, at least 1`);
   }
 
   // Load balancer
   const lb = env.loadBalancer;
-  if (!Number.isInteger(lb?.deregistrationDelay) || lb.deregistrationDelay < 0 || lb.deregistrationDelay > 3600) {
-    fail('loadBalancer.deregistrationDelay', `is ${lb?.deregistrationDelay}: use 0 to 3600 seconds`);
+  if (!Number.isInteger(lb.deregistrationDelay) || lb.deregistrationDelay < 0 || lb.deregistrationDelay > 3600) {
+    fail('loadBalancer.deregistrationDelay', `is ${lb.deregistrationDelay}: use 0 to 3600 seconds`);
+  }
+  if (env.production && !(lb.deletionProtection && lb.accessLogs)) {
+    fail(`loadBalancer.${lb.deletionProtection ? 'accessLogs' : 'deletionProtection'}`, 'is false in a production environment: set it to true (FSBP ELB.5/ELB.6)');
   }
 
   // Compute
@@ -210,51 +338,53 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
       fail(`${field}.minCount/maxCount`, `are ${s.minCount}/${s.maxCount}: use whole numbers with 0 <= minCount <= maxCount and maxCount >= 1`);
     }
   };
-  if (!compute?.web) {
-    fail('compute.web', 'is missing: every environment runs a web service');
-  } else {
-    const web = compute.web;
-    sizing('compute.web', web);
-    if (env.production && web.minCount < 2) fail('compute.web.minCount', `is ${web.minCount} in a production environment: run at least 2 tasks so one AZ can fail`);
-    if (!Number.isInteger(web.containerPort) || web.containerPort < 1 || web.containerPort > 65535) {
-      fail('compute.web.containerPort', `is ${web.containerPort}: use a TCP port such as 8000`);
-    }
-    if (!/^\/[\w\-./?=&%]*$/.test(web.healthCheckPath ?? '')) fail('compute.web.healthCheckPath', `is "${web.healthCheckPath}": use an absolute path such as "/healthz"`);
-    if (!(web.cpuTarget > 0 && web.cpuTarget <= 100)) fail('compute.web.cpuTarget', `is ${web.cpuTarget}: use a percentage between 1 and 100`);
-    if (!(web.requestsPerTarget > 0)) fail('compute.web.requestsPerTarget', `is ${web.requestsPerTarget}: use a positive request count`);
+  const web = compute.web;
+  sizing('compute.web', web);
+  if (env.production && web.minCount < 2) fail('compute.web.minCount', `is ${web.minCount} in a production environment: run at least 2 tasks so one AZ can fail`);
+  if (!Number.isInteger(web.containerPort) || web.containerPort < 1 || web.containerPort > 65535) {
+    fail('compute.web.containerPort', `is ${web.containerPort}: use a TCP port such as 8000`);
   }
+  if (!/^\/[\w\-./]*$/.test(web.healthCheckPath) || web.healthCheckPath.length > 1024) fail('compute.web.healthCheckPath', `is "${web.healthCheckPath}": use an absolute path such as "/healthz" (no query string)`);
+  if (!(web.cpuTarget > 0 && web.cpuTarget <= 100)) fail('compute.web.cpuTarget', `is ${web.cpuTarget}: use a percentage between 1 and 100`);
+  if (!(web.requestsPerTarget > 0)) fail('compute.web.requestsPerTarget', `is ${web.requestsPerTarget}: use a positive request count`);
   const workerNames = new Set<string>();
-  (compute?.workers ?? []).forEach((w, i) => {
+  compute.workers.forEach((w, i) => {
     const field = `compute.workers[${i}]`;
-    if (!SLUG.test(w.name ?? '') || w.name.length > 12 || w.name === 'web' || w.name === 'task') {
-      fail(`${field}.name`, `is "${w.name}": use 2-12 lowercase letters, digits or dashes, not "web" or "task"`);
+    if (!SLUG.test(w.name) || w.name.length > 12) {
+      fail(`${field}.name`, `is "${w.name}": use 2-12 lowercase letters, digits or single dashes`);
     }
     if (workerNames.has(w.name)) fail(`${field}.name`, `"${w.name}" is used twice: worker names must be unique`);
     workerNames.add(w.name);
-    if (!Array.isArray(w.command) || w.command.length === 0) fail(`${field}.command`, 'is empty: give the worker its own command, e.g. ["celery", "-A", "app", "worker"]');
+    if (w.command.length === 0) fail(`${field}.command`, 'is empty: give the worker its own command, e.g. ["celery", "-A", "app", "worker"]');
     sizing(field, w);
     if (!(w.cpuTarget > 0 && w.cpuTarget <= 100)) fail(`${field}.cpuTarget`, `is ${w.cpuTarget}: use a percentage between 1 and 100`);
   });
-  if (env.production && compute?.fargateSpot) {
+  if (env.production && compute.fargateSpot) {
     fail('compute.fargateSpot', 'is true in a production environment: Spot tasks can be interrupted at two minutes\' notice; use it for non-prod only');
   }
-  if (!LOG_RETENTION_DAYS.includes(compute?.logRetentionDays)) {
-    fail('compute.logRetentionDays', `is ${compute?.logRetentionDays}: CloudWatch accepts ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!LOG_RETENTION_DAYS.includes(compute.logRetentionDays)) {
+    fail('compute.logRetentionDays', `is ${compute.logRetentionDays}: CloudWatch accepts ${LOG_RETENTION_DAYS.join(', ')}`);
   }
-  if (!Number.isInteger(compute?.keepImages) || compute.keepImages < 1) fail('compute.keepImages', `is ${compute?.keepImages}: keep at least 1 image`);
-  for (const [key, value] of Object.entries(compute?.environment ?? {})) {
-    if (!ENV_VAR.test(key)) fail('compute.environment', `has key "${key}": use letters, digits and underscores`);
-    else if (CONTRACT_VARIABLES.includes(key)) fail('compute.environment', `sets "${key}", which the stack provides itself: remove it`);
+  if (!Number.isInteger(compute.keepImages) || compute.keepImages < 1) fail('compute.keepImages', `is ${compute.keepImages}: keep at least 1 image`);
+  for (const [key, value] of Object.entries(compute.environment)) {
+    const field = `compute.environment.${key}`;
+    if (!ENV_VAR.test(key)) fail(field, 'is not a valid variable name: use letters, digits and underscores');
+    else if (CONTRACT_VARIABLES.includes(key)) fail(field, 'is set by the stack itself (the app contract): remove it');
     else if (SECRET_LOOKING_NAME.test(key)) {
-      fail('compute.environment', `has "${key}", which looks like a secret: plain environment ends up in the task definition; store it in Secrets Manager instead`);
+      fail(field, 'looks like a secret: plain environment ends up in the task definition; declare it as a secret instead');
     }
-    if (typeof value !== 'string') fail('compute.environment', `"${key}" must be a string`);
+    const carried = SECRET_LOOKING_VALUES.find(([pattern]) => pattern.test(value));
+    if (carried) fail(field, `holds ${carried[1]}: plain environment ends up in the task definition and in state; declare it as a secret instead and set its value out of band`);
   }
 
   // Tags
-  for (const key of Object.keys(env.tags ?? {})) {
+  for (const key of Object.keys(env.tags)) {
     if (key.toLowerCase().startsWith('aws:')) fail('tags', `has "${key}": the aws: prefix is reserved by AWS`);
     if (['project', 'environment', 'managed-by'].includes(key)) fail('tags', `sets "${key}", which the stack sets itself: remove it`);
   }
+
+  // AWS naming rules of every resource, and collisions between them. Only when the parts are
+  // sane, so one bad slug does not also produce a dozen name messages.
+  if (problems.length === 0) for (const p of nameProblems(env)) fail(p.field, p.message);
   return problems;
 }

@@ -51,3 +51,16 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const prefix = Math.min(x.prefix, y.prefix);
   return (x.base & mask(prefix)) >>> 0 === (y.base & mask(prefix)) >>> 0;
 }
+
+/** Private address space a VPC may use: RFC 1918 and the shared/CGNAT range AWS also accepts. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/** True when the whole CIDR lies inside one private range. */
+export function isPrivateCidr(cidr: string): boolean {
+  const c = parseCidr(cidr);
+  if (typeof c === 'string') return false;
+  return PRIVATE_RANGES.some((range) => {
+    const r = parseCidr(range) as Ipv4Cidr;
+    return c.prefix >= r.prefix && cidrsOverlap(cidr, range);
+  });
+}

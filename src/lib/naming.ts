@@ -1,11 +1,46 @@
-import { EnvironmentConfig } from '../config/types';
+import { partitionOf } from '../config/regions';
+
+/** What naming needs to know about an environment. */
+export interface NamingScope {
+  readonly project: string;
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+}
 
 /** `<project>-<environment>[-part...]`: the prefix of every named resource in an environment. */
-export function resourceName(config: Pick<EnvironmentConfig, 'project' | 'name'>, ...parts: string[]): string {
+export function resourceName(config: Pick<NamingScope, 'project' | 'name'>, ...parts: string[]): string {
   return [config.project, config.name, ...parts].join('-');
 }
 
+/**
+ * A name that must be unique across all of AWS (S3 buckets): `<project>-<environment>-<purpose>-
+ * <account>-<region>`. The account and region make it unique without the user inventing anything,
+ * and it is known at synth time (validated, tested), unlike a random suffix.
+ */
+export function globalBucketName(config: NamingScope, purpose: string): string {
+  return [config.project, config.name, purpose, config.accountId, config.region].join('-');
+}
+
+/** The default state bucket of a project in an account and region (shared by its environments). */
+export function stateBucketName(config: Pick<NamingScope, 'project' | 'accountId' | 'region'>): string {
+  return [config.project, 'tfstate', config.accountId, config.region].join('-');
+}
+
 /** The tags every resource carries (through the providers' default_tags). */
-export function defaultTags(config: EnvironmentConfig): Record<string, string> {
+export function defaultTags(config: { project: string; name: string; tags: Record<string, string> }): Record<string, string> {
   return { ...config.tags, project: config.project, environment: config.name, 'managed-by': 'cdktf' };
+}
+
+/**
+ * An ARN in the partition of the region. The only place ARNs are assembled from parts: a literal
+ * `arn:aws:` anywhere else in src/ fails a test.
+ */
+export function arn(region: string, service: string, arnRegion: string, account: string, resource: string): string {
+  return `arn:${partitionOf(region)}:${service}:${arnRegion}:${account}:${resource}`;
+}
+
+/** An AWS-managed IAM policy ARN (`arn:aws:iam::aws:policy/<path>`). */
+export function managedPolicyArn(region: string, path: string): string {
+  return arn(region, 'iam', '', 'aws', `policy/${path}`);
 }

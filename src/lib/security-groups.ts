@@ -9,17 +9,24 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
  * described. Rules between our own tiers reference security groups, never CIDRs.
  */
 
-/** A security group with no rules: it allows nothing in and nothing out until rules are added. */
+/**
+ * A security group with no rules: it allows nothing in and nothing out until rules are added.
+ *
+ * Named by prefix (`<name>-<suffix>`) and replaced create-before-destroy: a change that forces a
+ * new group (its description, say) creates the new one and moves every user to it before the old
+ * one is deleted. With a fixed name the old group would have to go first, which fails for as long
+ * as tasks, the database or the load balancer still use it. The Name tag keeps the readable name.
+ */
 export function securityGroup(scope: Construct, id: string, props: { name: string; description: string; vpcId: string }): SecurityGroup {
   // No inline rules: the provider revokes AWS's default allow-all egress rule on create, and the
   // standalone rule resources below own every rule.
-  const group = new SecurityGroup(scope, id, {
-    name: props.name,
+  return new SecurityGroup(scope, id, {
+    namePrefix: `${props.name}-`,
     description: props.description,
     vpcId: props.vpcId,
     tags: { Name: props.name },
+    lifecycle: { createBeforeDestroy: true },
   });
-  return group;
 }
 
 export interface PortRule {

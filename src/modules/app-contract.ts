@@ -6,8 +6,10 @@ export interface AppContractInputs {
   readonly environmentName: string;
   readonly region: string;
   readonly domainName: string;
+  /** Host names the load balancer routes to the app (ALLOWED_HOSTS). */
+  readonly appHosts: string[];
   readonly cdnDomainName: string;
-  readonly database: { address: string; port: number; databaseName: string; username: string; masterSecretArn: string };
+  readonly database: { address: string; port: number; databaseName: string; appUsername: string };
   readonly cache: { primaryEndpoint: string; port: number; authTokenSecretArn: string };
   readonly staticBucketName: string;
   readonly mediaBucketName: string;
@@ -18,12 +20,14 @@ export interface AppContractInputs {
 }
 
 /**
- * The environment every container gets. Plain values are endpoints and names; the database
- * password, the Redis AUTH token and SECRET_KEY come from Secrets Manager through ECS `secrets`,
- * so no secret ever sits in a task definition's plain environment.
+ * The environment every container gets. Plain values are endpoints and names; the Redis AUTH
+ * token and SECRET_KEY come from Secrets Manager through ECS `secrets`, so no secret ever sits in
+ * a task definition's plain environment. The database has no password at all: the app's role
+ * signs an IAM token per connection with the task role (DATABASE_AUTH=iam), so nothing the app
+ * holds can go stale when credentials rotate.
  *
- * DATABASE_URL / a password-bearing REDIS_URL are deliberately not provided: they would have to
- * embed the secret in plain environment. The README shows how settings build them from the parts.
+ * A password-bearing REDIS_URL is deliberately not provided: it would have to embed the secret in
+ * plain environment. The README shows how settings build it from the parts.
  */
 export function appContract(i: AppContractInputs): ContainerContract {
   return {
@@ -32,25 +36,25 @@ export function appContract(i: AppContractInputs): ContainerContract {
       ENVIRONMENT: i.environmentName,
       AWS_REGION: i.region,
       DOMAIN_NAME: i.domainName,
+      APP_HOSTS: i.appHosts.join(','),
       CDN_DOMAIN_NAME: i.cdnDomainName,
       AWS_STORAGE_BUCKET_NAME: i.staticBucketName,
       AWS_PRIVATE_STORAGE_BUCKET_NAME: i.mediaBucketName,
       DATABASE_HOST: i.database.address,
       DATABASE_PORT: String(i.database.port),
       DATABASE_NAME: i.database.databaseName,
-      DATABASE_USER: i.database.username,
+      DATABASE_USER: i.database.appUsername,
+      DATABASE_AUTH: 'iam',
       REDIS_HOST: i.cache.primaryEndpoint,
       REDIS_PORT: String(i.cache.port),
       // TLS is mandatory on the cache; the password comes from REDIS_AUTH_TOKEN.
       REDIS_URL: `rediss://${i.cache.primaryEndpoint}:${i.cache.port}/0`,
     },
     secrets: {
-      // RDS-managed master secret is JSON {username, password}: pick the password key.
-      DATABASE_PASSWORD: `${i.database.masterSecretArn}:password::`,
       REDIS_AUTH_TOKEN: i.cache.authTokenSecretArn,
       SECRET_KEY: i.secretKeyArn,
     },
-    secretArns: [i.database.masterSecretArn, i.cache.authTokenSecretArn, i.secretKeyArn],
+    secretArns: [i.cache.authTokenSecretArn, i.secretKeyArn],
   };
 }
 
@@ -60,11 +64,13 @@ export interface AppBucket {
 }
 
 /**
- * The task role's whole policy: list, read, write and delete objects in the app's buckets (static
- * files via collectstatic, media uploads). Nothing else: no bucket configuration, no other bucket.
+ * The task role's whole policy: connect to the database as the app's role (IAM authentication),
+ * and list, read, write and delete objects in the app's buckets (static files via collectstatic,
+ * media uploads). Nothing else: no other database user, no bucket configuration, no other bucket.
  */
-export function appTaskPolicy(...buckets: AppBucket[]): PolicyStatement[] {
+export function appTaskPolicy(databaseConnectArn: string, ...buckets: AppBucket[]): PolicyStatement[] {
   return [
+    { Sid: 'ConnectToDatabaseAsApp', Effect: 'Allow', Action: 'rds-db:connect', Resource: databaseConnectArn },
     { Sid: 'ListAppBuckets', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: buckets.map((b) => b.arn) },
     {
       Sid: 'ReadWriteAppObjects',

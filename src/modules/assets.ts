@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CloudfrontCachePolicy } from '@cdktf/provider-aws/lib/cloudfront-cache-policy';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
@@ -8,6 +9,8 @@ import { PrivateBucket } from './private-bucket';
 export interface AssetsModuleProps {
   /** e.g. `webapp-prod`. */
   readonly namePrefix: string;
+  /** Globally unique bucket names (see globalBucketName). */
+  readonly bucketNames: { readonly static: string; readonly media: string; readonly cdnLogs: string };
   /** The CloudFront alias for static files, e.g. `static.example.com`. */
   readonly cdnName: string;
   /** Validated us-east-1 certificate for `cdnName`. */
@@ -23,9 +26,13 @@ export interface AssetsModuleProps {
   readonly production: boolean;
 }
 
-/** AWS managed CloudFront policies (stable, documented ids). */
-export const MANAGED_CACHE_POLICY_CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
-export const MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3 = '88a5eaf4-2fd4-4709-b370-b4c650ea3fcf';
+/**
+ * Request headers S3 answers CORS from. They are in the cache key, so each app origin gets its own
+ * cached answer (with a shared key, `https://www.example.com` could be served the
+ * `Access-Control-Allow-Origin` cached for `https://example.com`, and the browser blocks the font).
+ * Headers in the cache key are also what CloudFront forwards to the origin.
+ */
+export const CORS_CACHE_KEY_HEADERS = ['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'];
 /** Two years: what the HSTS preload list requires. */
 export const HSTS_MAX_AGE_SECONDS = 63072000;
 
@@ -56,7 +63,7 @@ export class AssetsModule extends Construct {
     this.cdnDomainName = props.cdnName;
 
     this.staticBucket = new PrivateBucket(this, 'static', {
-      bucketName: `${props.namePrefix}-static`,
+      bucketName: props.bucketNames.static,
       versioned: true,
       forceDestroy: !props.production,
       lifecycleRules: [{ id: 'expire-old-static-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
@@ -68,7 +75,7 @@ export class AssetsModule extends Construct {
     });
 
     this.mediaBucket = new PrivateBucket(this, 'media', {
-      bucketName: `${props.namePrefix}-media`,
+      bucketName: props.bucketNames.media,
       versioned: true,
       forceDestroy: !props.production,
       preventDestroy: props.production,
@@ -89,7 +96,7 @@ export class AssetsModule extends Construct {
 
     if (props.accessLogs) {
       this.logBucket = new PrivateBucket(this, 'cdn-logs', {
-        bucketName: `${props.namePrefix}-cdn-logs`,
+        bucketName: props.bucketNames.cdnLogs,
         versioned: false,
         forceDestroy: !props.production,
         // CloudFront standard logging still delivers with ACLs: the bucket must accept them
@@ -120,6 +127,22 @@ export class AssetsModule extends Construct {
       },
     });
 
+    // CachingOptimized's TTLs and compression, plus the CORS request headers in the key.
+    const cachePolicy = new CloudfrontCachePolicy(this, 'cache-policy', {
+      name: `${props.namePrefix}-static-cors`,
+      comment: 'Static files: long TTLs, compressed, cached per CORS origin',
+      minTtl: 1,
+      defaultTtl: 86400,
+      maxTtl: 31536000,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+        headersConfig: { headerBehavior: 'whitelist', headers: { items: CORS_CACHE_KEY_HEADERS } },
+        cookiesConfig: { cookieBehavior: 'none' },
+        queryStringsConfig: { queryStringBehavior: 'none' },
+      },
+    });
+
     const originId = 'static';
     this.distribution = new CloudfrontDistribution(this, 'distribution', {
       enabled: true,
@@ -135,8 +158,7 @@ export class AssetsModule extends Construct {
         allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
         cachedMethods: ['GET', 'HEAD'],
         compress: true,
-        cachePolicyId: MANAGED_CACHE_POLICY_CACHING_OPTIMIZED,
-        originRequestPolicyId: MANAGED_ORIGIN_REQUEST_POLICY_CORS_S3,
+        cachePolicyId: cachePolicy.id,
         responseHeadersPolicyId: headers.id,
       },
       viewerCertificate: { acmCertificateArn: props.cdnCertificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' },

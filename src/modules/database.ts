@@ -6,6 +6,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { assumeRolePolicy } from '../lib/iam';
+import { arn, managedPolicyArn } from '../lib/naming';
 import { allowFromGroup, securityGroup } from '../lib/security-groups';
 
 export interface DatabaseModuleProps {
@@ -14,7 +15,9 @@ export interface DatabaseModuleProps {
   readonly vpcId: string;
   /** Private subnets, one per AZ. */
   readonly subnetIds: string[];
-  /** `MAJOR.MINOR`, validated by the config. */
+  readonly region: string;
+  readonly accountId: string;
+  /** Postgres MAJOR version (validated by the config): RDS applies minor versions itself. */
   readonly engineVersion: string;
   readonly instanceClass: string;
   readonly allocatedStorage: number;
@@ -24,7 +27,10 @@ export interface DatabaseModuleProps {
   readonly deletionProtection: boolean;
   readonly performanceInsights: boolean;
   readonly databaseName: string;
-  readonly username: string;
+  /** RDS master user: only the database-admin task connects with it. */
+  readonly masterUsername: string;
+  /** The application's login role: IAM database authentication only (created by the admin task). */
+  readonly appUsername: string;
   /**
    * Production data: a final snapshot on delete, `prevent_destroy`, changes applied in the
    * maintenance window. Otherwise the instance is disposable (no final snapshot, immediate changes).
@@ -39,9 +45,13 @@ export const POSTGRES_PORT = 5432;
 
 /**
  * Postgres on RDS in the private subnets. Reachable on 5432 only from the security groups other
- * layers register through `allowFrom` (never from CIDRs). The master password is generated and
- * kept by RDS in Secrets Manager (`manage_master_user_password`): it never exists in config, code
- * or Terraform state; the app reads it through an ECS secret.
+ * layers register through `allowFrom` (never from CIDRs).
+ *
+ * Credentials: the master password is generated and kept by RDS in Secrets Manager
+ * (`manage_master_user_password`) and rotated by RDS every 7 days; it never exists in config,
+ * code or Terraform state, and only the database-admin task reads it (fresh at each start). The
+ * application connects as its own role with IAM database authentication: a token signed per
+ * connection by the task role, so there is no password to go stale when anything rotates.
  */
 export class DatabaseModule extends Construct {
   readonly instance: DbInstance;
@@ -50,15 +60,22 @@ export class DatabaseModule extends Construct {
   readonly endpoint: string;
   readonly port = POSTGRES_PORT;
   readonly databaseName: string;
-  readonly username: string;
-  /** ARN of the RDS-managed secret, JSON `{"username": ..., "password": ...}`. */
+  readonly masterUsername: string;
+  /** The application's role (IAM authentication, no password). */
+  readonly appUsername: string;
+  /** ARN of the RDS-managed master secret, JSON `{"username": ..., "password": ...}`: database-admin task only. */
   readonly masterSecretArn: string;
+  /** `rds-db:connect` resource of the application role (`arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>`). */
+  readonly appConnectArn: string;
+  /** Postgres major version. */
+  readonly majorVersion: string;
   readonly name = 'database';
 
   constructor(scope: Construct, id: string, props: DatabaseModuleProps) {
     super(scope, id);
     const identifier = `${props.namePrefix}-postgres`;
     const major = props.engineVersion.split('.')[0];
+    this.majorVersion = major;
 
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
       name: `${props.namePrefix}-db`,
@@ -93,11 +110,12 @@ export class DatabaseModule extends Construct {
     // Enhanced monitoring (OS metrics every 60 s) through the AWS-managed role policy.
     const monitoringRole = new IamRole(this, 'monitoring-role', {
       name: `${props.namePrefix}-rds-monitoring`,
+      description: `RDS enhanced monitoring of ${identifier} publishes OS metrics`,
       assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
     });
     new IamRolePolicyAttachment(this, 'monitoring-policy', {
       role: monitoringRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+      policyArn: managedPolicyArn(props.region, 'service-role/AmazonRDSEnhancedMonitoringRole'),
     });
 
     this.instance = new DbInstance(this, 'instance', {
@@ -106,7 +124,7 @@ export class DatabaseModule extends Construct {
       engineVersion: props.engineVersion,
       instanceClass: props.instanceClass,
       dbName: props.databaseName,
-      username: props.username,
+      username: props.masterUsername,
       manageMasterUserPassword: true,
       port: POSTGRES_PORT,
 
@@ -129,11 +147,15 @@ export class DatabaseModule extends Construct {
       backupWindow: '02:00-03:00',
       maintenanceWindow: 'sun:03:30-sun:04:30',
       copyTagsToSnapshot: true,
+      // With the major version only in engine_version, the provider accepts whatever minor RDS
+      // has moved the instance to (the configured version is a prefix of engine_version_actual).
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
       deletionProtection: props.deletionProtection,
       skipFinalSnapshot: !props.production,
-      finalSnapshotIdentifier: props.production ? `${identifier}-final` : undefined,
+      // Unique per instance: stamped when the instance is created and kept (ignore_changes), so
+      // the second replacement of an instance does not fail on the first one's snapshot name.
+      finalSnapshotIdentifier: props.production ? finalSnapshotIdentifier(identifier) : undefined,
       deleteAutomatedBackups: !props.production,
       applyImmediately: !props.production,
 
@@ -143,19 +165,30 @@ export class DatabaseModule extends Construct {
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
 
-      lifecycle: props.production ? { preventDestroy: true } : undefined,
+      lifecycle: props.production ? { preventDestroy: true, ignoreChanges: ['final_snapshot_identifier'] } : undefined,
       dependsOn: logGroups,
     });
 
     this.address = this.instance.address;
     this.endpoint = this.instance.endpoint;
     this.databaseName = props.databaseName;
-    this.username = props.username;
+    this.masterUsername = props.masterUsername;
+    this.appUsername = props.appUsername;
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.appConnectArn = arn(props.region, 'rds-db', props.region, props.accountId, `dbuser:${this.instance.resourceId}/${props.appUsername}`);
   }
 
   /** Admits Postgres connections from another security group (an app or worker service). */
   allowFrom(id: string, sourceSecurityGroupId: string, description: string): void {
     allowFromGroup(this, `ingress-${id}`, { securityGroupId: this.securityGroupId, sourceSecurityGroupId, port: POSTGRES_PORT, description });
   }
+}
+
+/**
+ * `<identifier>-final-<UTC time of the plan that created the instance>`. Terraform evaluates the
+ * timestamp on every plan; the instance's ignore_changes keeps the value from its creation, and a
+ * delete uses the value in state: each instance gets its own final snapshot name.
+ */
+export function finalSnapshotIdentifier(identifier: string): string {
+  return `${identifier}-final-\${formatdate("YYYYMMDDhhmmss", plantimestamp())}`;
 }

@@ -19,6 +19,11 @@ const outputName = (kind: string, id: string) => `${kind}_${id.replace(/[^A-Za-z
 export interface AliasTarget {
   readonly dnsName: string;
   readonly zoneId: string;
+  /**
+   * Route53 health evaluation of the target: true for a load balancer (no healthy targets, no
+   * answer); false for CloudFront, which does not support it.
+   */
+  readonly evaluateTargetHealth: boolean;
 }
 
 /**
@@ -96,7 +101,7 @@ export class DnsModule extends Construct {
         zoneId: this.zoneId,
         name: fqdn,
         type,
-        alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: true },
+        alias: { name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: target.evaluateTargetHealth },
       });
     }
   }

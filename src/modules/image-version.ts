@@ -29,9 +29,12 @@ export class ImageVersion extends Construct {
       name: props.parameterName,
       description: 'Image tag deployed by cdktf (set IMAGE_TAG on deploy to release)',
       type: 'String',
-      value: props.imageTag ?? UNRELEASED_TAG,
-      lifecycle: props.imageTag ? undefined : { ignoreChanges: ['value'] },
+      // `insecure_value`, not `value`: the provider marks `value` sensitive whatever the type, and
+      // every task definition built from it would then diff as "(sensitive value)". An image tag is
+      // not a secret; releases must show which image they roll out.
+      insecureValue: props.imageTag ?? UNRELEASED_TAG,
+      lifecycle: props.imageTag ? undefined : { ignoreChanges: ['insecure_value'] },
     });
-    this.tag = this.parameter.value;
+    this.tag = this.parameter.insecureValue;
   }
 }

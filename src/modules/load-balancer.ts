@@ -1,46 +1,74 @@
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule, LbListenerRuleCondition } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { allowFromCidr, allowToGroup, securityGroup } from '../lib/security-groups';
 import { PrivateBucket } from './private-bucket';
 
 export interface LoadBalancerModuleProps {
   readonly namePrefix: string;
+  readonly accountId: string;
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
   /** Validated regional ACM certificate (from the edge layer). */
   readonly certificateArn: string;
-  readonly containerPort: number;
-  readonly healthCheckPath: string;
-  readonly deregistrationDelay: number;
   readonly deletionProtection: boolean;
+  /** Globally unique name of the access-log bucket, created when `accessLogs` is on. */
+  readonly accessLogBucketName: string;
   readonly accessLogs: boolean;
   /** Empty the access-log bucket on destroy (non-prod). */
   readonly forceDestroyLogs: boolean;
 }
 
+/** A service the load balancer routes to. */
+export interface LoadBalancerTargetProps {
+  /** Short name (`web`): the target group's name prefix and the rule's description. */
+  readonly name: string;
+  readonly port: number;
+  readonly healthCheckPath: string;
+  readonly deregistrationDelay: number;
+  /** Host headers this target answers (at least one of hosts/paths). */
+  readonly hosts?: string[];
+  /** Path patterns (`/api/*`). */
+  readonly paths?: string[];
+  /** Listener rule priority (1-50000, lower wins); fixed per target, so adding one reshuffles nothing. */
+  readonly priority: number;
+}
+
+/** What a routed service needs from its target. */
+export interface LoadBalancerTarget {
+  readonly targetGroup: LbTargetGroup;
+  readonly rule: LbListenerRule;
+  /** `app/<lb>/<id>/targetgroup/<tg>/<id>`: the ALBRequestCountPerTarget resource label. */
+  readonly requestCountResourceLabel: string;
+  readonly port: number;
+}
+
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (FSBP ELB.17 / checkov CKV_AWS_103). */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
+/** Status the listener answers for a host name the environment does not serve. */
+export const UNKNOWN_HOST_STATUS = '404';
+
 /**
- * Internet-facing ALB: HTTP only redirects, HTTPS forwards to an `ip` target group for Fargate.
- * Its security group admits 80/443 from the world and sends traffic only to the app's group.
+ * Internet-facing ALB: HTTP only redirects; HTTPS answers only the environment's host names and
+ * forwards each to its service by listener rule, anything else (scanners hitting the IP, a stale
+ * DNS name) gets a fixed 404 from the load balancer without reaching the app. Its security group
+ * admits 80/443 from the world and sends traffic only to the services' groups on their ports.
  */
 export class LoadBalancerModule extends Construct {
   readonly loadBalancer: Lb;
   readonly securityGroup: SecurityGroup;
   readonly securityGroupId: string;
-  readonly targetGroup: LbTargetGroup;
   readonly httpsListener: LbListener;
   readonly dnsName: string;
   readonly zoneId: string;
-  /** `app/<name>/<id>/targetgroup/<name>/<id>`: the ALBRequestCountPerTarget resource label. */
-  readonly requestCountResourceLabel: string;
+  readonly arnSuffix: string;
   readonly accessLogBucket?: PrivateBucket;
+  readonly targets: Record<string, LoadBalancerTarget> = {};
   private readonly props: LoadBalancerModuleProps;
 
   constructor(scope: Construct, id: string, props: LoadBalancerModuleProps) {
@@ -57,16 +85,15 @@ export class LoadBalancerModule extends Construct {
 
     if (props.accessLogs) {
       const elbAccount = new DataAwsElbServiceAccount(this, 'elb-account', {});
-      const caller = new DataAwsCallerIdentity(this, 'caller', {});
       this.accessLogBucket = new PrivateBucket(this, 'access-logs', {
-        bucketName: `${props.namePrefix}-alb-logs`,
+        bucketName: props.accessLogBucketName,
         versioned: false,
         forceDestroy: props.forceDestroyLogs,
         lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 90 }] }],
       });
       // ALB log delivery: the regional ELB account in older regions, the log-delivery service
       // principal in regions launched since 2022. Writes only under this account's prefix.
-      const logObjects = `${this.accessLogBucket.arn}/alb/AWSLogs/${caller.accountId}/*`;
+      const logObjects = `${this.accessLogBucket.arn}/alb/AWSLogs/${props.accountId}/*`;
       this.accessLogBucket.addPolicyStatements(
         { Sid: 'ElbAccountWritesAccessLogs', Effect: 'Allow', Principal: { AWS: elbAccount.arn }, Action: 's3:PutObject', Resource: logObjects },
         { Sid: 'ElbServiceWritesAccessLogs', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject', Resource: logObjects },
@@ -88,25 +115,6 @@ export class LoadBalancerModule extends Construct {
       dependsOn: this.accessLogBucket ? this.accessLogBucket.ready : undefined,
     });
 
-    this.targetGroup = new LbTargetGroup(this, 'web', {
-      name: `${props.namePrefix}-web`,
-      targetType: 'ip',
-      protocol: 'HTTP',
-      port: props.containerPort,
-      vpcId: props.vpcId,
-      deregistrationDelay: String(props.deregistrationDelay),
-      healthCheck: {
-        enabled: true,
-        path: props.healthCheckPath,
-        protocol: 'HTTP',
-        matcher: '200-399',
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
-      },
-    });
-
     new LbListener(this, 'http', {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
@@ -119,20 +127,62 @@ export class LoadBalancerModule extends Construct {
       protocol: 'HTTPS',
       sslPolicy: ALB_SSL_POLICY,
       certificateArn: props.certificateArn,
-      defaultAction: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+      defaultAction: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: UNKNOWN_HOST_STATUS, messageBody: 'Not found' } }],
     });
 
     this.dnsName = this.loadBalancer.dnsName;
     this.zoneId = this.loadBalancer.zoneId;
-    this.requestCountResourceLabel = `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`;
+    this.arnSuffix = this.loadBalancer.arnSuffix;
   }
 
-  /** Lets the ALB reach a target security group on the container port (its only egress). */
-  allowTargetGroup(id: string, targetSecurityGroupId: string): void {
+  /** A target group for a service and the HTTPS rule that routes its hosts/paths to it. */
+  addTarget(id: string, target: LoadBalancerTargetProps): LoadBalancerTarget {
+    if (!target.hosts?.length && !target.paths?.length) throw new Error(`load balancer target ${target.name}: give hosts or paths`);
+    const targetGroup = new LbTargetGroup(this, `${id}-tg`, {
+      // A name prefix plus create_before_destroy: a change that forces a new group (its port, say)
+      // creates the new one and moves the rule and the service to it before deleting the old one,
+      // which a fixed name would make impossible (ResourceInUse / DuplicateTargetGroupName).
+      namePrefix: `${target.name.replace(/[^a-z0-9]/g, '').slice(0, 5) || 'svc'}-`,
+      targetType: 'ip',
+      protocol: 'HTTP',
+      port: target.port,
+      vpcId: this.props.vpcId,
+      deregistrationDelay: String(target.deregistrationDelay),
+      healthCheck: {
+        enabled: true,
+        path: target.healthCheckPath,
+        protocol: 'HTTP',
+        matcher: '200-399',
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      tags: { Name: `${this.props.namePrefix}-${target.name}` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const condition: LbListenerRuleCondition[] = [
+      ...(target.hosts?.length ? [{ hostHeader: { values: target.hosts } }] : []),
+      ...(target.paths?.length ? [{ pathPattern: { values: target.paths } }] : []),
+    ];
+    const rule = new LbListenerRule(this, `${id}-rule`, {
+      listenerArn: this.httpsListener.arn,
+      priority: target.priority,
+      action: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+      condition,
+      tags: { Name: `${this.props.namePrefix}-${target.name}` },
+    });
+    const routed = { targetGroup, rule, requestCountResourceLabel: `${this.loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`, port: target.port };
+    this.targets[id] = routed;
+    return routed;
+  }
+
+  /** Lets the ALB reach a target security group on its container port (its only egress). */
+  allowTargetGroup(id: string, targetSecurityGroupId: string, port: number): void {
     allowToGroup(this, `egress-${id}`, {
       securityGroupId: this.securityGroupId,
       destinationSecurityGroupId: targetSecurityGroupId,
-      port: this.props.containerPort,
+      port,
       description: `To the ${id} tasks on the container port`,
     });
   }

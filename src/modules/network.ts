@@ -1,6 +1,4 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
-import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
@@ -18,6 +16,7 @@ import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { NatMode } from '../config/types';
 import { subnetCidr } from '../lib/cidr';
 import { assumeRolePolicy, policyDocument } from '../lib/iam';
+import { allowFromGroup, securityGroup } from '../lib/security-groups';
 
 export interface NetworkModuleProps {
   /** Prefix for resource names, e.g. `webapp-prod`. */
@@ -25,7 +24,18 @@ export interface NetworkModuleProps {
   readonly region: string;
   readonly cidr: string;
   readonly azCount: number;
+  /**
+   * One zone per AZ, in subnet order: AZ IDs (`euw1-az1`) or names (`eu-west-1a`). Pinned in
+   * config, never looked up: a data source filtered by zone health would shift every subnet to
+   * another zone (a replacement of the whole network) during an AZ incident.
+   */
+  readonly availabilityZones: string[];
   readonly natMode: NatMode;
+  /**
+   * AWS services the tasks call, reached through interface endpoints when there is no NAT
+   * (`natMode: none`): e.g. `ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`. Ignored otherwise.
+   */
+  readonly interfaceEndpointServices?: string[];
   readonly flowLogs: boolean;
   /** Retention of the flow-log group, days. */
   readonly flowLogRetentionDays?: number;
@@ -61,17 +71,23 @@ export class NetworkModule extends Construct {
   readonly privateSubnetIds: string[];
   readonly privateRouteTableIds: string[];
   readonly natGateways: NatGateway[];
+  /** Security group of the interface endpoints (natMode none); tasks are admitted with allowEndpointsFrom. */
+  readonly endpointSecurityGroupId?: string;
+  /** The interface endpoints (natMode none), by service. */
+  readonly interfaceEndpoints: Record<string, VpcEndpoint> = {};
+  private readonly endpointSources = new Set<string>();
 
   constructor(scope: Construct, id: string, props: NetworkModuleProps) {
     super(scope, id);
     const layout = subnetLayout(props.cidr, props.azCount);
     const name = (suffix: string) => ({ Name: `${props.namePrefix}-${suffix}` });
 
-    const zones = new DataAwsAvailabilityZones(this, 'zones', {
-      state: 'available',
-      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
-    });
-    this.availabilityZones = layout.public.map((_, i) => Fn.element(zones.names, i));
+    if (props.availabilityZones.length !== props.azCount) {
+      throw new Error(`network: ${props.availabilityZones.length} availability zones for azCount ${props.azCount}`);
+    }
+    this.availabilityZones = props.availabilityZones;
+    // A zone ID (euw1-az1) is the same place in every account; a name (eu-west-1a) is per account.
+    const zone = (i: number) => (/-az\d+$/.test(props.availabilityZones[i]) ? { availabilityZoneId: props.availabilityZones[i] } : { availabilityZone: props.availabilityZones[i] });
 
     this.vpc = new Vpc(this, 'vpc', {
       cidrBlock: props.cidr,
@@ -92,7 +108,7 @@ export class NetworkModule extends Construct {
         new Subnet(this, `public-${i}`, {
           vpcId: this.vpc.id,
           cidrBlock: cidr,
-          availabilityZone: this.availabilityZones[i],
+          ...zone(i),
           // Nothing we run gets a public IP by itself (FSBP EC2.15); the ALB and NAT gateways use their own.
           mapPublicIpOnLaunch: false,
           tags: { ...name(`public-${i}`), tier: 'public' },
@@ -124,7 +140,7 @@ export class NetworkModule extends Construct {
         new Subnet(this, `private-${i}`, {
           vpcId: this.vpc.id,
           cidrBlock: cidr,
-          availabilityZone: this.availabilityZones[i],
+          ...zone(i),
           mapPublicIpOnLaunch: false,
           tags: { ...name(`private-${i}`), tier: 'private' },
         }),
@@ -165,6 +181,28 @@ export class NetworkModule extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
+    // No NAT: the private subnets reach the AWS APIs the tasks need through interface endpoints
+    // (ECR and its S3 layers, logs, secrets...), and nothing else: no internet at all.
+    if (props.natMode === 'none') {
+      const group = securityGroup(this, 'endpoints-sg', {
+        name: `${props.namePrefix}-endpoints`,
+        description: `Interface endpoints of ${props.namePrefix}: HTTPS from the app tasks only`,
+        vpcId: this.vpc.id,
+      });
+      this.endpointSecurityGroupId = group.id;
+      for (const service of [...new Set(props.interfaceEndpointServices ?? [])].sort()) {
+        this.interfaceEndpoints[service] = new VpcEndpoint(this, `endpoint-${service.replace(/\./g, '-')}`, {
+          vpcId: this.vpc.id,
+          serviceName: `com.amazonaws.${props.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [group.id],
+          tags: name(`endpoint-${service}`),
+        });
+      }
+    }
+
     if (props.flowLogs) {
       const logGroup = new CloudwatchLogGroup(this, 'flow-logs', {
         name: `/vpc/${props.namePrefix}/flow-logs`,
@@ -172,6 +210,7 @@ export class NetworkModule extends Construct {
       });
       const role = new IamRole(this, 'flow-logs-role', {
         name: `${props.namePrefix}-vpc-flow-logs`,
+        description: `VPC flow logs of ${props.namePrefix} write to their log group`,
         assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
       });
       new IamRolePolicy(this, 'flow-logs-policy', {
@@ -194,5 +233,17 @@ export class NetworkModule extends Construct {
         tags: name('flow-log'),
       });
     }
+  }
+
+  /** Admits a task security group to the interface endpoints on 443 (no-op when there are none). */
+  allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void {
+    if (!this.endpointSecurityGroupId || this.endpointSources.has(id)) return;
+    this.endpointSources.add(id);
+    allowFromGroup(this, `endpoints-ingress-${id}`, {
+      securityGroupId: this.endpointSecurityGroupId,
+      sourceSecurityGroupId,
+      port: 443,
+      description: `HTTPS to the AWS API endpoints from the ${id} tasks`,
+    });
   }
 }

@@ -8,7 +8,7 @@ import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-tar
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { PolicyStatement, assumeRolePolicy, policyDocument } from '../lib/iam';
 import { allowFromGroup, allowToCidr, allowToGroup, securityGroup } from '../lib/security-groups';
-import { LoadBalancerModule } from './load-balancer';
+import { LoadBalancerModule, LoadBalancerTarget } from './load-balancer';
 
 /** Name of the application container in every task definition. */
 export const APP_CONTAINER = 'app';
@@ -51,19 +51,26 @@ export interface ServiceModuleProps {
   readonly vpcId: string;
   readonly subnetIds: string[];
   readonly image: string;
-  readonly repositoryArn: string;
+  /** ECR repositories the execution role may pull from (the app's own repository). */
+  readonly repositoryArns: string[];
+  /** More execution-role statements (e.g. pulling through the ECR Public cache). */
+  readonly executionStatements?: PolicyStatement[];
   readonly command?: string[];
   readonly cpu: number;
   readonly memory: number;
   readonly contract: ContainerContract;
+  /** Variables of this process only (e.g. HEALTH_CHECK_PATH of a web service), on top of the contract. */
+  readonly environment?: Record<string, string>;
   readonly logRetentionDays: number;
   /** What the application itself may do (task role). */
   readonly taskPolicy: PolicyStatement[];
   readonly dataStores: DataStoreAccess[];
+  /** VPC interface endpoints (natMode none) the tasks must be admitted to. */
+  readonly endpoints?: { allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void };
   readonly enableExec: boolean;
   readonly fargateSpot: boolean;
-  /** Put the service behind the load balancer on this container port. */
-  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly containerPort: number };
+  /** Put the service behind the load balancer: its target (group + routing rule) and container port. */
+  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget };
   /** Long-running service with autoscaling; omitted for a one-off task definition (no service). */
   readonly scaling?: ServiceScaling;
 }
@@ -106,12 +113,15 @@ export class ServiceModule extends Construct {
       policy: policyDocument([
         // GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
         { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
-        {
-          Sid: 'PullImage',
-          Effect: 'Allow',
-          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-          Resource: props.repositoryArn,
-        },
+        ...(props.repositoryArns.length > 0
+          ? [{
+              Sid: 'PullImage',
+              Effect: 'Allow' as const,
+              Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+              Resource: [...props.repositoryArns],
+            }]
+          : []),
+        ...(props.executionStatements ?? []),
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
         ...(props.contract.secretArns.length > 0
           ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: 'secretsmanager:GetSecretValue', Resource: [...props.contract.secretArns] }]
@@ -155,17 +165,20 @@ export class ServiceModule extends Construct {
       });
       store.allowFrom(`${props.name}`, this.securityGroupId, `From the ${name} tasks`);
     }
-    if (props.loadBalancer) {
+    props.endpoints?.allowEndpointsFrom(props.name, this.securityGroupId);
+    const containerPort = props.loadBalancer?.target.port;
+    if (props.loadBalancer && containerPort !== undefined) {
       allowFromGroup(this, 'ingress-alb', {
         securityGroupId: this.securityGroupId,
         sourceSecurityGroupId: props.loadBalancer.module.securityGroupId,
-        port: props.loadBalancer.containerPort,
+        port: containerPort,
         description: 'From the load balancer on the container port',
       });
-      props.loadBalancer.module.allowTargetGroup(props.name, this.securityGroupId);
+      props.loadBalancer.module.allowTargetGroup(props.name, this.securityGroupId, containerPort);
     }
 
-    const environment = Object.entries(props.contract.environment).map(([k, value]) => ({ name: k, value })).sort(byName);
+    const variables = { ...props.contract.environment, ...props.environment, SERVICE_NAME: props.name };
+    const environment = Object.entries(variables).map(([k, value]) => ({ name: k, value })).sort(byName);
     const secrets = Object.entries(props.contract.secrets).map(([k, valueFrom]) => ({ name: k, valueFrom })).sort(byName);
     this.taskDefinition = new EcsTaskDefinition(this, 'task', {
       family: name,
@@ -182,7 +195,7 @@ export class ServiceModule extends Construct {
           image: props.image,
           essential: true,
           ...(props.command ? { command: props.command } : {}),
-          portMappings: props.loadBalancer ? [{ containerPort: props.loadBalancer.containerPort, hostPort: props.loadBalancer.containerPort, protocol: 'tcp' }] : [],
+          portMappings: containerPort !== undefined ? [{ containerPort, hostPort: containerPort, protocol: 'tcp' }] : [],
           environment,
           secrets,
           // Web frameworks write caches and uploads to local disk; a read-only root would break
@@ -220,10 +233,10 @@ export class ServiceModule extends Construct {
       propagateTags: 'SERVICE',
       ...(props.loadBalancer
         ? {
-            loadBalancer: [{ targetGroupArn: props.loadBalancer.module.targetGroup.arn, containerName: APP_CONTAINER, containerPort: props.loadBalancer.containerPort }],
+            loadBalancer: [{ targetGroupArn: props.loadBalancer.target.targetGroup.arn, containerName: APP_CONTAINER, containerPort: props.loadBalancer.target.port }],
             healthCheckGracePeriodSeconds: 60,
-            // The target group must be attached to a listener before a service can use it.
-            dependsOn: [props.loadBalancer.module.httpsListener],
+            // The target group must be attached to a listener (through its rule) before a service can use it.
+            dependsOn: [props.loadBalancer.target.rule],
           }
         : {}),
       // Autoscaling owns the task count once the service exists.
@@ -254,7 +267,7 @@ export class ServiceModule extends Construct {
       });
     trackingPolicy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTarget);
     if (props.loadBalancer && scaling.requestsPerTarget) {
-      trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.module.requestCountResourceLabel);
+      trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.target.requestCountResourceLabel);
     }
   }
 }

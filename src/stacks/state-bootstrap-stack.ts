@@ -26,7 +26,9 @@ export class StateBootstrapStack extends SelfContainedStack {
       let provider = providers.get(region);
       if (!provider) {
         const alias = providers.size === 0 ? undefined : region.replace(/-/g, '_');
-        provider = awsProvider(this, `aws-${region}`, { region, alias, tags, emulator });
+        // Only the accounts of the environments whose state lives in this region.
+        const allowedAccountIds = [...new Set(s3States.filter((s) => s.state.region === region).map((s) => s.env.accountId))].sort();
+        provider = awsProvider(this, `aws-${region}`, { region, alias, tags, emulator, allowedAccountIds });
         providers.set(region, provider);
       }
       return provider;

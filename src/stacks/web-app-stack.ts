@@ -1,22 +1,16 @@
-import { Construct } from 'constructs';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformElement, TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EnvironmentConfig } from '../config/types';
 import { EmulatorSettings, emulatorBackendConfig } from '../lib/emulator';
 import { defaultTags, resourceName } from '../lib/naming';
-import { NetworkModule } from '../modules/network';
-import { DatabaseModule } from '../modules/database';
+import { ComputeLayer } from '../layers/compute';
+import { EdgeLayer } from '../layers/edge';
+import { Layer } from '../layers/layer';
 import { CacheModule } from '../modules/cache';
-import { DnsModule } from '../modules/dns';
-import { CertificateModule } from '../modules/certificates';
-import { AssetsModule } from '../modules/assets';
-import { RegistryModule } from '../modules/registry';
-import { ImageVersion } from '../modules/image-version';
-import { GeneratedSecret } from '../modules/generated-secret';
-import { ClusterModule } from '../modules/cluster';
-import { LoadBalancerModule } from '../modules/load-balancer';
-import { APP_CONTAINER, ServiceModule } from '../modules/service';
-import { appContract, appHostNames, appTaskPolicy } from '../modules/app-contract';
+import { DatabaseModule } from '../modules/database';
+import { NetworkModule } from '../modules/network';
+import { APP_CONTAINER } from '../modules/service';
 import { awsProvider } from './providers';
 import { SelfContainedStack } from './self-contained-stack';
 
@@ -34,6 +28,11 @@ export function stateKey(config: EnvironmentConfig): string {
   return config.state.backend === 's3' && config.state.key ? config.state.key : `${config.project}/${config.name}/terraform.tfstate`;
 }
 
+/** AWS APIs the tasks call, reached through interface endpoints when the VPC has no NAT. */
+export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
+  return ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', ...(config.compute.enableExec ? ['ssmmessages'] : [])];
+}
+
 /**
  * One environment: network, then data, then edge, then compute. Every environment is a
  * self-contained stack (no cross-stack references) with its own state.
@@ -46,17 +45,9 @@ export class WebAppStack extends SelfContainedStack {
   readonly network: NetworkModule;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
-  readonly dns: DnsModule;
-  readonly certificates: CertificateModule;
-  readonly assets: AssetsModule;
-  readonly registry: RegistryModule;
-  readonly imageVersion: ImageVersion;
-  readonly cluster: ClusterModule;
-  readonly loadBalancer: LoadBalancerModule;
-  readonly web: ServiceModule;
-  readonly workers: ServiceModule[];
-  /** Task definition (no service) for migrations and other one-off commands. */
-  readonly oneOffTask: ServiceModule;
+  readonly edge: EdgeLayer;
+  readonly compute: ComputeLayer;
+  private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, config: EnvironmentConfig, options: WebAppStackOptions = {}) {
     super(scope, config.name);
@@ -64,189 +55,113 @@ export class WebAppStack extends SelfContainedStack {
     this.configureBackend(config, options);
 
     const providerProps = {
-      allowedAccountIds: config.allowedAccountIds,
+      // Terraform refuses to touch any account but the environment's own.
+      allowedAccountIds: [config.accountId],
       tags: defaultTags(config),
       emulator: options.emulator,
     };
     this.provider = awsProvider(this, 'aws', { ...providerProps, region: config.region });
     this.usEast1 = awsProvider(this, 'aws-us-east-1', { ...providerProps, region: 'us-east-1', alias: 'us_east_1' });
-
     const prefix = resourceName(config);
 
-    // --- Network ---
     this.network = new NetworkModule(this, 'network', {
       namePrefix: prefix,
       region: config.region,
       cidr: config.network.cidr,
       azCount: config.network.azCount,
+      availabilityZones: config.network.availabilityZones,
       natMode: config.network.natMode,
+      interfaceEndpointServices: interfaceEndpointServices(config),
       flowLogs: config.network.flowLogs,
       flowLogRetentionDays: config.compute.logRetentionDays,
     });
-    this.output('vpc_id', this.network.vpcId, 'VPC id');
 
-    // --- Data (database, cache) ---
+    const data = { namePrefix: prefix, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, production: config.production };
     this.database = new DatabaseModule(this, 'database', {
-      namePrefix: prefix,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
+      ...data,
       ...config.database,
-      production: config.production,
+      region: config.region,
+      accountId: config.accountId,
       logRetentionDays: config.compute.logRetentionDays,
     });
-    this.cache = new CacheModule(this, 'cache', {
-      namePrefix: prefix,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      ...config.cache,
-      production: config.production,
-    });
-    this.dataOutputs();
+    this.cache = new CacheModule(this, 'cache', { ...data, ...config.cache });
 
-    // --- Edge (certificates, DNS, assets + CloudFront) ---
-    const domain = config.domain;
-    const cdnName = `${domain.staticLabel}.${domain.name}`;
-    this.dns = new DnsModule(this, 'dns', { domainName: domain.name, dns: domain.dns });
-    this.certificates = new CertificateModule(this, 'certificates', {
-      loadBalancerNames: appHostNames(domain),
-      cdnName,
-      dns: this.dns,
-      usEast1: this.usEast1,
-    });
-    this.assets = new AssetsModule(this, 'assets', {
-      namePrefix: prefix,
-      cdnName,
-      cdnCertificateArn: this.certificates.cdnCertificateArn,
-      appOrigins: appHostNames(domain).map((host) => `https://${host}`),
-      priceClass: config.assets.priceClass,
-      ipv6: domain.ipv6,
-      accessLogs: config.assets.cdnAccessLogs,
-      mediaNoncurrentVersionDays: config.assets.mediaNoncurrentVersionDays,
-      production: config.production,
-    });
-    this.dns.addAlias('static', cdnName, { dnsName: this.assets.distributionDomainName, zoneId: this.assets.distributionHostedZoneId }, { ipv6: domain.ipv6 });
-    this.edgeOutputs();
+    this.edge = new EdgeLayer(this, 'edge', { config, usEast1: this.usEast1 });
 
-    // --- Compute (registry, load balancer, services) ---
-    const compute = config.compute;
-    this.registry = new RegistryModule(this, 'registry', {
-      repositoryName: prefix,
-      keepImages: compute.keepImages,
-      forceDelete: !config.production,
-    });
-    this.imageVersion = new ImageVersion(this, 'image-version', {
-      parameterName: `/${config.project}/${config.name}/image-tag`,
-      imageTag: options.imageTag,
-    });
-    const secretKey = new GeneratedSecret(this, 'secret-key', {
-      name: `${prefix}/django-secret-key`,
-      description: `SECRET_KEY of the ${prefix} application`,
-      length: 64,
-      recoveryWindowInDays: config.production ? 7 : 0,
-    });
-    this.cluster = new ClusterModule(this, 'cluster', { clusterName: prefix });
-
-    this.loadBalancer = new LoadBalancerModule(this, 'load-balancer', {
-      namePrefix: prefix,
-      vpcId: this.network.vpcId,
-      publicSubnetIds: this.network.publicSubnetIds,
-      certificateArn: this.certificates.loadBalancerCertificateArn,
-      containerPort: compute.web.containerPort,
-      healthCheckPath: compute.web.healthCheckPath,
-      deregistrationDelay: config.loadBalancer.deregistrationDelay,
-      deletionProtection: config.loadBalancer.deletionProtection,
-      accessLogs: config.loadBalancer.accessLogs,
-      forceDestroyLogs: !config.production,
-    });
-    // The ALB has no IPv6 addresses (IPv4-only VPC), so only A records point at it.
-    for (const host of appHostNames(config.domain)) {
-      this.dns.addAlias(`app-${host}`.replace(/\./g, '-'), host, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId }, { ipv6: false });
-    }
-
-    const contract = appContract({
-      environmentName: config.name,
-      region: config.region,
-      domainName: config.domain.name,
-      cdnDomainName: this.assets.cdnDomainName,
+    this.compute = new ComputeLayer(this, 'compute', {
+      config,
+      network: this.network,
       database: this.database,
       cache: this.cache,
-      staticBucketName: this.assets.staticBucket.bucketName,
-      mediaBucketName: this.assets.mediaBucket.bucketName,
-      secretKeyArn: secretKey.secretArn,
-      extra: compute.environment,
+      edge: this.edge,
+      imageTag: options.imageTag,
     });
-    const common = {
-      namePrefix: prefix,
-      region: config.region,
-      clusterArn: this.cluster.clusterArn,
-      clusterName: this.cluster.clusterName,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      image: `${this.registry.repositoryUrl}:${this.imageVersion.tag}`,
-      repositoryArn: this.registry.repositoryArn,
-      contract,
-      logRetentionDays: compute.logRetentionDays,
-      taskPolicy: appTaskPolicy(this.assets.staticBucket, this.assets.mediaBucket),
-      dataStores: [this.database, this.cache],
-      enableExec: compute.enableExec,
-      fargateSpot: compute.fargateSpot,
-    };
-    this.web = new ServiceModule(this, 'web', {
-      ...common,
-      name: 'web',
-      command: compute.web.command,
-      cpu: compute.web.cpu,
-      memory: compute.web.memory,
-      loadBalancer: { module: this.loadBalancer, containerPort: compute.web.containerPort },
-      scaling: compute.web,
-    });
-    this.workers = compute.workers.map(
-      (worker) => new ServiceModule(this, `worker-${worker.name}`, { ...common, name: worker.name, command: worker.command, cpu: worker.cpu, memory: worker.memory, scaling: worker }),
-    );
-    // One-off commands (migrations, createsuperuser): a task definition without a service, sized like web.
-    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...common, name: 'task', cpu: compute.web.cpu, memory: compute.web.memory });
 
-    this.computeOutputs(config);
+    this.outputs();
+  }
+
+  /**
+   * Terraform addresses come from the construct path without its layers (see Layer), and must
+   * be unique: two constructs that would share an address fail the synth instead of one silently
+   * replacing the other in the JSON.
+   */
+  allocateLogicalId(element: TerraformElement | import('constructs').Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const scopes = node.scopes.filter((scope: IConstruct) => !Layer.isLayer(scope));
+    const id = super.allocateLogicalId({ scopes } as unknown as import('constructs').Node);
+    const path = node.path;
+    const other = this.logicalIds.get(id);
+    if (other !== undefined && other !== path) throw new Error(`${path} and ${other} would both be Terraform address "${id}": rename one construct`);
+    this.logicalIds.set(id, path);
+    return id;
   }
 
   private output(id: string, value: unknown, description: string): TerraformOutput {
     return new TerraformOutput(this, id, { value, description });
   }
 
-  private dataOutputs(): void {
-    this.output('database_endpoint', this.database.endpoint, 'Postgres endpoint (host:port), private');
-    this.output('database_secret_arn', this.database.masterSecretArn, 'Secrets Manager ARN of the RDS-managed master credentials (JSON username/password)');
-    this.output('redis_primary_endpoint', this.cache.primaryEndpoint, 'Redis primary endpoint (TLS, AUTH required), private');
-    this.output('redis_auth_token_secret_arn', this.cache.authTokenSecretArn, 'Secrets Manager ARN of the Redis AUTH token');
-  }
+  /** What users and scripts read after a deploy (`cdktf output <env>`, `npm run task`, `npm run release`). */
+  private outputs(): void {
+    const { config, network, database, cache, edge, compute } = this;
+    this.output('vpc_id', network.vpcId, 'VPC id');
 
-  private edgeOutputs(): void {
-    this.output('static_bucket_name', this.assets.staticBucket.bucketName, 'Static files bucket (served by CloudFront)');
-    this.output('media_bucket_name', this.assets.mediaBucket.bucketName, 'Private media bucket');
-    this.output('cdn_domain_name', this.assets.cdnDomainName, 'Static files host name');
-    this.output('cloudfront_distribution_id', this.assets.distributionId, 'CloudFront distribution id (for invalidations)');
-    this.output('cloudfront_domain_name', this.assets.distributionDomainName, 'CloudFront domain name');
-    this.output('load_balancer_certificate_arn', this.certificates.loadBalancerCertificateArn, 'Regional ACM certificate of the load balancer');
-    this.output('cdn_certificate_arn', this.certificates.cdnCertificateArn, 'us-east-1 ACM certificate of CloudFront');
-    if (this.dns.zoneId) this.output('route53_zone_id', this.dns.zoneId, 'Route53 hosted zone');
-    if (this.dns.nameServers) this.output('route53_name_servers', this.dns.nameServers, 'Delegate the domain to these name servers');
-  }
-  /** What users and scripts read after a deploy (`cdktf output <env>`, `npm run task`). */
-  private computeOutputs(config: EnvironmentConfig): void {
+    this.output('database_endpoint', database.endpoint, 'Postgres endpoint (host:port), private');
+    this.output('database_master_secret_arn', database.masterSecretArn, 'Secrets Manager ARN of the RDS-managed master credentials (database-admin task only)');
+    this.output('database_app_user', database.appUsername, 'Postgres role of the application (IAM authentication)');
+    this.output('redis_primary_endpoint', cache.primaryEndpoint, 'Redis primary endpoint (TLS, AUTH required), private');
+    this.output('redis_auth_token_secret_arn', cache.authTokenSecretArn, 'Secrets Manager ARN of the Redis AUTH token');
+
+    const assets = edge.assets;
+    this.output('static_bucket_name', assets.staticBucket.bucketName, 'Static files bucket (served by CloudFront)');
+    this.output('media_bucket_name', assets.mediaBucket.bucketName, 'Private media bucket');
+    this.output('cdn_domain_name', assets.cdnDomainName, 'Static files host name');
+    this.output('cloudfront_distribution_id', assets.distributionId, 'CloudFront distribution id (for invalidations)');
+    this.output('cloudfront_domain_name', assets.distributionDomainName, 'CloudFront domain name');
+    this.output('load_balancer_certificate_arn', edge.certificates.loadBalancerCertificateArn, 'Regional ACM certificate of the load balancer');
+    this.output('cdn_certificate_arn', edge.certificates.cdnCertificateArn, 'us-east-1 ACM certificate of CloudFront');
+    if (edge.dns.zoneId) this.output('route53_zone_id', edge.dns.zoneId, 'Route53 hosted zone');
+    if (edge.dns.nameServers) this.output('route53_name_servers', edge.dns.nameServers, 'Delegate the domain to these name servers');
+
     this.output('app_url', `https://${config.domain.name}`, 'Public URL of the application');
-    this.output('alb_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer');
-    this.output('ecr_repository_url', this.registry.repositoryUrl, 'Push release images here');
-    this.output('image_tag_parameter', this.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
-    this.output('ecs_cluster_name', this.cluster.clusterName, 'ECS cluster');
-    this.output('web_service_name', this.web.serviceName, 'ECS service of the web process');
-    this.output('worker_service_names', this.workers.map((w) => w.serviceName), 'ECS services of the workers');
-    this.output('log_group_names', [this.web, ...this.workers, this.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
+    this.output('alb_dns_name', compute.loadBalancer.dnsName, 'DNS name of the load balancer');
+    this.output('ecr_repository_url', compute.registry.repositoryUrl, 'Push release images here');
+    this.output('ecr_repository_name', compute.registry.repositoryName, 'ECR repository of the app image');
+    this.output('image_tag_parameter', compute.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
+    this.output('ecs_cluster_name', compute.cluster.clusterName, 'ECS cluster');
+    this.output('web_service_name', compute.web.serviceName, 'ECS service of the web process');
+    this.output('worker_service_names', compute.workers.map((w) => w.serviceName), 'ECS services of the workers');
+    this.output('log_group_names', [compute.web, ...compute.workers, compute.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
     this.output('aws_region', config.region, 'Region of the environment');
-    this.output('private_subnet_ids', this.network.privateSubnetIds, 'Subnets for one-off tasks');
+    this.output('private_subnet_ids', network.privateSubnetIds, 'Subnets for one-off tasks');
     this.output('app_container_name', APP_CONTAINER, 'Container name in every task definition');
-    this.output('oneoff_task_definition_family', this.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
-    this.output('oneoff_security_group_id', this.oneOffTask.securityGroupId, 'Security group for one-off tasks');
-    this.output('oneoff_log_group_name', this.oneOffTask.logGroupName, 'Log group of one-off tasks');
+    this.output('oneoff_task_definition_family', compute.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
+    this.output('oneoff_security_group_id', compute.oneOffTask.securityGroupId, 'Security group for one-off tasks');
+    this.output('oneoff_log_group_name', compute.oneOffTask.logGroupName, 'Log group of one-off tasks');
+    const admin = compute.databaseAdmin;
+    this.output('db_admin_task_definition_family', admin.task.taskDefinitionFamily, 'Task definition family of the database-admin task (run by npm run release)');
+    this.output('db_admin_security_group_id', admin.task.securityGroupId, 'Security group of the database-admin task');
+    this.output('db_admin_log_group_name', admin.task.logGroupName, 'Log group of the database-admin task');
+    this.output('database_setup_version', admin.setupVersion, 'Hash of the database setup SQL; the release reruns it when this changes');
   }
 
   private configureBackend(config: EnvironmentConfig, options: WebAppStackOptions): void {

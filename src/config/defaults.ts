@@ -1,0 +1,151 @@
+import { REGIONS } from './regions';
+import { stateBucketName } from '../lib/naming';
+import {
+  DeepPartial, DomainConfig, EnvironmentConfig, NetworkConfig, WorkerServiceConfig,
+} from './types';
+
+/**
+ * Every default of an environment, in one place, per kind: production or not. An environment
+ * states only what is its own (name, account, domain, CIDR, the sizes it changes); the rest comes
+ * from here. Production guard rails are enforced by validate.ts whatever the overrides say.
+ */
+
+type Kind = 'production' | 'nonProduction';
+type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute'> & {
+  domain: Omit<DomainConfig, 'name'>;
+  network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
+  compute: Omit<EnvironmentConfig['compute'], 'workers'> & { workers: [] };
+};
+type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
+
+const DEFAULTS: Record<Kind, Defaults> = {
+  nonProduction: {
+    domain: { appAliases: [], staticLabel: 'static', dns: { zoneMode: 'lookup', exportRecords: false }, ipv6: true },
+    network: { azCount: 2, natMode: 'single', flowLogs: false },
+    database: {
+      engineVersion: '17',
+      instanceClass: 'db.t4g.micro',
+      allocatedStorage: 20,
+      maxAllocatedStorage: 50,
+      multiAz: false,
+      backupRetentionDays: 1,
+      deletionProtection: false,
+      performanceInsights: false,
+      databaseName: 'app',
+      masterUsername: 'dbadmin',
+      appUsername: 'app',
+    },
+    cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.micro', nodeCount: 1, snapshotRetentionDays: 1 },
+    assets: { priceClass: 'PriceClass_100', cdnAccessLogs: false, mediaNoncurrentVersionDays: 7 },
+    loadBalancer: { deletionProtection: false, accessLogs: false, deregistrationDelay: 15 },
+    compute: {
+      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500 },
+      workers: [],
+      fargateSpot: true,
+      enableExec: true,
+      logRetentionDays: 14,
+      environment: {},
+      keepImages: 20,
+    },
+    tags: {},
+  },
+  production: {
+    domain: { appAliases: [], staticLabel: 'static', dns: { zoneMode: 'lookup', exportRecords: false }, ipv6: true },
+    network: { azCount: 3, natMode: 'perAz', flowLogs: true },
+    database: {
+      engineVersion: '17',
+      instanceClass: 'db.t4g.medium',
+      allocatedStorage: 50,
+      maxAllocatedStorage: 500,
+      multiAz: true,
+      backupRetentionDays: 14,
+      deletionProtection: true,
+      performanceInsights: true,
+      databaseName: 'app',
+      masterUsername: 'dbadmin',
+      appUsername: 'app',
+    },
+    cache: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.t4g.small', nodeCount: 2, snapshotRetentionDays: 7 },
+    assets: { priceClass: 'PriceClass_100', cdnAccessLogs: true, mediaNoncurrentVersionDays: 30 },
+    loadBalancer: { deletionProtection: true, accessLogs: true, deregistrationDelay: 30 },
+    compute: {
+      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000 },
+      workers: [],
+      fargateSpot: false,
+      enableExec: false,
+      logRetentionDays: 90,
+      environment: {},
+      keepImages: 50,
+    },
+    tags: {},
+  },
+};
+
+const WORKER_DEFAULTS: Record<Kind, WorkerDefaults> = {
+  nonProduction: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, cpuTarget: 70 },
+  production: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6, cpuTarget: 70 },
+};
+
+/** What an environment must say itself; everything else is optional and defaulted by kind. */
+export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'compute'>> & {
+  name: string;
+  production: boolean;
+  project: string;
+  region: string;
+  accountId: string;
+  domain: DeepPartial<DomainConfig> & { name: string };
+  network: DeepPartial<NetworkConfig> & { cidr: string };
+  /** Default: S3 state in `<project>-tfstate-<account>-<region>` (the bootstrap stack creates it). */
+  state?:
+    | { backend: 's3'; bucket?: string; region?: string; key?: string; dynamodbTable?: string }
+    | { backend: 'cloud'; organization: string; workspace?: string; hostname?: string };
+  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'workers'>> & {
+    /** Each worker needs a name and a command; sizes default by kind. */
+    workers?: (Partial<WorkerServiceConfig> & Pick<WorkerServiceConfig, 'name' | 'command'>)[];
+  };
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge of plain objects; arrays and scalars from `override` replace. Unknown keys are kept (validation rejects them). */
+export function deepMerge<T>(base: T, override: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    out[key] = key in out ? deepMerge(out[key], value) : value;
+  }
+  return out as T;
+}
+
+/** The default zones of a region for an AZ count (empty for a region validation will reject). */
+export function defaultAvailabilityZones(region: string, azCount: number): string[] {
+  return (REGIONS[region]?.azIds ?? []).slice(0, azCount);
+}
+
+/**
+ * A complete environment from what it states itself plus the defaults of its kind. Nothing is
+ * validated here (validate.ts does that once, for all environments), so a wrong input still
+ * reaches validation and is reported with its field.
+ */
+export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
+  const kind: Kind = input.production === true ? 'production' : 'nonProduction';
+  const merged = deepMerge(structuredClone(DEFAULTS[kind]) as unknown as EnvironmentConfig, input);
+  const workers = Array.isArray(input.compute?.workers)
+    ? input.compute!.workers.map((w) => (isPlainObject(w) ? deepMerge({ ...WORKER_DEFAULTS[kind] }, w) : w))
+    : [];
+  const network = merged.network;
+  const state = input.state ?? { backend: 's3' as const };
+  return {
+    ...merged,
+    network: {
+      ...network,
+      availabilityZones: input.network?.availabilityZones ?? defaultAvailabilityZones(input.region, network.azCount),
+    },
+    state:
+      state.backend === 's3'
+        ? { ...state, bucket: state.bucket ?? stateBucketName(input), region: state.region ?? input.region }
+        : state,
+    compute: { ...merged.compute, workers: workers as WorkerServiceConfig[] },
+  } as EnvironmentConfig;
+}

@@ -1,0 +1,212 @@
+import { globalBucketName, resourceName } from '../lib/naming';
+import { EnvironmentConfig } from './types';
+
+/**
+ * Every name the stacks give an AWS resource, derived from the config the same way the modules
+ * derive it, and the rules AWS applies to each kind of name. Validation checks each name against
+ * its rules and looks for collisions inside each namespace, so a name AWS would refuse (or two
+ * resources claiming one name) fails at synth time with the config field to change, never twenty
+ * minutes into an apply. A unit test checks that the names synthesized into the stacks are
+ * exactly the ones planned here.
+ */
+
+export interface NameRule {
+  readonly maxLength: number;
+  readonly minLength?: number;
+  /** Allowed shape, with the human version for the message. */
+  readonly pattern: RegExp;
+  readonly patternText: string;
+  /** Extra AWS rules (reserved prefixes, double hyphens...): a reason when the name breaks one. */
+  readonly extra?: (name: string) => string | undefined;
+}
+
+const noDoubleHyphen = (name: string) => (name.includes('--') ? 'contains "--"' : undefined);
+
+/** The kinds of names and AWS's rules for them (see each service's API reference for the limits). */
+export const NAME_RULES = {
+  s3Bucket: {
+    minLength: 3,
+    maxLength: 63,
+    pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    patternText: 'lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+    extra: (n: string) => {
+      if (n.includes('..')) return 'contains ".."';
+      if (/^\d+\.\d+\.\d+\.\d+$/.test(n)) return 'looks like an IP address';
+      const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => n.startsWith(p));
+      if (prefix) return `starts with the reserved prefix "${prefix}"`;
+      const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => n.endsWith(s));
+      return suffix ? `ends with the reserved suffix "${suffix}"` : undefined;
+    },
+  },
+  dynamodbTable: { minLength: 3, maxLength: 255, pattern: /^[A-Za-z0-9_.-]+$/, patternText: 'letters, digits, "_", "." and "-"' },
+  rdsIdentifier: {
+    maxLength: 63,
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    patternText: 'lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
+    extra: noDoubleHyphen,
+  },
+  rdsParameterGroupPrefix: { maxLength: 229, pattern: /^[a-z][a-z0-9-]*-$/, patternText: 'lowercase letters, digits and hyphens, starting with a letter', extra: noDoubleHyphen },
+  rdsSubnetGroup: { maxLength: 255, pattern: /^[a-z0-9 ._-]+$/, patternText: 'lowercase letters, digits, spaces, ".", "_" and "-"', extra: (n: string) => (n === 'default' ? 'is reserved' : undefined) },
+  elasticacheId: {
+    maxLength: 40,
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    patternText: 'lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
+    extra: noDoubleHyphen,
+  },
+  loadBalancer: {
+    maxLength: 32,
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
+    patternText: 'letters, digits and hyphens, not starting or ending with a hyphen',
+    extra: (n: string) => (n.startsWith('internal-') ? 'starts with "internal-", which AWS reserves for internal load balancers' : undefined),
+  },
+  ecrRepository: {
+    minLength: 2,
+    maxLength: 256,
+    pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+    patternText: 'lowercase letters and digits separated by single ".", "_" or "-"',
+  },
+  ecrPullThroughPrefix: {
+    minLength: 2,
+    maxLength: 30,
+    pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    patternText: 'lowercase letters and digits separated by single ".", "_" or "-"',
+  },
+  ecs: { maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
+  iamRole: { maxLength: 64, pattern: /^[\w+=,.@-]+$/, patternText: 'letters, digits and "+=,.@_-"' },
+  // Security groups get a name prefix; the provider appends a 26-character suffix (255 in all).
+  securityGroupPrefix: {
+    maxLength: 229,
+    pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/,
+    patternText: 'letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*',
+    extra: (n: string) => (n.toLowerCase().startsWith('sg-') ? 'starts with "sg-"' : undefined),
+  },
+  logGroup: { maxLength: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, patternText: 'letters, digits and "._-/#"' },
+  secret: { maxLength: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, patternText: 'letters, digits and "/_+=.@-"' },
+  ssmParameter: { maxLength: 1011, pattern: /^\/[A-Za-z0-9_.\-/]+$/, patternText: 'a path of letters, digits and "_.-/"' },
+  cloudfrontName: { maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
+  autoscalingPolicy: { maxLength: 256, pattern: /^[^:/]+$/, patternText: 'no ":" or "/"' },
+} satisfies Record<string, NameRule>;
+
+export type NameKind = keyof typeof NAME_RULES;
+
+/** A planned name: its kind (and so its rules and namespace) and the config fields it comes from. */
+export interface PlannedName {
+  readonly kind: NameKind;
+  readonly name: string;
+  /** What it names, for messages ("the database instance"). */
+  readonly what: string;
+  /** Config field(s) the name is built from. */
+  readonly from: string;
+}
+
+/** The ECS services, task families and their roles/groups/logs: web, workers, one-off, database admin. */
+export function processNames(env: EnvironmentConfig): { name: string; label: string; from: string }[] {
+  return [
+    { name: 'web', label: 'the web service', from: 'project/name' },
+    ...env.compute.workers.map((w, i) => ({ name: w.name, label: `worker "${w.name}"`, from: `compute.workers[${i}].name` })),
+    { name: 'task', label: 'the one-off task', from: 'project/name' },
+    { name: 'db-admin', label: 'the database-admin task', from: 'project/name' },
+  ];
+}
+
+/** Every name the environment's stack will create (all optional parts included, so turning one on later cannot fail). */
+export function plannedNames(env: EnvironmentConfig): PlannedName[] {
+  const p = (...parts: string[]) => resourceName(env, ...parts);
+  const base = 'project/name';
+  const major = env.database.engineVersion.split('.')[0];
+  const names: PlannedName[] = [
+    ...['static', 'media', 'cdn-logs', 'alb-logs'].map((purpose) => ({
+      kind: 's3Bucket' as const,
+      name: globalBucketName(env, purpose),
+      what: `the ${purpose} bucket`,
+      from: 'project/name/accountId/region',
+    })),
+    { kind: 'rdsIdentifier', name: p('postgres'), what: 'the database instance', from: base },
+    { kind: 'rdsParameterGroupPrefix', name: `${p(`postgres${major}`)}-`, what: 'the database parameter group', from: `${base}/database.engineVersion` },
+    { kind: 'rdsSubnetGroup', name: p('db'), what: 'the database subnet group', from: base },
+    { kind: 'elasticacheId', name: p('cache'), what: 'the cache replication group', from: base },
+    { kind: 'loadBalancer', name: p('alb'), what: 'the load balancer', from: base },
+    { kind: 'ecrRepository', name: p(), what: 'the image repository', from: base },
+    { kind: 'ecrPullThroughPrefix', name: p('pub'), what: 'the ECR Public pull-through cache prefix', from: base },
+    { kind: 'ecs', name: p(), what: 'the ECS cluster', from: base },
+    { kind: 'iamRole', name: p('rds-monitoring'), what: 'the RDS monitoring role', from: base },
+    { kind: 'iamRole', name: p('vpc-flow-logs'), what: 'the flow-log role', from: base },
+    { kind: 'securityGroupPrefix', name: `${p('db')}-`, what: 'the database security group', from: base },
+    { kind: 'securityGroupPrefix', name: `${p('cache')}-`, what: 'the cache security group', from: base },
+    { kind: 'securityGroupPrefix', name: `${p('alb')}-`, what: 'the load balancer security group', from: base },
+    { kind: 'securityGroupPrefix', name: `${p('endpoints')}-`, what: 'the VPC endpoint security group', from: base },
+    { kind: 'logGroup', name: `/vpc/${p()}/flow-logs`, what: 'the flow-log group', from: base },
+    ...['postgresql', 'upgrade'].map((log) => ({ kind: 'logGroup' as const, name: `/aws/rds/instance/${p('postgres')}/${log}`, what: `the RDS ${log} log group`, from: base })),
+    { kind: 'secret', name: `${p()}/django-secret-key`, what: 'the SECRET_KEY secret', from: base },
+    { kind: 'secret', name: `${p()}/cache-auth-token`, what: 'the Redis AUTH token secret', from: base },
+    { kind: 'ssmParameter', name: `/${env.project}/${env.name}/image-tag`, what: 'the image-tag parameter', from: base },
+    { kind: 'cloudfrontName', name: p('static'), what: 'the CloudFront origin access control', from: base },
+    { kind: 'cloudfrontName', name: p('security-headers'), what: 'the CloudFront response headers policy', from: base },
+    { kind: 'cloudfrontName', name: p('static-cors'), what: 'the CloudFront cache policy', from: base },
+  ];
+  if (env.state.backend === 's3') {
+    names.push({ kind: 's3Bucket', name: env.state.bucket, what: 'the state bucket', from: 'state.bucket' });
+    if (env.state.dynamodbTable) names.push({ kind: 'dynamodbTable', name: env.state.dynamodbTable, what: 'the lock table', from: 'state.dynamodbTable' });
+  }
+  for (const proc of processNames(env)) {
+    const from = proc.from === base ? base : `${base}/${proc.from}`;
+    const of = proc.label;
+    names.push(
+      { kind: 'ecs', name: p(proc.name), what: `the service/task family of ${of}`, from },
+      { kind: 'iamRole', name: p(proc.name, 'execution'), what: `the execution role of ${of}`, from },
+      { kind: 'iamRole', name: p(proc.name, 'task'), what: `the task role of ${of}`, from },
+      { kind: 'securityGroupPrefix', name: `${p(proc.name)}-`, what: `the security group of ${of}`, from },
+      { kind: 'logGroup', name: `/ecs/${p()}/${proc.name}`, what: `the log group of ${of}`, from },
+      { kind: 'autoscalingPolicy', name: p(proc.name, 'requests'), what: `the request scaling policy of ${of}`, from },
+      { kind: 'autoscalingPolicy', name: p(proc.name, 'cpu'), what: `the CPU scaling policy of ${of}`, from },
+    );
+  }
+  return names;
+}
+
+/** Problems with one environment's names: broken AWS rules, and two resources claiming one name. */
+export function nameProblems(env: EnvironmentConfig): { field: string; message: string }[] {
+  const names = plannedNames(env);
+  // One message per config field and broken rule, naming every resource it affects.
+  const broken = new Map<string, { field: string; reason: string; names: PlannedName[] }>();
+  for (const n of names) {
+    const rule: NameRule = NAME_RULES[n.kind];
+    const reason =
+      n.name.length > rule.maxLength
+        ? `is ${n.name.length} characters, AWS allows ${rule.maxLength}`
+        : n.name.length < (rule.minLength ?? 1)
+          ? `is shorter than ${rule.minLength} characters`
+          : !rule.pattern.test(n.name)
+            ? `is not ${rule.patternText}`
+            : rule.extra?.(n.name);
+    if (!reason) continue;
+    const key = `${n.from}|${reason.replace(/\d+ characters/, 'N characters')}`;
+    const entry = broken.get(key) ?? { field: n.from, reason, names: [] };
+    entry.names.push(n);
+    broken.set(key, entry);
+  }
+  const problems = [...broken.values()].map(({ field, reason, names: affected }) => {
+    const [n, ...more] = affected;
+    const others = more.length > 0 ? ` (and ${more.map((m) => m.what).join(', ')} likewise)` : '';
+    return { field, message: `gives ${n.what} the name "${n.name}", which AWS refuses: it ${reason}${others}; shorten or change ${field.split('/').join(' or ')}` };
+  });
+  // Collisions inside a namespace, one message per config field (the first clash, and how many).
+  const seen = new Map<string, PlannedName>();
+  const clashes = new Map<string, { n: PlannedName; other: PlannedName; count: number }>();
+  for (const n of names) {
+    const key = `${n.kind}:${n.kind === 'ecs' || n.kind === 'cloudfrontName' ? n.name : n.name.toLowerCase()}`;
+    const other = seen.get(key);
+    if (!other) {
+      seen.set(key, n);
+      continue;
+    }
+    const clash = clashes.get(n.from);
+    if (clash) clash.count++;
+    else clashes.set(n.from, { n, other, count: 1 });
+  }
+  for (const { n, other, count } of clashes.values()) {
+    const more = count > 1 ? ` (${count - 1} more of its names clash the same way)` : '';
+    problems.push({ field: n.from, message: `gives ${n.what} the name "${n.name}", which ${other.what} already uses${more}: rename it` });
+  }
+  return problems;
+}

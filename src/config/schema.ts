@@ -1,0 +1,200 @@
+import { z } from 'zod';
+
+/**
+ * The shape of one environment, as a zod schema: the TypeScript types (`types.ts`) are inferred
+ * from it, and the same schema checks the config at synth time, so a typo'd key or a wrong type
+ * fails `cdktf synth` even though the app command never type-checks. Every object is strict:
+ * unknown keys are errors (with the closest valid name, see validate.ts).
+ *
+ * The schema checks shape and types only; ranges, cross-field rules and production guard rails
+ * are in validate.ts, where each message names the field and the fix. Defaults live in
+ * defaults.ts.
+ */
+
+const str = () => z.string();
+// Whole-number rules (and their messages) are in validate.ts: the schema only says "a number".
+const int = () => z.number();
+const bool = () => z.boolean();
+const strings = () => z.array(z.string());
+const stringMap = () => z.record(z.string(), z.string());
+
+export const NAT_MODES = ['none', 'single', 'perAz'] as const;
+
+export const stateSchema = z.discriminatedUnion('backend', [
+  z.strictObject({
+    backend: z.literal('s3'),
+    /** State bucket (create it with the `bootstrap` stack first); default `<project>-tfstate-<account>-<region>`. */
+    bucket: str(),
+    /** Region of the state bucket. */
+    region: str(),
+    /** Object key; defaults to `<project>/<environment>/terraform.tfstate`. */
+    key: str().optional(),
+    /** Optional DynamoDB lock table for teams still on Terraform < 1.10 (S3-native locking is always on). */
+    dynamodbTable: str().optional(),
+  }),
+  z.strictObject({
+    backend: z.literal('cloud'),
+    /** Terraform Cloud / HCP Terraform organization. */
+    organization: str(),
+    /** Workspace name; defaults to `<project>-<environment>`. */
+    workspace: str().optional(),
+    /** Defaults to app.terraform.io. */
+    hostname: str().optional(),
+  }),
+]);
+
+export const dnsSchema = z.strictObject({
+  /**
+   * `lookup`: the Route53 hosted zone exists already and is found by name (the default).
+   * `create`: this stack creates the hosted zone (delegate to its name servers afterwards).
+   * `external`: no Route53 at all; validation CNAMEs and alias targets become outputs.
+   */
+  zoneMode: z.enum(['lookup', 'create', 'external']),
+  /** Zone name when it differs from the domain (e.g. domain `staging.example.com` in zone `example.com`). */
+  zoneName: str().optional(),
+  /** Must be true in `external` mode: the records the user has to create are written as outputs. */
+  exportRecords: bool(),
+});
+
+export const domainSchema = z.strictObject({
+  /** Apex of the environment, e.g. `example.com` or `staging.example.com`. */
+  name: str(),
+  /** Extra host names for the app (served by the load balancer), e.g. `['www']`. */
+  appAliases: strings(),
+  /** Sub-domain label for static assets on CloudFront: `<label>.<name>`. */
+  staticLabel: str(),
+  dns: dnsSchema,
+  /** Publish AAAA records and enable IPv6 on CloudFront. */
+  ipv6: bool(),
+});
+
+export const networkSchema = z.strictObject({
+  /** VPC CIDR, /16 to /24, private (RFC 1918 or 100.64.0.0/10). Subnets are derived from it. */
+  cidr: str(),
+  /** 2 or 3. */
+  azCount: int(),
+  /**
+   * The zones of the subnets, by AZ ID (`euw1-az1`, the same zone in every account) or by name
+   * (`eu-west-1a`); one per AZ, in subnet order. Defaults to the region's zones in regions.ts.
+   */
+  availabilityZones: strings(),
+  /** `perAz` (production), `single` (one shared NAT gateway) or `none` (VPC endpoints only, no internet). */
+  natMode: z.enum(NAT_MODES),
+  flowLogs: bool(),
+});
+
+export const databaseSchema = z.strictObject({
+  /**
+   * Postgres MAJOR version (e.g. `17`). RDS applies minor versions itself (auto minor upgrades,
+   * and forced ones at end of support); a pinned minor would make every later plan try to go back.
+   */
+  engineVersion: str(),
+  instanceClass: str(),
+  /** Initial storage in GiB (gp3 needs at least 20). */
+  allocatedStorage: int(),
+  /** Storage autoscaling ceiling in GiB. */
+  maxAllocatedStorage: int(),
+  multiAz: bool(),
+  backupRetentionDays: int(),
+  deletionProtection: bool(),
+  performanceInsights: bool(),
+  databaseName: str(),
+  /** The RDS master user: only the database-admin task uses it (its password is RDS-managed and rotates). */
+  masterUsername: str(),
+  /** The application's login role: IAM database authentication, no password. */
+  appUsername: str(),
+});
+
+export const cacheSchema = z.strictObject({
+  engine: z.enum(['redis', 'valkey']),
+  /** `MAJOR.MINOR` (e.g. `7.1`); AWS applies patch versions itself. */
+  engineVersion: str(),
+  nodeType: str(),
+  /** Number of cache nodes (1 = primary only; 2+ enables failover across AZs). */
+  nodeCount: int(),
+  snapshotRetentionDays: int(),
+});
+
+export const assetsSchema = z.strictObject({
+  /** CloudFront price class. */
+  priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']),
+  /** CloudFront standard access logs. */
+  cdnAccessLogs: bool(),
+  /** Days before noncurrent media object versions expire. */
+  mediaNoncurrentVersionDays: int(),
+});
+
+const sizing = {
+  /** Fargate CPU units (256, 512, 1024, 2048, 4096, ...). */
+  cpu: int(),
+  /** Memory in MiB valid for the CPU size. */
+  memory: int(),
+  /** Autoscaling bounds; the service starts at `minCount`. */
+  minCount: int(),
+  maxCount: int(),
+};
+
+export const webServiceSchema = z.strictObject({
+  ...sizing,
+  /** Port the container listens on. */
+  containerPort: int(),
+  /** Container command override (default: the image's CMD). */
+  command: strings().optional(),
+  /** Answered with 2xx/3xx before any host check (the ALB sends the task's IP as Host). */
+  healthCheckPath: str(),
+  /** Target CPU utilisation for autoscaling, percent. */
+  cpuTarget: z.number(),
+  /** Target ALB requests per target per minute for autoscaling. */
+  requestsPerTarget: z.number(),
+});
+
+export const workerServiceSchema = z.strictObject({
+  ...sizing,
+  /** Short name, e.g. `celery`: becomes part of resource names. */
+  name: str(),
+  command: strings(),
+  cpuTarget: z.number(),
+});
+
+export const computeSchema = z.strictObject({
+  web: webServiceSchema,
+  workers: z.array(workerServiceSchema),
+  /** Run non-prod services on Fargate Spot. */
+  fargateSpot: bool(),
+  /** Allow `aws ecs execute-command` into containers. */
+  enableExec: bool(),
+  logRetentionDays: int(),
+  /** Plain, non-secret environment variables handed to every container. */
+  environment: stringMap(),
+  /** ECR: how many tagged images to keep. */
+  keepImages: int(),
+});
+
+export const loadBalancerSchema = z.strictObject({
+  deletionProtection: bool(),
+  accessLogs: bool(),
+  /** Seconds the ALB waits for in-flight requests when a task stops. */
+  deregistrationDelay: int(),
+});
+
+export const environmentSchema = z.strictObject({
+  /** Stack name and the `environment` tag, e.g. `staging`. */
+  name: str(),
+  /** Production guard rails (Multi-AZ, deletion protection, NAT per AZ, ...) are enforced whatever the overrides say. */
+  production: bool(),
+  /** Short project slug used in every resource name. */
+  project: str(),
+  region: str(),
+  /** The AWS account the environment lives in: Terraform refuses any other, and global names include it. */
+  accountId: str(),
+  state: stateSchema,
+  domain: domainSchema,
+  network: networkSchema,
+  database: databaseSchema,
+  cache: cacheSchema,
+  assets: assetsSchema,
+  loadBalancer: loadBalancerSchema,
+  compute: computeSchema,
+  /** Extra tags on every resource (project, environment and managed-by are always set). */
+  tags: stringMap(),
+});

@@ -1,0 +1,679 @@
+/**
+ * Destructive-plan guard: reads `terraform show -json <planfile>` and fails when the plan would
+ * destroy or replace a stateful resource (a database, a bucket, a log group ...) unless that
+ * address is explicitly allowed for this run. A replaced RDS instance is a new, empty database;
+ * Terraform prints it as one line among hundreds, so CI must stop and make someone say "yes".
+ *
+ * Pure logic only (no process, no fs): scripts/plan-guard.ts is the command line around it.
+ */
+import { parseArgs } from 'util';
+
+// ---------------------------------------------------------------------------------------------
+// What counts as stateful
+// ---------------------------------------------------------------------------------------------
+
+export interface StatefulType {
+  /** Terraform resource type. */
+  readonly type: string;
+  /** What a destroy or replace loses: printed next to every blocked change. */
+  readonly reason: string;
+}
+
+/**
+ * Resource types whose destroy or replace loses data or a name that cannot simply be taken back.
+ * Everything else (task definitions, security groups, IAM, listeners ...) is re-creatable from
+ * the configuration alone, so its replacement passes.
+ */
+export const STATEFUL_RESOURCE_TYPES: readonly StatefulType[] = [
+  { type: 'aws_db_instance', reason: 'RDS instance: a replacement is a new, empty database (the old one is gone, a final snapshot at best)' },
+  { type: 'aws_rds_cluster', reason: 'Aurora cluster: its data goes with it (a final snapshot at best)' },
+  { type: 'aws_db_snapshot', reason: 'manual RDS snapshot: a backup that may exist nowhere else' },
+  { type: 'aws_db_cluster_snapshot', reason: 'manual Aurora snapshot: a backup that may exist nowhere else' },
+  { type: 'aws_elasticache_replication_group', reason: 'Redis/Valkey: cached data, sessions and queued jobs are lost; the endpoint changes' },
+  { type: 'aws_elasticache_cluster', reason: 'ElastiCache cluster: its data is lost and the endpoint changes' },
+  { type: 'aws_elasticache_serverless_cache', reason: 'ElastiCache Serverless: its data is lost and the endpoint changes' },
+  { type: 'aws_s3_bucket', reason: 'S3 bucket (state buckets too): its objects are lost, and the global name may be taken by someone else' },
+  { type: 'aws_dynamodb_table', reason: 'DynamoDB table (state lock tables too): its items are lost' },
+  { type: 'aws_cloudwatch_log_group', reason: 'log group: the log history (incident and audit evidence) is lost' },
+  { type: 'aws_secretsmanager_secret', reason: 'secret: its value is lost and the name stays reserved during the recovery window' },
+  { type: 'aws_secretsmanager_secret_version', reason: 'secret value: a new version replaces it (here a freshly generated SECRET_KEY or Redis AUTH token)' },
+  { type: 'aws_ecr_repository', reason: 'ECR repository: every image in it is lost, services cannot pull them again' },
+  { type: 'aws_kms_key', reason: 'KMS key: scheduled for deletion, whatever it encrypted becomes unreadable' },
+  { type: 'aws_sqs_queue', reason: 'SQS queue: messages in it are lost' },
+  { type: 'aws_route53_zone', reason: 'hosted zone: its records are lost and a new zone gets new name servers (registrar delegation breaks)' },
+  { type: 'aws_efs_file_system', reason: 'EFS file system: its files are lost' },
+  { type: 'aws_ebs_volume', reason: 'EBS volume: its data is lost' },
+  { type: 'aws_backup_vault', reason: 'backup vault: its recovery points are lost' },
+  { type: 'aws_opensearch_domain', reason: 'OpenSearch domain: its indexes are lost' },
+  { type: 'aws_kinesis_stream', reason: 'Kinesis stream: unconsumed records are lost' },
+  { type: 'aws_cognito_user_pool', reason: 'Cognito user pool: users and their credentials are lost' },
+];
+
+const STATEFUL = new Map(STATEFUL_RESOURCE_TYPES.map((t) => [t.type, t.reason]));
+
+/** Why destroying this type loses something, or undefined when it is not stateful. */
+export function statefulReason(type: string): string | undefined {
+  return STATEFUL.get(type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan JSON (the subset of https://developer.hashicorp.com/terraform/internals/json-format we read)
+// ---------------------------------------------------------------------------------------------
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly module_address?: string;
+  readonly mode: string;
+  readonly type: string;
+  readonly name: string;
+  readonly index?: string | number;
+  /** Set on a deposed object: the old half of an interrupted create_before_destroy replacement. */
+  readonly deposed?: string;
+  readonly action_reason?: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    /** Attribute paths that force the replacement (strings are attribute names or map keys, numbers list indexes). */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
+  };
+}
+
+export interface PlanJson {
+  readonly format_version: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly ResourceChange[];
+  /** Changes made outside Terraform, found by refresh: informational, never applied by this plan. */
+  readonly resource_drift?: readonly unknown[];
+  readonly output_changes?: Record<string, unknown>;
+  readonly errored?: boolean;
+}
+
+/** Input that is not a usable plan (exit 2), as opposed to a plan the guard refuses (exit 1). */
+export class PlanInputError extends Error {}
+
+const EXPECTED = 'expected the output of `terraform show -json <planfile>` (save the plan with `terraform plan -out <planfile>` first)';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses and checks plan JSON; every problem is a PlanInputError naming the source and the fix. */
+export function parsePlanJson(text: string, source: string): PlanJson {
+  if (text.trim() === '') throw new PlanInputError(`${source}: empty input: ${EXPECTED}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    // `terraform plan -json` streams one JSON log message per line: a common mix-up worth naming.
+    const first = text.trimStart().split('\n', 1)[0];
+    let streamed = false;
+    try {
+      streamed = isRecord(JSON.parse(first)) && '@level' in JSON.parse(first);
+    } catch {
+      // not JSON lines either
+    }
+    if (streamed) throw new PlanInputError(`${source}: this is the log stream of \`terraform plan -json\`, not a plan: ${EXPECTED}`);
+    throw new PlanInputError(`${source}: not valid JSON (${(e as Error).message}): ${EXPECTED}`);
+  }
+  if (!isRecord(doc) || typeof doc.format_version !== 'string') {
+    throw new PlanInputError(`${source}: not Terraform plan JSON (no "format_version"): ${EXPECTED}`);
+  }
+  if (!doc.format_version.startsWith('1.')) {
+    throw new PlanInputError(`${source}: unsupported format_version "${doc.format_version}" (this guard reads 1.x)`);
+  }
+  if ('values' in doc && !('resource_changes' in doc) && !('planned_values' in doc)) {
+    throw new PlanInputError(`${source}: this is \`terraform show -json\` of a state, not of a saved plan: ${EXPECTED}`);
+  }
+  const changes = doc.resource_changes;
+  if (changes !== undefined && !Array.isArray(changes)) throw new PlanInputError(`${source}: "resource_changes" is not a list`);
+  (changes ?? []).forEach((rc: unknown, i: number) => {
+    const where = `${source}: resource_changes[${i}]`;
+    if (!isRecord(rc) || typeof rc.address !== 'string' || typeof rc.type !== 'string' || typeof rc.mode !== 'string') {
+      throw new PlanInputError(`${where}: needs string "address", "type" and "mode"`);
+    }
+    const actions = isRecord(rc.change) ? rc.change.actions : undefined;
+    if (!Array.isArray(actions) || actions.length === 0 || !actions.every((a) => typeof a === 'string')) {
+      throw new PlanInputError(`${where} (${rc.address}): "change.actions" must be a non-empty list of strings`);
+    }
+  });
+  return doc as unknown as PlanJson;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+// ---------------------------------------------------------------------------------------------
+
+export type ChangeKind = 'create' | 'update' | 'destroy' | 'replace' | 'forget' | 'read' | 'no-op' | 'unknown';
+
+/** The kind of a Terraform action list; any list with "delete" in it destroys a real object. */
+export function changeKind(actions: readonly string[]): ChangeKind {
+  switch (actions.join(',')) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    case 'read':
+      return 'read';
+    case 'no-op':
+      return 'no-op';
+    case 'delete':
+      return 'destroy';
+    case 'delete,create':
+    case 'create,delete':
+      return 'replace';
+    // Terraform 1.7+ `removed { lifecycle { destroy = false } }`: the object stays, only the state
+    // entry goes. ["create","forget"] is a replacement whose old object is kept the same way.
+    case 'forget':
+    case 'create,forget':
+      return 'forget';
+    default:
+      // A future action we do not know: a delete in it is still a delete (fail closed).
+      return actions.includes('delete') ? 'replace' : 'unknown';
+  }
+}
+
+const ACTION_REASONS: Record<string, string> = {
+  replace_because_cannot_update: 'an attribute that cannot change in place changed',
+  replace_because_tainted: 'the object is tainted',
+  replace_by_request: 'replacement requested with -replace',
+  replace_by_triggers: 'replace_triggered_by',
+  delete_because_no_resource_config: 'removed from the configuration',
+  delete_because_no_module: 'its module was removed from the configuration',
+  delete_because_wrong_repetition: 'count/for_each was added or removed',
+  delete_because_count_index: 'its count index is out of range',
+  delete_because_each_key: 'its for_each key is gone',
+  delete_because_no_move_target: 'the target of its moved block does not exist',
+};
+
+/** Terraform's action_reason in words (falls back to the raw value). */
+export function describeActionReason(reason: string | undefined): string | undefined {
+  return reason === undefined ? undefined : (ACTION_REASONS[reason] ?? reason);
+}
+
+/** `[["ingress", 0, "cidr_blocks"], ["tags", "Name"]]` -> `["ingress[0].cidr_blocks", "tags.Name"]`. */
+export function formatReplacePaths(paths: ResourceChange['change']['replace_paths']): string[] {
+  return (paths ?? []).map((p) => p.map((step, i) => (typeof step === 'number' ? `[${step}]` : `${i === 0 ? '' : '.'}${step}`)).join(''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allow patterns
+// ---------------------------------------------------------------------------------------------
+
+/** Splits an address at top-level dots; dots inside `["a.example.com"]` keys do not split. */
+function splitAddress(address: string): string[] {
+  const steps: string[] = [];
+  let current = '';
+  let inString = false;
+  let depth = 0;
+  for (let i = 0; i < address.length; i++) {
+    const c = address[i];
+    if (inString) {
+      if (c === '\\') {
+        current += c + (address[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === '.' && depth === 0) {
+      steps.push(current);
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  steps.push(current);
+  return steps;
+}
+
+const stripKey = (step: string) => step.replace(/\[.*\]$/s, '');
+
+/**
+ * The addresses an allow pattern is compared with: the instance itself
+ * (`module.a["x"].aws_route53_record.r["a.example.com"]`), the resource without its key
+ * (`...aws_route53_record.r`), the same without any keys, and every enclosing module
+ * (`module.a["x"]`, `module.a`), so allowing a resource or a module covers its instances,
+ * the way `terraform plan -target` does.
+ */
+export function addressCandidates(address: string): string[] {
+  const steps = splitAddress(address);
+  const candidates = new Set<string>([address]);
+  candidates.add([...steps.slice(0, -1), stripKey(steps[steps.length - 1])].join('.'));
+  candidates.add(steps.map(stripKey).join('.'));
+  for (let i = 0; i + 1 < steps.length && steps[i] === 'module'; i += 2) {
+    candidates.add(steps.slice(0, i + 2).join('.'));
+    candidates.add(steps.slice(0, i + 2).map(stripKey).join('.'));
+  }
+  return [...candidates];
+}
+
+/** `*` matches any run of characters (dots and brackets too); everything else is literal. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${body}$`, 's');
+}
+
+/** Whether an allow pattern (exact address, resource or module address, or `*` glob) covers this address. */
+export function allowMatches(pattern: string, address: string): boolean {
+  const re = globToRegExp(pattern.trim());
+  return addressCandidates(address).some((candidate) => re.test(candidate));
+}
+
+/**
+ * ALLOW_DESTROY's value: addresses separated by commas or newlines (a multi-line workflow input
+ * works too). Commas inside `["a,b"]` keys do not split.
+ */
+export function splitAllowList(value: string | undefined): string[] {
+  if (!value) return [];
+  const items: string[] = [];
+  let current = '';
+  let inString = false;
+  let depth = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (inString) {
+      if (c === '\\') {
+        current += c + (value[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if ((c === ',' || c === '\n') && depth === 0) {
+      items.push(current);
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  items.push(current);
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export interface AllowRule {
+  readonly pattern: string;
+  /** Where it came from, for the report: `--allow` or `ALLOW_DESTROY`. */
+  readonly from: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+export interface Counts {
+  add: number;
+  change: number;
+  destroy: number;
+  replace: number;
+  forget: number;
+}
+
+export type Verdict = 'blocked' | 'allowed' | 'forgotten';
+
+/** A change worth reporting: a stateful destroy/replace (blocked or allowed), or any forget. */
+export interface Finding {
+  readonly stack: string;
+  readonly address: string;
+  readonly type: string;
+  readonly actions: readonly string[];
+  readonly kind: ChangeKind;
+  readonly verdict: Verdict;
+  /** Why the type is stateful (empty for a forget of a non-stateful type). */
+  readonly stateful: string;
+  /** Attributes that force the replacement. */
+  readonly replacePaths: readonly string[];
+  readonly actionReason?: string;
+  readonly deposed?: string;
+  readonly allowedBy?: AllowRule;
+}
+
+export interface StackReport {
+  readonly stack: string;
+  readonly source: string;
+  readonly terraformVersion?: string;
+  readonly counts: Counts;
+  readonly findings: readonly Finding[];
+  /** resource_drift entries: changes made outside Terraform, not actions of this plan. */
+  readonly driftIgnored: number;
+  readonly notes: readonly string[];
+}
+
+export interface PlanInput {
+  readonly stack: string;
+  readonly source: string;
+  readonly plan: PlanJson;
+}
+
+export interface GuardResult {
+  readonly stacks: readonly StackReport[];
+  readonly blocked: readonly Finding[];
+  readonly allowed: readonly Finding[];
+  /** Allow rules that matched nothing: most likely a typo or the wrong stack. */
+  readonly unusedAllows: readonly AllowRule[];
+  readonly ok: boolean;
+}
+
+/** Checks one stack's plan against the allow rules. */
+export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = []): StackReport {
+  const counts: Counts = { add: 0, change: 0, destroy: 0, replace: 0, forget: 0 };
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  if (input.plan.errored) notes.push('the plan errored and is incomplete: only the changes it lists were checked');
+  for (const rc of input.plan.resource_changes ?? []) {
+    // Data sources are only ever read.
+    if (rc.mode !== 'managed') continue;
+    const kind = changeKind(rc.change.actions);
+    const stateful = statefulReason(rc.type);
+    if (kind === 'create') counts.add++;
+    else if (kind === 'update') counts.change++;
+    else if (kind === 'destroy') counts.destroy++;
+    else if (kind === 'replace') counts.replace++;
+    else if (kind === 'forget') counts.forget++;
+    else if (kind === 'unknown') notes.push(`${rc.address}: unrecognized actions ${rc.change.actions.join(',')} (no delete among them, so not blocked)`);
+
+    const base = {
+      stack: input.stack,
+      address: rc.address,
+      type: rc.type,
+      actions: rc.change.actions,
+      kind,
+      stateful: stateful ?? '',
+      replacePaths: formatReplacePaths(rc.change.replace_paths),
+      actionReason: describeActionReason(rc.action_reason),
+      deposed: rc.deposed,
+    };
+    if (kind === 'forget') {
+      findings.push({ ...base, verdict: 'forgotten' });
+    } else if ((kind === 'destroy' || kind === 'replace') && stateful) {
+      const rule = allow.find((r) => allowMatches(r.pattern, rc.address));
+      findings.push(rule ? { ...base, verdict: 'allowed', allowedBy: rule } : { ...base, verdict: 'blocked' });
+    }
+  }
+  return {
+    stack: input.stack,
+    source: input.source,
+    terraformVersion: input.plan.terraform_version,
+    counts,
+    findings,
+    driftIgnored: input.plan.resource_drift?.length ?? 0,
+    notes,
+  };
+}
+
+/** Checks every stack's plan; the run passes when nothing is blocked. */
+export function guardPlans(inputs: readonly PlanInput[], allow: readonly AllowRule[] = []): GuardResult {
+  const stacks = inputs.map((input) => evaluatePlan(input, allow));
+  const all = stacks.flatMap((s) => s.findings);
+  const blocked = all.filter((f) => f.verdict === 'blocked');
+  const allowed = all.filter((f) => f.verdict === 'allowed');
+  const unusedAllows = allow.filter((r) => !allowed.some((f) => f.allowedBy === r));
+  return { stacks, blocked, allowed, unusedAllows, ok: blocked.length === 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports
+// ---------------------------------------------------------------------------------------------
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Terraform's wording, with replacements counted on their own (Terraform counts each as add + destroy). */
+export function formatCounts(c: Counts): string {
+  return `${c.add} to add, ${c.change} to change, ${c.destroy} to destroy, ${c.replace} to replace, ${c.forget} to forget`;
+}
+
+const KIND_WORD: Partial<Record<ChangeKind, string>> = { destroy: 'destroy', replace: 'replace', forget: 'forget' };
+
+/** Single-quotes for a POSIX shell: addresses carry `"` and `[`. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function findingLines(f: Finding): string[] {
+  const label = f.verdict === 'blocked' ? 'BLOCKED' : f.verdict === 'allowed' ? 'allowed' : 'forget ';
+  const lines = [`  ${label}  ${f.address}${f.deposed ? ` (deposed object ${f.deposed})` : ''}`];
+  const detail = (k: string, v: string) => lines.push(`           ${`${k}:`.padEnd(15)}${v}`);
+  detail('type', f.type);
+  if (f.stateful) detail('loses', f.stateful);
+  detail('actions', `${f.actions.join(', ')} (${KIND_WORD[f.kind] ?? f.kind})`);
+  if (f.replacePaths.length > 0) detail('replace_paths', f.replacePaths.join(', '));
+  if (f.actionReason) detail('why', f.actionReason);
+  if (f.deposed) detail('note', 'left over from an interrupted create_before_destroy replacement; deleting it deletes a real object');
+  if (f.verdict === 'forgotten') detail('note', 'removed from the state only; the object itself is kept (removed block, destroy = false)');
+  if (f.allowedBy) detail('allowed by', `${f.allowedBy.from} ${f.allowedBy.pattern}`);
+  return lines;
+}
+
+/** The console report: per stack counts and every blocked, allowed or forgotten change. */
+export function formatReport(result: GuardResult): string {
+  const lines: string[] = [];
+  for (const s of result.stacks) {
+    lines.push(`${s.stack}  (${s.source}${s.terraformVersion ? `, Terraform ${s.terraformVersion}` : ''})`);
+    lines.push(`  ${formatCounts(s.counts)}${s.driftIgnored ? `; ${s.driftIgnored} drifted outside Terraform (ignored)` : ''}`);
+    for (const note of s.notes) lines.push(`  note: ${note}`);
+    if (!s.findings.some((f) => f.verdict !== 'forgotten')) lines.push('  no stateful resource is destroyed or replaced');
+    for (const f of s.findings) lines.push(...findingLines(f));
+    lines.push('');
+  }
+  for (const r of result.unusedAllows) lines.push(`warning: ${r.from} ${r.pattern} matched no stateful destroy or replacement (typo, or another stack?)`);
+  if (result.ok) {
+    lines.push(
+      result.allowed.length > 0
+        ? `PASSED, with ${plural(result.allowed.length, 'explicitly allowed stateful destroy/replacement')}: that data WILL be lost on apply.`
+        : 'PASSED: no stateful resource is destroyed or replaced.',
+    );
+  } else {
+    const addresses = [...new Set(result.blocked.map((f) => f.address))];
+    lines.push(`FAILED: ${plural(result.blocked.length, 'stateful resource')} would be destroyed or replaced (data loss).`);
+    lines.push('If that is intended, allow exactly these addresses for one run:');
+    lines.push(`  ${addresses.map((a) => `--allow ${shellQuote(a)}`).join(' ')}`);
+    lines.push(`  or ALLOW_DESTROY=${shellQuote(addresses.join(','))}`);
+  }
+  return lines.join('\n');
+}
+
+/** Table cells: `|` would end the cell, even inside a code span. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (s: string) => `\`${cell(s)}\``;
+
+function whyCell(f: Finding): string {
+  const parts: string[] = [];
+  if (f.replacePaths.length > 0) parts.push(`replace_paths: ${f.replacePaths.map(code).join(', ')}`);
+  if (f.actionReason) parts.push(cell(f.actionReason));
+  if (f.deposed) parts.push(`deposed object ${code(f.deposed)}`);
+  if (f.stateful) parts.push(cell(f.stateful));
+  return parts.join('; ');
+}
+
+function findingTable(findings: readonly Finding[], withAllowedBy: boolean): string[] {
+  const head = withAllowedBy ? '| stack | resource | type | change | allowed by | why |' : '| stack | resource | type | change | why |';
+  const rows = findings.map((f) => {
+    const change = `**${(KIND_WORD[f.kind] ?? f.kind).toUpperCase()}**`;
+    const allowedBy = withAllowedBy && f.allowedBy ? ` ${cell(f.allowedBy.from)} ${code(f.allowedBy.pattern)} |` : '';
+    return `| ${cell(f.stack)} | ${code(f.address)} | ${code(f.type)} | ${change} |${allowedBy} ${whyCell(f)} |`;
+  });
+  return [head, head.replace(/[^|]+/g, ' --- '), ...rows];
+}
+
+/** Markdown for a GitHub job summary ($GITHUB_STEP_SUMMARY): counts per stack, stateful losses first and loud. */
+export function renderMarkdownSummary(result: GuardResult): string {
+  const md: string[] = [];
+  md.push(`### Terraform plan guard: ${result.ok ? (result.allowed.length ? 'passed, with allowed data loss' : 'passed') : `FAILED, ${plural(result.blocked.length, 'stateful destroy/replacement')}`}`);
+  md.push('');
+  if (result.blocked.length > 0) {
+    md.push('> [!CAUTION]');
+    md.push('> **Stateful resources would be destroyed or replaced: their data would be lost.**');
+    for (const f of result.blocked) {
+      md.push(`> - **${(KIND_WORD[f.kind] ?? f.kind).toUpperCase()}** ${code(f.address)} in **${cell(f.stack)}**${f.replacePaths.length ? ` (forced by ${f.replacePaths.map(code).join(', ')})` : ''}`);
+    }
+    md.push('>');
+    md.push('> This run fails. If it is intended, rerun with these addresses in `ALLOW_DESTROY` (comma-separated).');
+    md.push('');
+  }
+  if (result.allowed.length > 0) {
+    md.push('> [!WARNING]');
+    md.push('> **Allowed for this run: these stateful resources WILL be destroyed or replaced on apply.**');
+    for (const f of result.allowed) md.push(`> - **${(KIND_WORD[f.kind] ?? f.kind).toUpperCase()}** ${code(f.address)} in **${cell(f.stack)}**`);
+    md.push('');
+  }
+  md.push('| stack | add | change | destroy | replace | forget | stateful blocked | stateful allowed |');
+  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of result.stacks) {
+    const c = s.counts;
+    const blocked = s.findings.filter((f) => f.verdict === 'blocked').length;
+    const allowed = s.findings.filter((f) => f.verdict === 'allowed').length;
+    md.push(`| ${cell(s.stack)} | ${c.add} | ${c.change} | ${c.destroy} | ${c.replace} | ${c.forget} | ${blocked ? `**${blocked}**` : 0} | ${allowed} |`);
+  }
+  md.push('');
+  md.push('Replacements are counted on their own (Terraform\'s "to add"/"to destroy" count each twice).');
+  if (result.blocked.length > 0) md.push('', '#### Blocked', '', ...findingTable(result.blocked, false));
+  if (result.allowed.length > 0) md.push('', '#### Allowed', '', ...findingTable(result.allowed, true));
+  const forgotten = result.stacks.flatMap((s) => s.findings.filter((f) => f.verdict === 'forgotten'));
+  if (forgotten.length > 0) {
+    md.push('', '#### Forgotten (removed from state, the objects are kept)', '', ...findingTable(forgotten, false));
+  }
+  const notes = result.stacks.flatMap((s) => s.notes.map((n) => `${s.stack}: ${n}`));
+  const unused = result.unusedAllows.map((r) => `${r.from} ${code(r.pattern)} matched no stateful destroy or replacement`);
+  if (notes.length + unused.length > 0) md.push('', ...[...notes.map(cell), ...unused].map((n) => `- ${n}`));
+  return `${md.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line (the I/O is injected so tests run it in-process)
+// ---------------------------------------------------------------------------------------------
+
+export const USAGE = `usage: npx tsx scripts/plan-guard.ts [--allow <address-or-glob>]... [--summary <file>] <plan.json | stack=plan.json | ->...
+Reads \`terraform show -json <planfile>\` output (one file per stack, or - for stdin) and exits 1 when
+the plan would destroy or replace a stateful resource (database, cache, bucket, log group, secret,
+ECR repository, KMS key, queue, hosted zone ...) that is not explicitly allowed.
+
+  --allow, -a <pattern>   allow this address for this run; repeatable. Exact address
+                          (aws_db_instance.database_instance_D7FC2283), a resource or module address
+                          (covers its instances), or a glob with * (aws_s3_bucket.*). Quote it:
+                          --allow 'aws_route53_record.r["a.example.com"]'
+  --summary <file>        append a Markdown summary to <file> (default: $GITHUB_STEP_SUMMARY when set)
+  ALLOW_DESTROY           more patterns, comma- or newline-separated (e.g. from a workflow input)
+
+The stack name is the part before "=", else the folder after stacks/ (cdktf.out/stacks/prod/plan.json),
+else the file name without .json/.plan. Exit 0: nothing blocked; 1: blocked; 2: usage or input error.
+  e.g. terraform -chdir=cdktf.out/stacks/prod plan -out plan.tfplan
+       terraform -chdir=cdktf.out/stacks/prod show -json plan.tfplan > prod.plan.json
+       npx tsx scripts/plan-guard.ts prod.plan.json`;
+
+export class UsageError extends Error {}
+
+export interface PlanArg {
+  readonly stack: string;
+  /** A path, or "-" for stdin. */
+  readonly path: string;
+}
+
+export interface GuardArgs {
+  readonly plans: readonly PlanArg[];
+  readonly allow: readonly AllowRule[];
+  readonly summaryFile?: string;
+  readonly help: boolean;
+}
+
+/** `stacks/<name>/...` -> name; `prod.plan.json` -> prod; `prod/plan.json` -> prod. */
+export function stackLabel(path: string): string {
+  if (path === '-') return 'stdin';
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  const i = parts.lastIndexOf('stacks');
+  if (i >= 0 && i + 2 < parts.length) return parts[i + 1];
+  const file = (parts[parts.length - 1] ?? path).replace(/\.json$/, '').replace(/(^|[.-])(tf)?plan$/, '');
+  return file || parts[parts.length - 2] || 'plan';
+}
+
+/** Parses the command line (util.parseArgs) plus ALLOW_DESTROY; UsageError on anything wrong. */
+export function parseGuardArgs(argv: readonly string[], env: Record<string, string | undefined>): GuardArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        allow: { type: 'string', short: 'a', multiple: true },
+        summary: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const help = parsed.values.help === true;
+  const allow: AllowRule[] = [];
+  for (const pattern of parsed.values.allow ?? []) {
+    if (pattern.trim() === '') throw new UsageError('--allow needs an address or glob, got an empty string');
+    allow.push({ pattern: pattern.trim(), from: '--allow' });
+  }
+  for (const pattern of splitAllowList(env.ALLOW_DESTROY)) allow.push({ pattern, from: 'ALLOW_DESTROY' });
+
+  const plans = parsed.positionals.map((arg): PlanArg => {
+    // `prod=plan.json` names the stack; a bare path (even one containing "=") is named from the path.
+    const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(arg);
+    return m ? { stack: m[1], path: m[2] } : { stack: stackLabel(arg), path: arg };
+  });
+  if (!help && plans.length === 0) throw new UsageError('no plan given: pass a `terraform show -json` file, or - for stdin');
+  if (plans.filter((p) => p.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  const seen = new Set<string>();
+  for (const p of plans) {
+    if (seen.has(p.stack)) throw new UsageError(`two plans are named "${p.stack}": name them, e.g. staging=staging.json prod=prod.json`);
+    seen.add(p.stack);
+  }
+  const summaryFile = parsed.values.summary ?? (env.GITHUB_STEP_SUMMARY || undefined);
+  return { plans, allow, summaryFile, help };
+}
+
+export interface GuardIO {
+  readText(path: string): string;
+  readStdin(): Promise<string>;
+  appendText(path: string, text: string): void;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** The whole command: 0 nothing blocked, 1 blocked, 2 usage or input error. */
+export async function runPlanGuard(argv: readonly string[], env: Record<string, string | undefined>, io: GuardIO): Promise<number> {
+  let args: GuardArgs;
+  try {
+    args = parseGuardArgs(argv, env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`plan-guard: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const inputs: PlanInput[] = [];
+  try {
+    for (const p of args.plans) {
+      const source = p.path === '-' ? 'stdin' : p.path;
+      let text: string;
+      try {
+        text = p.path === '-' ? await io.readStdin() : io.readText(p.path);
+      } catch (e) {
+        throw new PlanInputError(`${source}: cannot read (${(e as Error).message})`);
+      }
+      inputs.push({ stack: p.stack, source, plan: parsePlanJson(text, source) });
+    }
+  } catch (e) {
+    if (!(e instanceof PlanInputError)) throw e;
+    io.err(`plan-guard: ${e.message}`);
+    return 2;
+  }
+  const result = guardPlans(inputs, args.allow);
+  io.out(formatReport(result));
+  if (args.summaryFile) {
+    try {
+      io.appendText(args.summaryFile, renderMarkdownSummary(result));
+    } catch (e) {
+      // The verdict matters more than the summary: report, keep the exit code.
+      io.err(`plan-guard: could not write the summary to ${args.summaryFile}: ${(e as Error).message}`);
+    }
+  }
+  return result.ok ? 0 : 1;
+}
