@@ -4,7 +4,10 @@ import { prod, staging } from '../src/config/environments';
 import { SECRET_LOOKING_NAME } from '../src/config/validate';
 import { ALB_SSL_POLICY } from '../src/modules/load-balancer';
 import { UNRELEASED_TAG } from '../src/modules/image-version';
-import { onlyResource, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, TfJson } from './helpers/synth';
+import { EnvironmentConfig } from '../src/config/types';
+import { HEALTH_CHECK_GRACE_SECONDS, steadyStateTimeoutMinutes } from '../src/modules/service';
+import { expectRejected } from './helpers/config';
+import { onlyResource, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
 const ENVS = [staging, prod];
 const envJson = (name: string): TfJson => shipped(name as 'staging' | 'prod');
@@ -130,8 +133,11 @@ describe('services', () => {
     const json = envJson(env.name);
     const targets = resourcesOf(json, 'aws_appautoscaling_target').map(([, t]) => t);
     const webTarget = targets.find((t) => /aws_ecs_service\.web_/.test(t.resource_id));
-    expect(webTarget).toMatchObject({ min_capacity: env.compute.web.minCount, max_capacity: env.compute.web.maxCount, scalable_dimension: 'ecs:service:DesiredCount' });
-    if (env.production) expect(webTarget.min_capacity).toBeGreaterThanOrEqual(2);
+    // Zero until the first release (no image to run yet), then the configured minimum.
+    const gated = (n: number) => expect.stringMatching(new RegExp(`^\\$\\{\\(aws_ssm_parameter\\.image-version_tag_\\w+\\.insecure_value == "unreleased"\\) \\? 0 : ${n}\\}$`));
+    expect(webTarget).toMatchObject({ min_capacity: gated(env.compute.web.minCount), max_capacity: env.compute.web.maxCount, scalable_dimension: 'ecs:service:DesiredCount' });
+    expect(serviceNamed(json, `webapp-${env.name}-web`).desired_count).toEqual(gated(env.compute.web.minCount));
+    if (env.production) expect(env.compute.web.minCount).toBeGreaterThanOrEqual(2);
     const policies = resourcesOf(json, 'aws_appautoscaling_policy').map(([, p]) => p.target_tracking_scaling_policy_configuration);
     const metrics = policies.map((p) => p.predefined_metric_specification.predefined_metric_type);
     expect(metrics.filter((m) => m === 'ALBRequestCountPerTarget')).toHaveLength(1);
@@ -192,7 +198,7 @@ describe('IAM', () => {
       expect(bySid.PullImage.Resource).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
       expect(bySid.WriteLogs.Resource).toMatch(/aws_cloudwatch_log_group\..*\.arn/);
       expect(bySid.ReadSecrets.Action).toBe('secretsmanager:GetSecretValue');
-      expect(bySid.ReadSecrets.Resource).toHaveLength(2);
+      expect(bySid.ReadSecrets.Resource).toHaveLength(2 + env.compute.secrets.length);
       bySid.ReadSecrets.Resource.forEach((r: string) => expect(r).toMatch(/^\$\{aws_secretsmanager_secret\./));
     }
   });
@@ -251,7 +257,7 @@ describe('app contract', () => {
       // ALLOWED_HOSTS comes from here: exactly the names the load balancer routes to the app.
       expect(plain.APP_HOSTS).toBe([env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)].join(','));
       const secrets = Object.fromEntries(container.secrets.map((s: any) => [s.name, s.valueFrom]));
-      expect(Object.keys(secrets).sort()).toEqual(['REDIS_AUTH_TOKEN', 'SECRET_KEY']);
+      expect(Object.keys(secrets).sort()).toEqual(['REDIS_AUTH_TOKEN', 'SECRET_KEY', ...env.compute.secrets].sort());
     }
   });
 
@@ -309,5 +315,70 @@ describe('outputs', () => {
       expect(outputs[name]).toBeDefined();
     }
     expect(outputs.app_url.value).toBe(`https://${env.domain.name}`);
+  });
+});
+
+describe('releases: deploys wait, first deploy runs nothing', () => {
+  test.each(ENVS)('$name: every service deploy waits for a steady state, with a timeout beyond the grace period and draining', (env) => {
+    for (const s of services(envJson(env.name))) {
+      expect(s.wait_for_steady_state).toBe(true);
+      const minutes = Number(/^(\d+)m$/.exec(s.timeouts.update)![1]);
+      expect(minutes * 60).toBeGreaterThan(HEALTH_CHECK_GRACE_SECONDS + env.loadBalancer.deregistrationDelay + 2 * 15);
+      expect(s.timeouts.create).toBe(s.timeouts.update);
+    }
+    expect(steadyStateTimeoutMinutes({ deregistrationDelay: 3600 })).toBeGreaterThan(60);
+  });
+
+  test.each(ENVS)('$name: before the first release every service and scaling target is at zero tasks', (env) => {
+    const json = envJson(env.name);
+    const zeroUntilReleased = /^\$\{\(aws_ssm_parameter\.image-version_tag_\w+\.insecure_value == "unreleased"\) \? 0 : \d+\}$/;
+    for (const s of services(json)) expect(s.desired_count).toMatch(zeroUntilReleased);
+    for (const [, t] of resourcesOf(json, 'aws_appautoscaling_target')) expect(t.min_capacity).toMatch(zeroUntilReleased);
+    expect(UNRELEASED_TAG).toBe('unreleased');
+  });
+});
+
+describe('secrets of your own', () => {
+  test.each(ENVS)('$name: one secret per declared name, without any value in Terraform', (env) => {
+    const json = envJson(env.name);
+    const declared = resourcesOf(json, 'aws_secretsmanager_secret').filter(([, s]) => s.name.includes('/app/'));
+    expect(declared.map(([, s]) => s.name)).toEqual(env.compute.secrets.map((n) => `webapp-${env.name}/app/${n}`));
+    expect(env.compute.secrets).toEqual(['SENTRY_DSN']);
+    const versions = resourcesOf(json, 'aws_secretsmanager_secret_version').map(([, v]) => v.secret_id);
+    for (const [name] of declared) expect(versions).not.toContain(`\${aws_secretsmanager_secret.${name}.id}`);
+    expect(json.output!.app_secret_arns.value).toEqual({ SENTRY_DSN: `\${aws_secretsmanager_secret.${declared[0][0]}.arn}` });
+  });
+
+  test.each(ENVS)('$name: injected into every app container through ECS secrets; the execution roles read exactly the app secrets', (env) => {
+    const json = envJson(env.name);
+    const [secretName] = resourcesOf(json, 'aws_secretsmanager_secret').find(([, s]) => s.name.endsWith('/app/SENTRY_DSN'))!;
+    const arn = `\${aws_secretsmanager_secret.${secretName}.arn}`;
+    for (const { container } of containers(json)) expect(container.secrets).toContainEqual({ name: 'SENTRY_DSN', valueFrom: arn });
+    const admin = allContainers(json).find((c) => c.family.endsWith('-db-admin'))!;
+    expect(JSON.stringify(admin.container.secrets)).not.toContain(secretName);
+    const executionPolicies = resourcesOf(json, 'aws_iam_role_policy').filter(([n]) => n.includes('_execution-policy_') && !n.startsWith('database-admin'));
+    for (const [, p] of executionPolicies) {
+      const read = policyOf(p.policy).Statement.find((s: any) => s.Sid === 'ReadSecrets');
+      expect(read.Resource).toContain(arn);
+      expect(read.Resource).toHaveLength(3);
+    }
+  });
+
+  test('an existing secret is referenced by ARN; IAM gets the ARN without the JSON key', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shared/stripe-AbCdEf';
+    const json = synthEnv(withConfig(staging, (c) => (c.compute.externalSecrets = { STRIPE_API_KEY: `${arn}:api_key::` })));
+    for (const { container } of containers(json)) expect(container.secrets).toContainEqual({ name: 'STRIPE_API_KEY', valueFrom: `${arn}:api_key::` });
+    const read = resourcesOf(json, 'aws_iam_role_policy').filter(([n]) => n.startsWith('compute_web') || n.startsWith('web_')).map(([, p]) => policyOf(p.policy).Statement.find((s: any) => s.Sid === 'ReadSecrets')).find(Boolean);
+    expect(read.Resource).toContain(arn);
+  });
+
+  test.each([
+    ['a name that is not a variable', (c: EnvironmentConfig) => (c.compute.secrets = ['stripe-key']), 'compute.secrets[0]', /letters, digits and underscores/],
+    ['a contract name', (c: EnvironmentConfig) => (c.compute.secrets = ['SECRET_KEY']), 'compute.secrets[0]', /provides itself/],
+    ['also a plain variable', (c: EnvironmentConfig) => ((c.compute.secrets = ['DJANGO_SETTINGS_MODULE'])), 'compute.secrets[0]', /also a plain variable/],
+    ['an external secret without an ARN', (c: EnvironmentConfig) => (c.compute.externalSecrets = { STRIPE: 'stripe-key' }), 'compute.externalSecrets.STRIPE', /full secret ARN/],
+    ['no migration command', (c: EnvironmentConfig) => (c.release.migrationCommand = []), 'release.migrationCommand', /is empty/],
+  ])('config: %s is rejected', (_label, change, field, fix) => {
+    expectRejected(withConfig(staging, change), field, fix);
   });
 });

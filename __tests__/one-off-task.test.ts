@@ -39,7 +39,7 @@ describe('stack outputs', () => {
     const tf = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, type: 'string', sensitive: false }]));
     expect(taskOutputsFrom(tf, 'staging')).toEqual({
       region: 'eu-west-1', cluster: 'webapp-staging', taskDefinition: 'webapp-staging-task', subnets: ['subnet-1', 'subnet-2'],
-      securityGroup: 'sg-1', logGroup: '/ecs/webapp-staging/task', containerName: 'app',
+      securityGroup: 'sg-1', logGroup: '/ecs/webapp-staging/task', containerName: 'app', streamPrefix: 'task',
     });
   });
 

@@ -1,5 +1,5 @@
 /** `npm run task -- <environment> <command...>`: see src/ops/one-off-task.ts. */
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { awsClients } from '../src/ops/aws';
 import { USAGE, loadTaskOutputs, parseTaskArgs, runOneOffTask } from '../src/ops/one-off-task';
 
 async function main(): Promise<number> {
@@ -9,8 +9,8 @@ async function main(): Promise<number> {
   }
   const args = parseTaskArgs(process.argv.slice(2));
   const outputs = loadTaskOutputs(args, process.cwd());
-  const ecs = new ECSClient({ region: outputs.region });
-  const result = await runOneOffTask(ecs, outputs, args.command, { timeoutMs: args.timeoutMinutes * 60_000 });
+  const { ecs, logs } = awsClients(outputs.region);
+  const result = await runOneOffTask(ecs, outputs, args.command, { timeoutMs: args.timeoutMinutes * 60_000, logs });
   console.error(`exit code ${result.exitCode}`);
   return result.exitCode;
 }

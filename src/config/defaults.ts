@@ -18,6 +18,8 @@ type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'reg
 };
 type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
+const RELEASE_DEFAULTS = { migrationCommand: ['python', 'manage.py', 'migrate', '--noinput'], migrationTimeoutMinutes: 30 };
+
 const DEFAULTS: Record<Kind, Defaults> = {
   nonProduction: {
     domain: { appAliases: [], staticLabel: 'static', dns: { zoneMode: 'lookup', exportRecords: false }, ipv6: true },
@@ -46,7 +48,10 @@ const DEFAULTS: Record<Kind, Defaults> = {
       logRetentionDays: 14,
       environment: {},
       keepImages: 20,
+      secrets: [],
+      externalSecrets: {},
     },
+    release: RELEASE_DEFAULTS,
     tags: {},
   },
   production: {
@@ -76,7 +81,10 @@ const DEFAULTS: Record<Kind, Defaults> = {
       logRetentionDays: 90,
       environment: {},
       keepImages: 50,
+      secrets: [],
+      externalSecrets: {},
     },
+    release: RELEASE_DEFAULTS,
     tags: {},
   },
 };

@@ -12,7 +12,15 @@ const project = {
   accountId: '123456789012',
 };
 
-const celery = { name: 'celery', command: ['celery', '-A', 'app', 'worker', '-l', 'info'] };
+/** The shipped config runs the reference app in examples/django/. */
+const celery = { name: 'celery', command: ['celery', '-A', 'webapp', 'worker', '-l', 'info'] };
+const app = {
+  environment: { DJANGO_SETTINGS_MODULE: 'webapp.settings' },
+  // Set its value with: npm run secret -- set <env> SENTRY_DSN
+  secrets: ['SENTRY_DSN'],
+};
+/** migrate under a Postgres advisory lock (examples/django/webapp/core/management/commands/migrate_locked.py). */
+const release = { migrationCommand: ['python', 'manage.py', 'migrate_locked', '--noinput'] };
 
 export const staging: EnvironmentConfig = defineEnvironment({
   ...project,
@@ -20,10 +28,8 @@ export const staging: EnvironmentConfig = defineEnvironment({
   production: false,
   domain: { name: 'staging.example.com', dns: { zoneMode: 'lookup', zoneName: 'example.com', exportRecords: false } },
   network: { cidr: '10.20.0.0/16' },
-  compute: {
-    workers: [celery],
-    environment: { DJANGO_SETTINGS_MODULE: 'app.settings' },
-  },
+  compute: { ...app, workers: [celery] },
+  release,
   tags: { owner: 'platform' },
 });
 
@@ -33,10 +39,8 @@ export const prod: EnvironmentConfig = defineEnvironment({
   production: true,
   domain: { name: 'example.com', appAliases: ['www'] },
   network: { cidr: '10.10.0.0/16' },
-  compute: {
-    workers: [celery],
-    environment: { DJANGO_SETTINGS_MODULE: 'app.settings' },
-  },
+  compute: { ...app, workers: [celery] },
+  release,
   tags: { owner: 'platform' },
 });
 

@@ -99,6 +99,11 @@ export interface PlannedName {
   readonly from: string;
 }
 
+/** Secrets Manager name of a secret of your own. */
+export function appSecretName(env: Pick<EnvironmentConfig, 'project' | 'name'>, secret: string): string {
+  return `${resourceName(env)}/app/${secret}`;
+}
+
 /** The ECS services, task families and their roles/groups/logs: web, workers, one-off, database admin. */
 export function processNames(env: EnvironmentConfig): { name: string; label: string; from: string }[] {
   return [
@@ -140,6 +145,7 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'secret', name: `${p()}/django-secret-key`, what: 'the SECRET_KEY secret', from: base },
     { kind: 'secret', name: `${p()}/cache-auth-token`, what: 'the Redis AUTH token secret', from: base },
     { kind: 'ssmParameter', name: `/${env.project}/${env.name}/image-tag`, what: 'the image-tag parameter', from: base },
+    ...env.compute.secrets.map((secret, i) => ({ kind: 'secret' as const, name: appSecretName(env, secret), what: `the ${secret} secret`, from: `compute.secrets[${i}]` })),
     { kind: 'cloudfrontName', name: p('static'), what: 'the CloudFront origin access control', from: base },
     { kind: 'cloudfrontName', name: p('security-headers'), what: 'the CloudFront response headers policy', from: base },
     { kind: 'cloudfrontName', name: p('static-cors'), what: 'the CloudFront cache policy', from: base },

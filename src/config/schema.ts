@@ -168,6 +168,21 @@ export const computeSchema = z.strictObject({
   environment: stringMap(),
   /** ECR: how many tagged images to keep. */
   keepImages: int(),
+  /**
+   * Secrets of your own (`STRIPE_API_KEY`, `SENTRY_DSN`): one Secrets Manager secret each, created
+   * without a value (set it with `npm run secret -- set <env> <NAME>`), injected into every app
+   * container through ECS `secrets`.
+   */
+  secrets: strings(),
+  /** Existing Secrets Manager secrets by ARN, injected the same way (`NAME: arn`, `arn:...:json-key::` allowed). */
+  externalSecrets: stringMap(),
+});
+
+export const releaseSchema = z.strictObject({
+  /** Run once per release, as a one-off task on the new image, before any service changes. */
+  migrationCommand: strings(),
+  /** How long the migration may run before the release gives up (the task keeps running). */
+  migrationTimeoutMinutes: int(),
 });
 
 export const loadBalancerSchema = z.strictObject({
@@ -195,6 +210,7 @@ export const environmentSchema = z.strictObject({
   assets: assetsSchema,
   loadBalancer: loadBalancerSchema,
   compute: computeSchema,
+  release: releaseSchema,
   /** Extra tags on every resource (project, environment and managed-by are always set). */
   tags: stringMap(),
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, dnsSchema, domainSchema, environmentSchema,
-  loadBalancerSchema, networkSchema, stateSchema, webServiceSchema, workerServiceSchema,
+  loadBalancerSchema, networkSchema, releaseSchema, stateSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -23,6 +23,7 @@ export type WorkerServiceConfig = z.infer<typeof workerServiceSchema>;
 export type ContainerSizing = Pick<WebServiceConfig, 'cpu' | 'memory' | 'minCount' | 'maxCount'>;
 export type ComputeConfig = z.infer<typeof computeSchema>;
 export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;
+export type ReleaseConfig = z.infer<typeof releaseSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
 /** Every field optional at any depth (arrays and records are given whole). */

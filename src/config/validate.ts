@@ -2,7 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { nameProblems } from './names';
-import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, unsupportedPartitionReason } from './regions';
+import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
 import { environmentSchema } from './schema';
 import { EnvironmentConfig } from './types';
 
@@ -375,6 +375,31 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     }
     const carried = SECRET_LOOKING_VALUES.find(([pattern]) => pattern.test(value));
     if (carried) fail(field, `holds ${carried[1]}: plain environment ends up in the task definition and in state; declare it as a secret instead and set its value out of band`);
+  }
+
+  // Secrets of your own
+  const declared = new Set<string>();
+  const secretNames = [...compute.secrets.map((n, i) => ({ n, field: `compute.secrets[${i}]` })), ...Object.keys(compute.externalSecrets).map((n) => ({ n, field: `compute.externalSecrets.${n}` }))];
+  for (const { n, field } of secretNames) {
+    if (!ENV_VAR.test(n)) fail(field, `is "${n}": a secret is injected as an environment variable; use letters, digits and underscores (e.g. "STRIPE_API_KEY")`);
+    else if (CONTRACT_VARIABLES.includes(n)) fail(field, `is "${n}", which the stack provides itself (the app contract): pick another name`);
+    else if (n in compute.environment) fail(field, `is "${n}", also a plain variable in compute.environment: keep one of them`);
+    if (declared.has(n)) fail(field, `declares "${n}" twice: each secret once`);
+    declared.add(n);
+  }
+  const secretArn = new RegExp(`^arn:${regionKnown ? partitionOf(env.region) : 'aws'}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$`);
+  for (const [name, ref] of Object.entries(compute.externalSecrets)) {
+    if (!secretArn.test(ref)) {
+      fail(`compute.externalSecrets.${name}`, `is "${ref}": give the full secret ARN (arn:${regionKnown ? partitionOf(env.region) : 'aws'}:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), optionally with ":<json-key>::"`);
+    }
+  }
+
+  // Release
+  if (env.release.migrationCommand.length === 0 || env.release.migrationCommand.some((a) => typeof a !== 'string' || a === '')) {
+    fail('release.migrationCommand', 'is empty: give the command that migrates the database, e.g. ["python", "manage.py", "migrate", "--noinput"]');
+  }
+  if (!Number.isInteger(env.release.migrationTimeoutMinutes) || env.release.migrationTimeoutMinutes < 1 || env.release.migrationTimeoutMinutes > 24 * 60) {
+    fail('release.migrationTimeoutMinutes', `is ${env.release.migrationTimeoutMinutes}: use 1 to 1440 minutes`);
   }
 
   // Tags

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../config/types';
 import { globalBucketName, resourceName } from '../lib/naming';
 import { appContract, appTaskPolicy } from '../modules/app-contract';
+import { AppSecrets } from '../modules/app-secrets';
 import { CacheModule } from '../modules/cache';
 import { ClusterModule } from '../modules/cluster';
 import { DatabaseModule } from '../modules/database';
@@ -43,6 +44,7 @@ export class ComputeLayer extends Layer {
   /** Task definition (no service) for migrations and other one-off commands. */
   readonly oneOffTask: ServiceModule;
   readonly databaseAdmin: DatabaseAdminTask;
+  readonly appSecrets: AppSecrets;
 
   constructor(scope: Construct, id: string, props: ComputeLayerProps) {
     super(scope, id);
@@ -86,7 +88,14 @@ export class ComputeLayer extends Layer {
       edge.dns.addAlias(`app-${host}`.replace(/\./g, '-'), host, { dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }, { ipv6: false });
     }
 
-    const contract = appContract({
+    this.appSecrets = new AppSecrets(this, 'app-secrets', {
+      namePrefix: prefix,
+      environmentName: config.name,
+      names: compute.secrets,
+      external: compute.externalSecrets,
+      recoveryWindowInDays: config.production ? 7 : 0,
+    });
+    const base = appContract({
       environmentName: config.name,
       region: config.region,
       domainName: config.domain.name,
@@ -99,6 +108,13 @@ export class ComputeLayer extends Layer {
       secretKeyArn: secretKey.secretArn,
       extra: compute.environment,
     });
+    const contract = {
+      environment: base.environment,
+      secrets: { ...base.secrets, ...this.appSecrets.valueFrom },
+      secretArns: [...base.secretArns, ...this.appSecrets.secretArns],
+    };
+    // No tasks before the first release: there is no image to run yet.
+    const gate = (count: number) => this.imageVersion.countOnceReleased(count);
     const common = {
       namePrefix: prefix,
       region: config.region,
@@ -136,10 +152,10 @@ export class ComputeLayer extends Layer {
       memory: compute.web.memory,
       environment: { HEALTH_CHECK_PATH: compute.web.healthCheckPath },
       loadBalancer: { module: this.loadBalancer, target: webTarget },
-      scaling: compute.web,
+      scaling: { ...compute.web, gate },
     });
     this.workers = compute.workers.map(
-      (worker) => new ServiceModule(this, `worker-${worker.name}`, { ...app, name: worker.name, command: worker.command, cpu: worker.cpu, memory: worker.memory, scaling: worker }),
+      (worker) => new ServiceModule(this, `worker-${worker.name}`, { ...app, name: worker.name, command: worker.command, cpu: worker.cpu, memory: worker.memory, scaling: { ...worker, gate } }),
     );
     // One-off commands (migrations, createsuperuser): a task definition without a service, sized like web.
     this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app, name: 'task', cpu: compute.web.cpu, memory: compute.web.memory });

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Fn, Op, Token } from 'cdktf';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 
 export interface ImageVersionProps {
@@ -36,5 +37,14 @@ export class ImageVersion extends Construct {
       lifecycle: props.imageTag ? undefined : { ignoreChanges: ['insecure_value'] },
     });
     this.tag = this.parameter.insecureValue;
+  }
+
+  /**
+   * `count` once an image has been released, 0 before: the first deploy creates the services with
+   * no tasks (there is no image to run yet), and the first release brings them up. Evaluated by
+   * Terraform from the recorded tag, so a plain deploy later keeps the released counts.
+   */
+  countOnceReleased(count: number): number {
+    return Token.asNumber(Fn.conditional(Op.eq(this.tag, UNRELEASED_TAG), 0, count));
   }
 }

@@ -45,6 +45,7 @@ export interface LoadBalancerTarget {
   /** `app/<lb>/<id>/targetgroup/<tg>/<id>`: the ALBRequestCountPerTarget resource label. */
   readonly requestCountResourceLabel: string;
   readonly port: number;
+  readonly deregistrationDelay: number;
 }
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (FSBP ELB.17 / checkov CKV_AWS_103). */
@@ -172,7 +173,7 @@ export class LoadBalancerModule extends Construct {
       condition,
       tags: { Name: `${this.props.namePrefix}-${target.name}` },
     });
-    const routed = { targetGroup, rule, requestCountResourceLabel: `${this.loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`, port: target.port };
+    const routed = { targetGroup, rule, requestCountResourceLabel: `${this.loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`, port: target.port, deregistrationDelay: target.deregistrationDelay };
     this.targets[id] = routed;
     return routed;
   }

@@ -32,6 +32,8 @@ export interface DataStoreAccess {
 }
 
 export interface ServiceScaling {
+  /** Gate for the task counts: 0 until the first release (see ImageVersion.countOnceReleased). */
+  readonly gate?: (count: number) => number;
   readonly minCount: number;
   readonly maxCount: number;
   /** Target average CPU utilisation, percent. */
@@ -76,6 +78,19 @@ export interface ServiceModuleProps {
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** Seconds a new task behind the load balancer has before failed health checks count against it. */
+export const HEALTH_CHECK_GRACE_SECONDS = 60;
+
+/**
+ * How long a deploy waits for a service's steady state: the grace period, the load balancer
+ * marking the new task healthy (2 checks 15 s apart) and draining the old one, plus ten minutes
+ * for image pulls, start-up and the circuit breaker's own attempts; at least 15 minutes.
+ */
+export function steadyStateTimeoutMinutes(target?: { deregistrationDelay?: number }): number {
+  const seconds = HEALTH_CHECK_GRACE_SECONDS + 2 * 15 + (target?.deregistrationDelay ?? 0) + 600;
+  return Math.max(15, Math.ceil(seconds / 60));
+}
 
 /**
  * One application process type on Fargate: task definition, its log group, its two roles, its
@@ -214,11 +229,17 @@ export class ServiceModule extends Construct {
 
     if (!props.scaling) return;
     const scaling = props.scaling;
+    const gate = scaling.gate ?? ((count: number) => count);
+    const healthCheckGracePeriodSeconds = props.loadBalancer ? HEALTH_CHECK_GRACE_SECONDS : undefined;
     this.service = new EcsService(this, 'service', {
       name,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
-      desiredCount: scaling.minCount,
+      desiredCount: gate(scaling.minCount),
+      // A deploy returns only once the new tasks are running and healthy (or fails when the
+      // circuit breaker rolls back), instead of reporting success while the rollout is under way.
+      waitForSteadyState: true,
+      timeouts: { create: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m`, update: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m` },
       // Spot for non-prod saves ~70%; a capacity provider strategy replaces the launch type.
       ...(props.fargateSpot
         ? { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }
@@ -234,7 +255,7 @@ export class ServiceModule extends Construct {
       ...(props.loadBalancer
         ? {
             loadBalancer: [{ targetGroupArn: props.loadBalancer.target.targetGroup.arn, containerName: APP_CONTAINER, containerPort: props.loadBalancer.target.port }],
-            healthCheckGracePeriodSeconds: 60,
+            healthCheckGracePeriodSeconds,
             // The target group must be attached to a listener (through its rule) before a service can use it.
             dependsOn: [props.loadBalancer.target.rule],
           }
@@ -248,7 +269,7 @@ export class ServiceModule extends Construct {
       serviceNamespace: 'ecs',
       resourceId: `service/${props.clusterName}/${this.service.name}`,
       scalableDimension: 'ecs:service:DesiredCount',
-      minCapacity: scaling.minCount,
+      minCapacity: gate(scaling.minCount),
       maxCapacity: scaling.maxCount,
     });
     const trackingPolicy = (policyId: string, metric: string, targetValue: number, resourceLabel?: string) =>

@@ -1,19 +1,19 @@
 /**
  * One-off commands (migrations, createsuperuser, shells) run as a Fargate task from the one-off
  * task definition, in the environment's cluster, private subnets and security group. Secrets come
- * from the task definition, never from the caller's machine.
+ * from the task definition, never from the caller's machine. The release command runs its
+ * database-setup and migration tasks through the same runner.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { DescribeTasksCommand, ECSClient, RunTaskCommand, Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, Task } from '@aws-sdk/client-ecs';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { OutputsSource, Sender, StackOutputs, awsErrorName, loadStackOutputs, stackOutputsFrom } from './aws';
 
 export const USAGE = `usage: npm run task -- <environment> [--outputs <file>] [--timeout <minutes>] <command...>
   e.g. npm run task -- staging python manage.py migrate
        npm run task -- prod --outputs outputs.json python manage.py createsuperuser --noinput
 Reads the stack outputs (terraform output in cdktf.out/stacks/<environment>, or --outputs <file>
-written by \`cdktf output <environment> --outputs-file <file>\`), starts the one-off task, waits for it
-to stop, prints where its logs are and exits with the container's exit code.`;
+written by \`cdktf output <environment> --outputs-file <file>\`), starts the one-off task, streams its
+logs, waits for it to stop and exits with the container's exit code.`;
 
 export interface TaskArgs {
   readonly environment: string;
@@ -22,7 +22,11 @@ export interface TaskArgs {
   readonly timeoutMinutes: number;
 }
 
-/** Parses `<environment> [--outputs f] [--timeout m] <command...>`; options go before the command. */
+/**
+ * Parses `<environment> [--outputs f] [--timeout m] <command...>`. Hand-rolled on purpose: the
+ * command after the options is passed through verbatim, flags included (`--noinput`), which a
+ * general option parser would try to interpret.
+ */
 export function parseTaskArgs(argv: string[]): TaskArgs {
   const args = [...argv];
   if (args[0] === '--') args.shift();
@@ -45,98 +49,113 @@ export function parseTaskArgs(argv: string[]): TaskArgs {
   return { environment, command: args, outputsFile, timeoutMinutes };
 }
 
-/** The stack outputs the script needs. */
+/** Where and how a task runs. */
 export interface TaskOutputs {
   readonly region: string;
   readonly cluster: string;
+  /** Family (latest active revision) or a task definition ARN. */
   readonly taskDefinition: string;
   readonly subnets: string[];
   readonly securityGroup: string;
   readonly logGroup: string;
   readonly containerName: string;
+  /** awslogs stream prefix of the task definition (its process name: `task`, `db-admin`). */
+  readonly streamPrefix?: string;
 }
 
 const REQUIRED = ['aws_region', 'ecs_cluster_name', 'oneoff_task_definition_family', 'private_subnet_ids', 'oneoff_security_group_id', 'oneoff_log_group_name', 'app_container_name'];
 
-/** Accepts `terraform output -json` ({name: {value}}) or cdktf's outputs file ({stack: {name: value}}). */
+/** The one-off task from stack outputs (`terraform output -json` or cdktf's outputs file). */
 export function taskOutputsFrom(raw: Record<string, unknown>, environment: string): TaskOutputs {
-  const scoped = (raw[environment] && typeof raw[environment] === 'object' ? raw[environment] : raw) as Record<string, unknown>;
-  const value = (name: string): unknown => {
-    const entry = scoped[name];
-    return entry && typeof entry === 'object' && !Array.isArray(entry) && 'value' in entry ? (entry as { value: unknown }).value : entry;
-  };
-  const missing = REQUIRED.filter((n) => value(n) === undefined);
+  return oneOffTask(stackOutputsFrom(raw, environment));
+}
+
+/** The one-off task of an environment. */
+export function oneOffTask(outputs: StackOutputs): TaskOutputs {
+  const missing = REQUIRED.filter((n) => !outputs.has(n));
   if (missing.length > 0) {
-    throw new Error(`stack outputs of "${environment}" lack ${missing.join(', ')}: deploy the stack first (cdktf deploy ${environment})`);
+    throw new Error(`stack outputs of "${outputs.environment}" lack ${missing.join(', ')}: deploy the stack first (cdktf deploy ${outputs.environment})`);
   }
   return {
-    region: String(value('aws_region')),
-    cluster: String(value('ecs_cluster_name')),
-    taskDefinition: String(value('oneoff_task_definition_family')),
-    subnets: value('private_subnet_ids') as string[],
-    securityGroup: String(value('oneoff_security_group_id')),
-    logGroup: String(value('oneoff_log_group_name')),
-    containerName: String(value('app_container_name')),
+    region: outputs.string('aws_region'),
+    cluster: outputs.string('ecs_cluster_name'),
+    taskDefinition: outputs.string('oneoff_task_definition_family'),
+    subnets: outputs.list('private_subnet_ids'),
+    securityGroup: outputs.string('oneoff_security_group_id'),
+    logGroup: outputs.string('oneoff_log_group_name'),
+    containerName: outputs.string('app_container_name'),
+    streamPrefix: 'task',
   };
 }
 
 /** Reads outputs from a file, or from `terraform output -json` in the synthesized stack folder. */
-export function loadTaskOutputs(args: TaskArgs, projectDir: string): TaskOutputs {
-  if (args.outputsFile) return taskOutputsFrom(JSON.parse(fs.readFileSync(args.outputsFile, 'utf8')), args.environment);
-  const dir = path.join(projectDir, 'cdktf.out', 'stacks', args.environment);
-  if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist: run \`npx cdktf synth\` (and deploy ${args.environment}) first, or pass --outputs`);
-  const text = execFileSync('terraform', [`-chdir=${dir}`, 'output', '-json'], { encoding: 'utf8' });
-  return taskOutputsFrom(JSON.parse(text), args.environment);
+export function loadTaskOutputs(args: TaskArgs, projectDir: string, source: OutputsSource = {}): TaskOutputs {
+  return oneOffTask(loadStackOutputs(args.environment, projectDir, { ...source, outputsFile: args.outputsFile }));
 }
 
 export interface RunResult {
   readonly taskArn: string;
   readonly exitCode: number;
+  /** False when the container never produced one (it never started, or was killed). */
+  readonly hasExitCode: boolean;
   readonly logStream: string;
   readonly stoppedReason?: string;
+  readonly seconds: number;
 }
 
-type Sender = Pick<ECSClient, 'send'>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export interface RunOptions {
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+  readonly log?: (line: string) => void;
+  /** CloudWatch Logs client: when given, the task's log lines are printed as they arrive. */
+  readonly logs?: Sender;
+  /** Who started it (`startedBy`), shown in the console and used to find release tasks. */
+  readonly startedBy?: string;
+  readonly group?: string;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Starts the task, polls until it stops (or the timeout), and reports the container's exit code. */
-export async function runOneOffTask(
-  ecs: Sender,
-  outputs: TaskOutputs,
-  command: string[],
-  opts: { timeoutMs: number; pollMs?: number; log?: (line: string) => void },
-): Promise<RunResult> {
+export async function runOneOffTask(ecs: Sender, outputs: TaskOutputs, command: string[] | undefined, opts: RunOptions): Promise<RunResult> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  const started = await ecs.send(
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? defaultSleep;
+  const started = now();
+  const result = await ecs.send(
     new RunTaskCommand({
       cluster: outputs.cluster,
       taskDefinition: outputs.taskDefinition,
       launchType: 'FARGATE',
       count: 1,
-      startedBy: 'run-task-script',
+      startedBy: opts.startedBy ?? 'run-task-script',
+      group: opts.group,
       networkConfiguration: {
         awsvpcConfiguration: { subnets: outputs.subnets, securityGroups: [outputs.securityGroup], assignPublicIp: 'DISABLED' },
       },
-      overrides: { containerOverrides: [{ name: outputs.containerName, command }] },
+      ...(command ? { overrides: { containerOverrides: [{ name: outputs.containerName, command }] } } : {}),
     }),
   );
-  const task = started.tasks?.[0];
+  const task = result.tasks?.[0];
   if (!task?.taskArn) {
-    const reasons = (started.failures ?? []).map((f) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
+    const reasons = (result.failures ?? []).map((f: { arn?: string; reason?: string }) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
     throw new Error(`ECS did not start the task: ${reasons || 'no task returned'}`);
   }
   const taskId = task.taskArn.split('/').pop()!;
-  // awslogs stream name: <stream-prefix>/<container>/<task id>; the prefix is the service name "task".
-  const logStream = `task/${outputs.containerName}/${taskId}`;
+  // awslogs stream name: <stream-prefix>/<container>/<task id>.
+  const logStream = `${outputs.streamPrefix ?? 'task'}/${outputs.containerName}/${taskId}`;
   log(`started ${task.taskArn}`);
   log(`logs: ${outputs.logGroup} ${logStream}`);
   log(`      https://${outputs.region}.console.aws.amazon.com/cloudwatch/home?region=${outputs.region}#logsV2:log-groups/log-group/${encodeURIComponent(encodeURIComponent(outputs.logGroup))}/log-events/${encodeURIComponent(encodeURIComponent(logStream))}`);
+  const tail = opts.logs ? logTail(opts.logs, outputs.logGroup, logStream, log) : undefined;
 
-  const deadline = Date.now() + opts.timeoutMs;
+  const deadline = started + opts.timeoutMs;
   let current: Task | undefined = task;
   let lastStatus = '';
   while (current?.lastStatus !== 'STOPPED') {
-    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${current?.lastStatus} after the timeout; it keeps running (stop it with aws ecs stop-task)`);
+    if (now() > deadline) throw new Error(`task ${taskId} still ${current?.lastStatus} after the timeout; it keeps running (stop it with aws ecs stop-task)`);
     await sleep(opts.pollMs ?? 5000);
     const described = await ecs.send(new DescribeTasksCommand({ cluster: outputs.cluster, tasks: [task.taskArn] }));
     current = described.tasks?.[0];
@@ -144,9 +163,38 @@ export async function runOneOffTask(
       lastStatus = current.lastStatus;
       log(`status: ${lastStatus}`);
     }
+    await tail?.();
   }
+  await tail?.();
   const container = current.containers?.find((c) => c.name === outputs.containerName);
-  const exitCode = container?.exitCode ?? 1;
-  if (container?.exitCode === undefined) log(`no exit code: ${current.stoppedReason ?? 'unknown reason'} ${container?.reason ?? ''}`.trim());
-  return { taskArn: task.taskArn, exitCode, logStream, stoppedReason: current.stoppedReason };
+  const hasExitCode = container?.exitCode !== undefined && container.exitCode !== null;
+  if (!hasExitCode) log(`no exit code: ${current.stoppedReason ?? 'unknown reason'} ${container?.reason ?? ''}`.trim());
+  return {
+    taskArn: task.taskArn,
+    exitCode: hasExitCode ? container!.exitCode! : 1,
+    hasExitCode,
+    logStream,
+    stoppedReason: current.stoppedReason,
+    seconds: Math.round((now() - started) / 1000),
+  };
+}
+
+/** Prints new log lines of a stream each time it is called (the stream appears once the task runs). */
+function logTail(logs: Sender, group: string, stream: string, log: (line: string) => void): () => Promise<void> {
+  let token: string | undefined;
+  return async () => {
+    for (let page = 0; page < 20; page++) {
+      let out: { events?: { message?: string }[]; nextForwardToken?: string };
+      try {
+        out = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true, nextToken: token }));
+      } catch (e) {
+        if (awsErrorName(e) === 'ResourceNotFoundException') return;
+        throw e;
+      }
+      for (const event of out.events ?? []) log(`  | ${String(event.message ?? '').replace(/\n$/, '')}`);
+      if (!out.nextForwardToken || out.nextForwardToken === token) return;
+      token = out.nextForwardToken;
+      if ((out.events ?? []).length === 0) return;
+    }
+  };
 }

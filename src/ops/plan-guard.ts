@@ -92,6 +92,8 @@ export class PlanInputError extends Error {}
 
 const EXPECTED = 'expected the output of `terraform show -json <planfile>` (save the plan with `terraform plan -out <planfile>` first)';
 
+const PLAN_ONLY_KEYS = ['planned_values', 'resource_changes', 'prior_state', 'errored', 'applyable', 'complete'];
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses and checks plan JSON; every problem is a PlanInputError naming the source and the fix. */
@@ -102,10 +104,10 @@ export function parsePlanJson(text: string, source: string): PlanJson {
     doc = JSON.parse(text);
   } catch (e) {
     // `terraform plan -json` streams one JSON log message per line: a common mix-up worth naming.
-    const first = text.trimStart().split('\n', 1)[0];
     let streamed = false;
     try {
-      streamed = isRecord(JSON.parse(first)) && '@level' in JSON.parse(first);
+      const first: unknown = JSON.parse(text.trimStart().split('\n', 1)[0]);
+      streamed = isRecord(first) && '@level' in first;
     } catch {
       // not JSON lines either
     }
@@ -118,7 +120,9 @@ export function parsePlanJson(text: string, source: string): PlanJson {
   if (!doc.format_version.startsWith('1.')) {
     throw new PlanInputError(`${source}: unsupported format_version "${doc.format_version}" (this guard reads 1.x)`);
   }
-  if ('values' in doc && !('resource_changes' in doc) && !('planned_values' in doc)) {
+  // Only plans carry these (an empty state shows as just {"format_version":"1.0"}): a state would
+  // otherwise pass as a plan without changes.
+  if (!PLAN_ONLY_KEYS.some((k) => k in doc)) {
     throw new PlanInputError(`${source}: this is \`terraform show -json\` of a state, not of a saved plan: ${EXPECTED}`);
   }
   const changes = doc.resource_changes;
@@ -292,9 +296,27 @@ export function splitAllowList(value: string | undefined): string[] {
 }
 
 export interface AllowRule {
+  /** As given: `[<stack>:]<address-or-glob>`, e.g. `prod:aws_db_instance.database_instance_D7FC2283`. */
   readonly pattern: string;
   /** Where it came from, for the report: `--allow` or `ALLOW_DESTROY`. */
   readonly from: string;
+}
+
+/**
+ * `prod:aws_s3_bucket.x` applies to the stack prod only; without a prefix a rule applies to every
+ * stack checked in the run. The stacks of this project share their addresses, so a run over
+ * staging and prod needs the prefix to allow a replacement in one of them only. (Addresses have
+ * no ":" before their first "." or "[", so a colon inside a key is never read as a prefix.)
+ */
+export function splitAllowPattern(pattern: string): { stack?: string; address: string } {
+  const m = /^([A-Za-z0-9_-]+):(.+)$/.exec(pattern.trim());
+  return m ? { stack: m[1], address: m[2] } : { address: pattern.trim() };
+}
+
+/** Whether an allow rule covers this address in this stack. */
+export function ruleAllows(rule: AllowRule, stack: string, address: string): boolean {
+  const { stack: only, address: pattern } = splitAllowPattern(rule.pattern);
+  return (only === undefined || only === stack) && allowMatches(pattern, address);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,7 +408,7 @@ export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = [])
     if (kind === 'forget') {
       findings.push({ ...base, verdict: 'forgotten' });
     } else if ((kind === 'destroy' || kind === 'replace') && stateful) {
-      const rule = allow.find((r) => allowMatches(r.pattern, rc.address));
+      const rule = allow.find((r) => ruleAllows(r, input.stack, rc.address));
       findings.push(rule ? { ...base, verdict: 'allowed', allowedBy: rule } : { ...base, verdict: 'blocked' });
     }
   }
@@ -407,7 +429,8 @@ export function guardPlans(inputs: readonly PlanInput[], allow: readonly AllowRu
   const all = stacks.flatMap((s) => s.findings);
   const blocked = all.filter((f) => f.verdict === 'blocked');
   const allowed = all.filter((f) => f.verdict === 'allowed');
-  const unusedAllows = allow.filter((r) => !allowed.some((f) => f.allowedBy === r));
+  // Any covered change counts, not only the ones this rule was first for: a redundant rule is no typo.
+  const unusedAllows = allow.filter((r) => !allowed.some((f) => ruleAllows(r, f.stack, f.address)));
   return { stacks, blocked, allowed, unusedAllows, ok: blocked.length === 0 };
 }
 
@@ -434,14 +457,21 @@ function findingLines(f: Finding): string[] {
   const lines = [`  ${label}  ${f.address}${f.deposed ? ` (deposed object ${f.deposed})` : ''}`];
   const detail = (k: string, v: string) => lines.push(`           ${`${k}:`.padEnd(15)}${v}`);
   detail('type', f.type);
-  if (f.stateful) detail('loses', f.stateful);
-  detail('actions', `${f.actions.join(', ')} (${KIND_WORD[f.kind] ?? f.kind})`);
+  if (f.stateful && f.verdict !== 'forgotten') detail('loses', f.stateful);
+  detail('actions', f.kind === 'forget' ? f.actions.join(', ') : `${f.actions.join(', ')} (${KIND_WORD[f.kind] ?? f.kind})`);
   if (f.replacePaths.length > 0) detail('replace_paths', f.replacePaths.join(', '));
   if (f.actionReason) detail('why', f.actionReason);
   if (f.deposed) detail('note', 'left over from an interrupted create_before_destroy replacement; deleting it deletes a real object');
   if (f.verdict === 'forgotten') detail('note', 'removed from the state only; the object itself is kept (removed block, destroy = false)');
   if (f.allowedBy) detail('allowed by', `${f.allowedBy.from} ${f.allowedBy.pattern}`);
   return lines;
+}
+
+/** Allow patterns that would let exactly the blocked changes through (stack-prefixed when several stacks were checked). */
+export function suggestedAllows(result: GuardResult): string[] {
+  // With several stacks, name the stack: the same address may exist in each of them.
+  const several = result.stacks.length > 1;
+  return [...new Set(result.blocked.map((f) => (several ? `${f.stack}:${f.address}` : f.address)))];
 }
 
 /** The console report: per stack counts and every blocked, allowed or forgotten change. */
@@ -463,7 +493,7 @@ export function formatReport(result: GuardResult): string {
         : 'PASSED: no stateful resource is destroyed or replaced.',
     );
   } else {
-    const addresses = [...new Set(result.blocked.map((f) => f.address))];
+    const addresses = suggestedAllows(result);
     lines.push(`FAILED: ${plural(result.blocked.length, 'stateful resource')} would be destroyed or replaced (data loss).`);
     lines.push('If that is intended, allow exactly these addresses for one run:');
     lines.push(`  ${addresses.map((a) => `--allow ${shellQuote(a)}`).join(' ')}`);
@@ -481,7 +511,7 @@ function whyCell(f: Finding): string {
   if (f.replacePaths.length > 0) parts.push(`replace_paths: ${f.replacePaths.map(code).join(', ')}`);
   if (f.actionReason) parts.push(cell(f.actionReason));
   if (f.deposed) parts.push(`deposed object ${code(f.deposed)}`);
-  if (f.stateful) parts.push(cell(f.stateful));
+  if (f.stateful && f.verdict !== 'forgotten') parts.push(cell(f.stateful));
   return parts.join('; ');
 }
 
@@ -507,7 +537,7 @@ export function renderMarkdownSummary(result: GuardResult): string {
       md.push(`> - **${(KIND_WORD[f.kind] ?? f.kind).toUpperCase()}** ${code(f.address)} in **${cell(f.stack)}**${f.replacePaths.length ? ` (forced by ${f.replacePaths.map(code).join(', ')})` : ''}`);
     }
     md.push('>');
-    md.push('> This run fails. If it is intended, rerun with these addresses in `ALLOW_DESTROY` (comma-separated).');
+    md.push(`> This run fails. If it is intended, rerun with \`ALLOW_DESTROY\` set to ${code(suggestedAllows(result).join(','))}.`);
     md.push('');
   }
   if (result.allowed.length > 0) {
@@ -550,7 +580,8 @@ ECR repository, KMS key, queue, hosted zone ...) that is not explicitly allowed.
   --allow, -a <pattern>   allow this address for this run; repeatable. Exact address
                           (aws_db_instance.database_instance_D7FC2283), a resource or module address
                           (covers its instances), or a glob with * (aws_s3_bucket.*). Quote it:
-                          --allow 'aws_route53_record.r["a.example.com"]'
+                          --allow 'aws_route53_record.r["a.example.com"]'. Prefix "<stack>:" to
+                          allow it in that stack only (prod:aws_s3_bucket.*)
   --summary <file>        append a Markdown summary to <file> (default: $GITHUB_STEP_SUMMARY when set)
   ALLOW_DESTROY           more patterns, comma- or newline-separated (e.g. from a workflow input)
 

@@ -162,6 +162,15 @@ export class WebAppStack extends SelfContainedStack {
     this.output('db_admin_security_group_id', admin.task.securityGroupId, 'Security group of the database-admin task');
     this.output('db_admin_log_group_name', admin.task.logGroupName, 'Log group of the database-admin task');
     this.output('database_setup_version', admin.setupVersion, 'Hash of the database setup SQL; the release reruns it when this changes');
+    this.output('app_secret_arns', compute.appSecrets.created, 'Secrets of your own created by the stack, by variable name (set with npm run secret)');
+    this.output('release', {
+      migration_command: config.release.migrationCommand,
+      migration_timeout_minutes: config.release.migrationTimeoutMinutes,
+      // Written by npm run release, not by Terraform: the lock of a running release, the database setup done.
+      lock_parameter: `/${config.project}/${config.name}/release-lock`,
+      database_setup_parameter: `/${config.project}/${config.name}/database-setup`,
+      min_counts: Object.fromEntries([['web', config.compute.web.minCount], ...config.compute.workers.map((w) => [w.name, w.minCount])]),
+    }, 'Settings of npm run release');
   }
 
   private configureBackend(config: EnvironmentConfig, options: WebAppStackOptions): void {

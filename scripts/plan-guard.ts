@@ -1,0 +1,26 @@
+/** `npx tsx scripts/plan-guard.ts [--allow <pattern>]... <plan.json>|-`: see src/ops/plan-guard.ts. */
+import * as fs from 'fs';
+import { runPlanGuard } from '../src/ops/plan-guard';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+runPlanGuard(process.argv.slice(2), process.env, {
+  readText: (path) => fs.readFileSync(path, 'utf8'),
+  readStdin,
+  appendText: (path, text) => fs.appendFileSync(path, text),
+  out: (text) => console.log(text),
+  err: (text) => console.error(text),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    // A bug, not a verdict: still never 0, and distinct from "blocked".
+    console.error(`plan-guard: ${err.stack ?? err.message}`);
+    process.exitCode = 2;
+  },
+);

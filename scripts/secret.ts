@@ -1,0 +1,90 @@
+/** `npm run secret -- set|check|list <environment> [NAME]`: see src/ops/secrets.ts. */
+import * as readline from 'readline';
+import { parseArgs } from 'util';
+import { awsClients, loadStackOutputs } from '../src/ops/aws';
+import { SECRET_USAGE, SecretError, rollServices, secretStatuses, setSecret, valueFromInput } from '../src/ops/secrets';
+
+/** Reads the value: typed without echo on a terminal, or everything piped in. */
+async function readValue(name: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return valueFromInput(Buffer.concat(chunks).toString('utf8'));
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  process.stderr.write(`value of ${name} (not shown): `);
+  // Mute the echo of what is typed.
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => undefined;
+  const value = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stderr.write('\n');
+  return value;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
+    allowPositionals: true,
+    options: {
+      outputs: { type: 'string' },
+      outdir: { type: 'string', default: 'cdktf.out' },
+      roll: { type: 'boolean' },
+      'no-roll': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, environment, name, ...extra] = positionals;
+  if (values.help || !command) {
+    console.log(SECRET_USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (command === 'set' && extra.length > 0) {
+    // Never accept the value as an argument: it would stay in shell history and in `ps`.
+    throw new SecretError('a secret value is read from stdin, never from the command line (shell history, ps): pipe it in or type it when asked', 2);
+  }
+  if (!environment || !['set', 'check', 'list'].includes(command) || (command === 'set' && !name) || (command !== 'set' && name)) {
+    throw new SecretError(SECRET_USAGE, 2);
+  }
+  const outputs = loadStackOutputs(environment, process.cwd(), { outputsFile: values.outputs, outdir: values.outdir });
+  const clients = awsClients(outputs.string('aws_region'));
+  const arns = outputs.has('app_secret_arns') ? outputs.map<string>('app_secret_arns') : {};
+
+  if (command === 'set') {
+    const value = await readValue(name);
+    await setSecret(clients.secrets, arns, environment, name, value);
+    console.error(`stored a new value of ${name} in ${environment} (${value.length} characters)`);
+    const roll = values.roll ?? (values['no-roll'] ? false : await confirm('Roll the services now so they pick it up?'));
+    const services = [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
+    if (roll) await rollServices(clients.ecs, outputs.string('ecs_cluster_name'), services, (l) => console.error(l));
+    else console.error(`running tasks keep the old value until they restart: npm run secret -- set ${environment} ${name} --roll, or the next release`);
+    return 0;
+  }
+  const statuses = await secretStatuses(clients.secrets, arns);
+  if (command === 'list') {
+    for (const s of statuses) console.log(`${s.name}\t${s.set ? `set (changed ${s.lastChanged?.toISOString() ?? '?'})` : 'NOT SET'}\t${s.arn}`);
+    return 0;
+  }
+  const missing = statuses.filter((s) => !s.set).map((s) => s.name);
+  if (missing.length > 0) {
+    console.error(`${environment}: no value yet for ${missing.join(', ')}: npm run secret -- set ${environment} <NAME>`);
+    return 1;
+  }
+  console.error(`${environment}: all ${statuses.length} declared secrets have a value`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err instanceof SecretError ? err.message : err.stack ?? err.message);
+    process.exit(err instanceof SecretError ? err.exitCode : 2);
+  },
+);
