@@ -237,10 +237,17 @@ describe('environments in ten lines: defaults per kind', () => {
       project: 'webapp', region: 'eu-west-1', accountId: '123456789012', name: 'dev', production,
       domain: { name: 'dev.example.com' },
       network: { cidr: '10.30.0.0/16' },
+      // Production must say who is paged; nothing else.
+      ...(production ? { monitoring: { critical: { emails: ['oncall@example.com'] } } } : {}),
     });
 
   test('a minimal environment is complete and valid in both kinds', () => {
     for (const production of [false, true]) expect(environmentProblems(minimal(production))).toEqual([]);
+  });
+
+  test('a production environment without anyone to page is refused', () => {
+    const unpaged = withConfig(minimal(true), (c) => (c.monitoring.critical.emails = []));
+    expectRejected(unpaged, 'monitoring.critical', /no subscriber in a production environment: add the on-call e-mail/);
   });
 
   test('non-production defaults are small and disposable; production defaults satisfy every guard rail', () => {

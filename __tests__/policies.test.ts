@@ -713,6 +713,44 @@ const CONTROLS: Control[] = [
     },
   },
 
+  // Monitoring
+  {
+    id: 'ALERT-TOPICS-CMK',
+    reason: 'FSBP SNS.1 / CKV_AWS_26: alert topics are encrypted with a customer-managed key whose policy admits CloudWatch (alias/aws/sns silently drops alarm notifications).',
+    scope: 'all',
+    check: (json) => {
+      const topics = all(json, 'aws_sns_topic');
+      return control(topics.map((t) => t.address), topics.map((t) => {
+        const key = refTarget(t.body.kms_master_key_id);
+        const body = key && json.resource.aws_kms_key?.[key.split('.')[1]];
+        const admits = body && statementsOf(policyOf(body.policy)).some((s) => s.Effect === 'Allow' && [s.Principal?.Service].flat().includes('cloudwatch.amazonaws.com'));
+        return !admits && `${t.address}: not encrypted with a key CloudWatch may use`;
+      }));
+    },
+  },
+  {
+    id: 'KMS-ROTATION',
+    reason: 'FSBP KMS.4 / CKV_AWS_7: customer-managed keys rotate yearly.',
+    scope: 'all',
+    check: (json) => {
+      const keys = all(json, 'aws_kms_key');
+      return control(keys.map((k) => k.address), keys.map((k) => k.body.enable_key_rotation !== true && `${k.address}: no key rotation`));
+    },
+  },
+  {
+    id: 'ALARMS-ACTIONABLE',
+    reason: 'Every alarm notifies someone, says what it means and what to do first, and treats missing data deliberately.',
+    scope: 'all',
+    check: (json) => {
+      const alarms = all(json, 'aws_cloudwatch_metric_alarm');
+      return control(alarms.map((a) => a.address), alarms.flatMap((a) => [
+        !(a.body.alarm_actions ?? []).length && `${a.address}: no alarm actions`,
+        !/First: /.test(a.body.alarm_description ?? '') && `${a.address}: no runbook line`,
+        !a.body.treat_missing_data && `${a.address}: missing-data rule left to the default`,
+      ]));
+    },
+  },
+
   // State
   {
     id: 'STATE-ENCRYPTED-LOCKED',
@@ -857,6 +895,9 @@ describe('the controls catch what they guard against', () => {
       defs[0].secrets.push({ name: 'DATABASE_PASSWORD', valueFrom: '${aws_db_instance.x.master_user_secret[0].secret_arn}:password::' });
       td.container_definitions = JSON.stringify(defs);
     }],
+    ['ALERT-TOPICS-CMK', (j: TfJson) => (first(j, 'aws_sns_topic').kms_master_key_id = 'alias/aws/sns')],
+    ['KMS-ROTATION', (j: TfJson) => (first(j, 'aws_kms_key').enable_key_rotation = false)],
+    ['ALARMS-ACTIONABLE', (j: TfJson) => (first(j, 'aws_cloudwatch_metric_alarm').alarm_actions = [])],
     ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);

@@ -10,8 +10,19 @@
  * third of a synth, so the bundle replaces it with an empty trace; set CDKTF_STACK_TRACES=1 when
  * debugging such an error to get them back.
  *
- * The cache is rebuilt whenever any project file in the bundle changes (size or mtime) or the
- * installed packages change (package-lock.json, node_modules/.package-lock.json).
+ * That replacement targets a private module of each package, so it is applied only where it fits:
+ * each target (PATCH_TARGETS) must exist in the package the entry resolves and export exactly one
+ * function, captureStackTrace, returning an array. A target that is missing or different (another
+ * version of the package, or CDK Terrain, whose module also exports captureCreationStack) is left
+ * as it is: the synth is then slower, never wrong. CDK Terrain has its own switch for the same
+ * saving, CDKTN_DISABLE_CREATION_STACK, which this command sets unless traces are kept.
+ * CDKTF_APP_DEBUG=1 prints, on stderr, what was patched and whether the bundle was rebuilt.
+ * CDKTF_APP_PATCH_TARGETS='{"<package>":"<file in the package, or absolute>",...}' replaces
+ * PATCH_TARGETS (tests use it to simulate a package whose module is missing or different).
+ *
+ * The cache is rebuilt whenever any project file in the bundle changes (size or mtime), the
+ * installed packages change (package-lock.json, node_modules/.package-lock.json) or the patch
+ * detection gives another result; the bundle's name says which patches it carries.
  */
 'use strict';
 const fs = require('fs');
@@ -19,12 +30,66 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const keepStackTraces = process.env.CDKTF_STACK_TRACES === '1';
+const debug = process.env.CDKTF_APP_DEBUG === '1';
 // main.ts unless another entry is given (the benchmark's many-environment app).
 const entry = path.resolve(root, process.argv[2] || 'main.ts');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'cdktf-app', path.relative(root, entry).replace(/[^A-Za-z0-9]+/g, '_'));
-const bundle = path.join(cacheDir, keepStackTraces ? 'main-traces.cjs' : 'main.cjs');
-const manifest = `${bundle}.inputs.json`;
 const ALWAYS_WATCHED = ['package-lock.json', 'node_modules/.package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
+/** The creation-stack-trace helpers: package name -> file inside the package. */
+const PATCH_TARGETS = process.env.CDKTF_APP_PATCH_TARGETS
+  ? JSON.parse(process.env.CDKTF_APP_PATCH_TARGETS)
+  : { cdktf: 'lib/tokens/private/stack-trace.js', constructs: 'lib/private/stack-trace.js' };
+const EMPTY_TRACE_MODULE = 'exports.captureStackTrace = function captureStackTrace() { return []; };';
+
+/** The package folder node (and esbuild) resolve `name` to from the entry's folder, or undefined. */
+function packageDir(name) {
+  for (let dir = path.dirname(entry); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * For each target: its real path and whether it has the shape the replacement assumes: it exists
+ * and exports exactly { captureStackTrace: function returning an array }.
+ */
+function detectPatchTargets() {
+  return Object.entries(PATCH_TARGETS).map(([name, file]) => {
+    try {
+      return inspectTarget(name, file);
+    } catch (error) {
+      return { name, patch: false, reason: `cannot be inspected (${error && error.message})` };
+    }
+  });
+}
+
+function inspectTarget(name, file) {
+  const dir = packageDir(name);
+  if (!dir) return { name, patch: false, reason: `package ${name} not found` };
+  const target = path.resolve(dir, file);
+  if (!fs.existsSync(target)) return { name, file: target, patch: false, reason: 'missing' };
+  const real = fs.realpathSync(target);
+  try {
+    const exported = require(real);
+    const names = Object.keys(exported).filter((key) => key !== '__esModule');
+    const fits = names.length === 1 && typeof exported.captureStackTrace === 'function' && Array.isArray(exported.captureStackTrace());
+    return fits
+      ? { name, file: real, patch: true }
+      : { name, file: real, patch: false, reason: `exports ${names.join(', ') || 'nothing'} instead of only captureStackTrace()` };
+  } catch (error) {
+    return { name, file: real, patch: false, reason: `cannot be inspected (${error && error.message})` };
+  }
+}
+
+const targets = keepStackTraces ? [] : detectPatchTargets();
+const patched = targets.filter((t) => t.patch);
+const allPatched = patched.length === targets.length && !process.env.CDKTF_APP_PATCH_TARGETS;
+const bundleName = keepStackTraces ? 'main-traces' : allPatched ? 'main' : `main-patched-${patched.map((t) => t.name).join('+') || 'none'}`;
+const bundle = path.join(cacheDir, `${bundleName}.cjs`);
+const manifest = `${bundle}.inputs.json`;
+// Part of the cache key: a package whose helper appears, disappears or changes shape rebuilds.
+const detection = targets.map((t) => `${t.name}:${t.file || ''}:${t.patch ? 'patch' : `skip ${t.reason}`}`);
 
 function fingerprint(files) {
   return files
@@ -36,6 +101,7 @@ function fingerprint(files) {
         return `${file}:missing`;
       }
     })
+    .concat(detection)
     .join('\n');
 }
 
@@ -48,16 +114,21 @@ function cachedBundleIsFresh() {
   }
 }
 
-/** esbuild plugin: the two stack-trace helpers of cdktf and constructs return an empty trace. */
+/** esbuild plugin: the detected stack-trace helpers (exact files) return an empty trace. */
 const withoutCreationStackTraces = {
   name: 'without-creation-stack-traces',
   setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/](cdktf[\\/]lib[\\/]tokens|constructs[\\/]lib)[\\/]private[\\/]stack-trace\.js$/ }, () => ({
-      contents: 'exports.captureStackTrace = function captureStackTrace() { return []; };',
-      loader: 'js',
-    }));
+    const files = new Set(patched.map((t) => t.file));
+    build.onLoad({ filter: /[\\/]stack-trace\.js$/ }, (args) => (files.has(args.path) ? { contents: EMPTY_TRACE_MODULE, loader: 'js' } : undefined));
   },
 };
+
+/** Writes next to the destination, then renames: a concurrent synth never reads half a file. */
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
 
 async function buildBundle() {
   const esbuild = require('esbuild');
@@ -69,20 +140,31 @@ async function buildBundle() {
     target: 'node20',
     format: 'cjs',
     metafile: true,
+    write: false,
     logLevel: 'warning',
-    plugins: keepStackTraces ? [] : [withoutCreationStackTraces],
+    plugins: patched.length ? [withoutCreationStackTraces] : [],
   });
-  // Project files only: node_modules changes are covered by the lock files.
-  const projectFiles = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+  writeAtomically(bundle, result.outputFiles[0].contents);
+  // Project files only: package changes are covered by the lock files (and the detection).
+  const projectFiles = Object.keys(result.metafile.inputs).filter((file) => !/(^|[\\/])node_modules[\\/]/.test(file));
   const files = [...new Set([...projectFiles, ...ALWAYS_WATCHED])];
-  fs.writeFileSync(manifest, JSON.stringify({ files, fingerprint: fingerprint(files) }));
+  writeAtomically(manifest, JSON.stringify({ files, fingerprint: fingerprint(files), patchTargets: targets }));
 }
 
 async function main() {
-  if (!cachedBundleIsFresh()) {
+  const fresh = cachedBundleIsFresh();
+  if (!fresh) {
     fs.mkdirSync(cacheDir, { recursive: true });
     await buildBundle();
   }
+  if (debug) {
+    const patches = keepStackTraces
+      ? 'kept (CDKTF_STACK_TRACES=1)'
+      : targets.map((t) => (t.patch ? `${t.name} patched` : `${t.name} not patched: ${t.reason}${t.file ? ` (${t.file})` : ''}`)).join('; ');
+    console.error(`[app.cjs] creation stack traces: ${patches}; bundle ${path.basename(bundle)} ${fresh ? 'cached' : 'rebuilt'}`);
+  }
+  // CDK Terrain's own switch for the same saving (ignored by cdktf).
+  if (!keepStackTraces && process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = '1';
   require(bundle);
 }
 

@@ -20,6 +20,18 @@ type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
 const RELEASE_DEFAULTS = { migrationCommand: ['python', 'manage.py', 'migrate', '--noinput'], migrationTimeoutMinutes: 30 };
 
+/** Production pages; anything else notifies the warning route only. Latency objectives: p95 1 s, p99 3 s. */
+function monitoringDefaults(paging: boolean) {
+  return {
+    paging,
+    critical: { emails: [], topicArns: [] },
+    warning: { emails: [], topicArns: [] },
+    latency: { p95Ms: 1000, p99Ms: 3000 },
+    errorRatePercent: 5,
+    minRequestsPerMinute: 50,
+  };
+}
+
 const DEFAULTS: Record<Kind, Defaults> = {
   nonProduction: {
     domain: { appAliases: [], staticLabel: 'static', dns: { zoneMode: 'lookup', exportRecords: false }, ipv6: true },
@@ -52,6 +64,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
       externalSecrets: {},
     },
     release: RELEASE_DEFAULTS,
+    monitoring: monitoringDefaults(false),
     tags: {},
   },
   production: {
@@ -85,6 +98,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
       externalSecrets: {},
     },
     release: RELEASE_DEFAULTS,
+    monitoring: monitoringDefaults(true),
     tags: {},
   },
 };

@@ -30,6 +30,8 @@ export const staging: EnvironmentConfig = defineEnvironment({
   network: { cidr: '10.20.0.0/16' },
   compute: { ...app, workers: [celery] },
   release,
+  // Staging pages nobody: its alarms notify the team's warning route only.
+  monitoring: { warning: { emails: ['platform-team@example.com'] } },
   tags: { owner: 'platform' },
 });
 
@@ -41,6 +43,7 @@ export const prod: EnvironmentConfig = defineEnvironment({
   network: { cidr: '10.10.0.0/16' },
   compute: { ...app, workers: [celery] },
   release,
+  monitoring: { critical: { emails: ['oncall@example.com'] }, warning: { emails: ['platform-team@example.com'] } },
   tags: { owner: 'platform' },
 });
 

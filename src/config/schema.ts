@@ -178,6 +178,32 @@ export const computeSchema = z.strictObject({
   externalSecrets: stringMap(),
 });
 
+const route = () =>
+  z.strictObject({
+    /** E-mail addresses subscribed to the topic (each confirms once, from the mail AWS sends). */
+    emails: strings(),
+    /** Existing SNS topics in the environment's region (an on-call or chat integration) the alarms also notify. */
+    topicArns: strings(),
+  });
+
+export const monitoringSchema = z.strictObject({
+  /**
+   * Critical alarms page (their own topic and subscribers). Off (non-production default): the
+   * alarms exist and show on the dashboard, and critical ones notify the warning route instead.
+   */
+  paging: bool(),
+  /** Who is paged: the on-call rotation. */
+  critical: route(),
+  /** Who reads warnings: the team's mail or chat. */
+  warning: route(),
+  /** Latency objectives of the web service (target response time percentiles), milliseconds. */
+  latency: z.strictObject({ p95Ms: int(), p99Ms: int() }),
+  /** Share of requests answered with a 5xx that pages (target and load balancer errors), percent. */
+  errorRatePercent: z.number(),
+  /** Below this many requests a minute, error rates and latency percentiles are not judged (low traffic flaps). */
+  minRequestsPerMinute: int(),
+});
+
 export const releaseSchema = z.strictObject({
   /** Run once per release, as a one-off task on the new image, before any service changes. */
   migrationCommand: strings(),
@@ -211,6 +237,7 @@ export const environmentSchema = z.strictObject({
   loadBalancer: loadBalancerSchema,
   compute: computeSchema,
   release: releaseSchema,
+  monitoring: monitoringSchema,
   /** Extra tags on every resource (project, environment and managed-by are always set). */
   tags: stringMap(),
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, dnsSchema, domainSchema, environmentSchema,
-  loadBalancerSchema, networkSchema, releaseSchema, stateSchema, webServiceSchema, workerServiceSchema,
+  loadBalancerSchema, monitoringSchema, networkSchema, releaseSchema, stateSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -24,6 +24,7 @@ export type ContainerSizing = Pick<WebServiceConfig, 'cpu' | 'memory' | 'minCoun
 export type ComputeConfig = z.infer<typeof computeSchema>;
 export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;
 export type ReleaseConfig = z.infer<typeof releaseSchema>;
+export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
 /** Every field optional at any depth (arrays and records are given whole). */

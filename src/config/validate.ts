@@ -1,6 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
+import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
 import { nameProblems } from './names';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
 import { environmentSchema } from './schema';
@@ -19,6 +20,7 @@ const SLUG = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PG_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
 /** Names that look like credentials: those must come from Secrets Manager, never plain env. */
 export const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
 /** Values that carry credentials whatever the variable is called. */
@@ -272,8 +274,8 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   } else if (Number(dbVersion) < POSTGRES_MIN_MAJOR) {
     fail('database.engineVersion', `is "${dbVersion}": Postgres ${dbVersion} is out of RDS standard support; use ${POSTGRES_MIN_MAJOR} or newer`);
   }
-  if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(db.instanceClass)) {
-    fail('database.instanceClass', `is "${db.instanceClass}": use an RDS class such as "db.t4g.micro"`);
+  if (RDS_CLASS_MEMORY_GIB[db.instanceClass] === undefined) {
+    fail('database.instanceClass', `is "${db.instanceClass}", a class this project cannot size (alarm thresholds derive from its memory): use one of db.t4g.*, db.m7g.*, db.r7g.* ... or add it to src/config/instance-classes.ts`);
   }
   if (!Number.isInteger(db.allocatedStorage) || db.allocatedStorage < POSTGRES_MIN_STORAGE_GIB || db.allocatedStorage > 65536) {
     fail('database.allocatedStorage', `is ${db.allocatedStorage} GiB: RDS Postgres on gp3 needs ${POSTGRES_MIN_STORAGE_GIB} to 65536 GiB`);
@@ -304,7 +306,9 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (!/^\d+\.\d+$/.test(cache.engineVersion)) {
     fail('cache.engineVersion', `is "${cache.engineVersion}": use MAJOR.MINOR such as "7.1": ElastiCache applies patch versions itself, so a pinned patch would make plans try to go back`);
   }
-  if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(cache.nodeType)) fail('cache.nodeType', `is "${cache.nodeType}": use a node type such as "cache.t4g.micro"`);
+  if (CACHE_NODE_MEMORY_GIB[cache.nodeType] === undefined) {
+    fail('cache.nodeType', `is "${cache.nodeType}", a node type this project cannot size: use one of cache.t4g.*, cache.m7g.*, cache.r7g.* ... or add it to src/config/instance-classes.ts`);
+  }
   if (!Number.isInteger(cache.nodeCount) || cache.nodeCount < 1 || cache.nodeCount > 6) {
     fail('cache.nodeCount', `is ${cache.nodeCount}: use 1 to 6 (one primary plus up to five replicas)`);
   } else if (env.production && cache.nodeCount < 2) {
@@ -401,6 +405,30 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (!Number.isInteger(env.release.migrationTimeoutMinutes) || env.release.migrationTimeoutMinutes < 1 || env.release.migrationTimeoutMinutes > 24 * 60) {
     fail('release.migrationTimeoutMinutes', `is ${env.release.migrationTimeoutMinutes}: use 1 to 1440 minutes`);
   }
+
+  // Monitoring
+  const mon = env.monitoring;
+  for (const severity of ['critical', 'warning'] as const) {
+    mon[severity].emails.forEach((email, i) => {
+      if (!EMAIL.test(email)) fail(`monitoring.${severity}.emails[${i}]`, `is "${email}": use an e-mail address such as "oncall@example.com"`);
+    });
+    mon[severity].topicArns.forEach((topic, i) => {
+      const m = /^arn:([a-z-]+):sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$/.exec(topic);
+      if (!m) fail(`monitoring.${severity}.topicArns[${i}]`, `is "${topic}": give an SNS topic ARN (arn:${regionKnown ? partitionOf(env.region) : 'aws'}:sns:<region>:<account>:<name>)`);
+      else if (m[2] !== env.region) fail(`monitoring.${severity}.topicArns[${i}]`, `is in ${m[2]}: CloudWatch alarms notify topics of their own region only; use a topic in ${env.region}`);
+    });
+    // An alarm has at most 5 actions per state: our topic plus these.
+    if (mon[severity].topicArns.length > 4) fail(`monitoring.${severity}.topicArns`, `lists ${mon[severity].topicArns.length} topics: an alarm notifies at most 5 (ours plus 4)`);
+  }
+  if (env.production && !mon.paging) fail('monitoring.paging', 'is false in a production environment: critical alarms of production must page someone');
+  if (env.production && mon.paging && mon.critical.emails.length + mon.critical.topicArns.length === 0) {
+    fail('monitoring.critical', 'has no subscriber in a production environment: add the on-call e-mail or an existing on-call topic ARN, or nobody is paged');
+  }
+  if (!Number.isInteger(mon.latency.p95Ms) || mon.latency.p95Ms < 10 || !Number.isInteger(mon.latency.p99Ms) || mon.latency.p99Ms < mon.latency.p95Ms) {
+    fail('monitoring.latency', `is p95 ${mon.latency.p95Ms} ms / p99 ${mon.latency.p99Ms} ms: use whole milliseconds with 10 <= p95 <= p99`);
+  }
+  if (!(mon.errorRatePercent > 0 && mon.errorRatePercent <= 50)) fail('monitoring.errorRatePercent', `is ${mon.errorRatePercent}: use a percentage above 0 and at most 50`);
+  if (!Number.isInteger(mon.minRequestsPerMinute) || mon.minRequestsPerMinute < 1) fail('monitoring.minRequestsPerMinute', `is ${mon.minRequestsPerMinute}: use a whole number of requests, at least 1`);
 
   // Tags
   for (const key of Object.keys(env.tags)) {

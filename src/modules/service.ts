@@ -291,4 +291,13 @@ export class ServiceModule extends Construct {
       trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.target.requestCountResourceLabel);
     }
   }
+
+  /**
+   * Roll a deployment back when one of these alarms fires during it (on top of the circuit
+   * breaker): a release that raises the error rate undoes itself.
+   */
+  watchDeployments(alarmNames: string[]): void {
+    if (!this.service) throw new Error('a one-off task definition has no deployments to watch');
+    this.service.putAlarms({ alarmNames, enable: true, rollback: true });
+  }
 }

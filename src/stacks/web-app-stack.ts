@@ -7,6 +7,7 @@ import { defaultTags, resourceName } from '../lib/naming';
 import { ComputeLayer } from '../layers/compute';
 import { EdgeLayer } from '../layers/edge';
 import { Layer } from '../layers/layer';
+import { MonitoringLayer } from '../layers/monitoring';
 import { CacheModule } from '../modules/cache';
 import { DatabaseModule } from '../modules/database';
 import { NetworkModule } from '../modules/network';
@@ -34,8 +35,8 @@ export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
 }
 
 /**
- * One environment: network, then data, then edge, then compute. Every environment is a
- * self-contained stack (no cross-stack references) with its own state.
+ * One environment: network, then data, then edge, then compute, then monitoring. Every
+ * environment is a self-contained stack (no cross-stack references) with its own state.
  */
 export class WebAppStack extends SelfContainedStack {
   readonly config: EnvironmentConfig;
@@ -47,6 +48,7 @@ export class WebAppStack extends SelfContainedStack {
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;
   readonly compute: ComputeLayer;
+  readonly monitoring: MonitoringLayer;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, config: EnvironmentConfig, options: WebAppStackOptions = {}) {
@@ -95,6 +97,16 @@ export class WebAppStack extends SelfContainedStack {
       cache: this.cache,
       edge: this.edge,
       imageTag: options.imageTag,
+    });
+
+    this.monitoring = new MonitoringLayer(this, 'monitoring', {
+      config,
+      usEast1: this.usEast1,
+      network: this.network,
+      database: this.database,
+      cache: this.cache,
+      edge: this.edge,
+      compute: this.compute,
     });
 
     this.outputs();
@@ -163,6 +175,13 @@ export class WebAppStack extends SelfContainedStack {
     this.output('db_admin_log_group_name', admin.task.logGroupName, 'Log group of the database-admin task');
     this.output('database_setup_version', admin.setupVersion, 'Hash of the database setup SQL; the release reruns it when this changes');
     this.output('app_secret_arns', compute.appSecrets.created, 'Secrets of your own created by the stack, by variable name (set with npm run secret)');
+    this.output('dashboard_url', this.monitoring.dashboard.url, 'CloudWatch dashboard of the environment');
+    this.output('alert_topic_arns', {
+      critical: this.monitoring.alerts.topics.critical.arn,
+      warning: this.monitoring.alerts.topics.warning.arn,
+      critical_us_east_1: this.monitoring.alertsUsEast1.topics.critical.arn,
+      warning_us_east_1: this.monitoring.alertsUsEast1.topics.warning.arn,
+    }, 'SNS topics of the alarms (subscribe more endpoints to them)');
     this.output('release', {
       migration_command: config.release.migrationCommand,
       migration_timeout_minutes: config.release.migrationTimeoutMinutes,

@@ -77,9 +77,9 @@ async function isUp(endpoint: string): Promise<boolean> {
 }
 
 /** Starts the emulator on a free 127.0.0.1 port and waits until it answers (30 s at most). */
-export async function startMoto(logDir: string): Promise<Moto> {
+export async function startMoto(logDir: string, logName = 'moto.log'): Promise<Moto> {
   const python = motoPython();
-  const logFile = path.join(logDir, 'moto.log');
+  const logFile = path.join(logDir, logName);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;

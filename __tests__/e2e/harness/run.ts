@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Exit codes that count as success (default [0]). */
   readonly okCodes?: number[];
+  /** Written to the command's stdin (then closed); without it stdin is closed at once. */
+  readonly input?: string;
 }
 
 /**
@@ -50,18 +52,19 @@ export function run(command: string, args: string[], opts: RunOptions): Promise<
   const log = fs.createWriteStream(opts.logFile, { flags: 'a' });
   log.write(`\n$ ${command} ${args.join(' ')}    (cwd ${opts.cwd})\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = '';
     let tail = '';
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-6000);
     };
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       keep(chunk);
       log.write(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       keep(chunk);
       log.write(chunk);
     });

@@ -1,0 +1,400 @@
+/**
+ * `npm run cost` (src/ops/cost/): the monthly estimate of an environment's fixed floor, on small
+ * hand-made stacks (__tests__/fixtures/cost/) and on the shipped staging/prod synthesized in-process.
+ * No network, no AWS, no synth process.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { REGIONS } from '../src/config/regions';
+import { CostIO, parseCostArgs, runCost } from '../src/ops/cost/cli';
+import {
+  CostLine, DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, NAT_FREE_ENDPOINTS, StackJson, estimateStack, releasedCount, spotTasks,
+  withMultiAzOff, withNatMode, withNightSchedule, withSpot,
+} from '../src/ops/cost/estimate';
+import { PRICES, allPrices } from '../src/ops/cost/prices';
+import { formatMarkdown, formatText } from '../src/ops/cost/report';
+import { HOURS_PER_MONTH as H, parseWeeklyCron, runningHours } from '../src/ops/cost/schedule';
+import { shipped } from './helpers/synth';
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'cost');
+const fixture = (name: string): StackJson => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
+const asStack = (json: unknown): StackJson => structuredClone(json) as StackJson;
+const lines = (e: { lines: CostLine[] }, match: RegExp) => e.lines.filter((l) => match.test(l.item));
+const sum = (ls: CostLine[]) => ls.reduce((s, l) => s + l.monthlyUsd, 0);
+
+const usEast = PRICES['us-east-1'];
+const euWest = PRICES['eu-west-1'];
+
+describe('price table', () => {
+  test('covers at least us-east-1, eu-west-1, eu-central-1 and us-west-2, all of them supported regions', () => {
+    for (const region of ['us-east-1', 'eu-west-1', 'eu-central-1', 'us-west-2']) expect(PRICES[region]?.region).toBe(region);
+    for (const region of Object.keys(PRICES)) expect(REGIONS[region]).toBeDefined();
+  });
+
+  test('every price has a source (a URL, or "estimate" with a reason) and a read date', () => {
+    let count = 0;
+    for (const prices of Object.values(PRICES)) {
+      for (const [where, price] of allPrices(prices)) {
+        count++;
+        const label = `${prices.region}.${where}`;
+        expect({ label, read: /^\d{4}-\d{2}(-\d{2})?$/.test(price.read) }).toEqual({ label, read: true });
+        if (price.source === 'estimate') {
+          expect({ label, reason: (price.reason ?? '').length > 20 }).toEqual({ label, reason: true });
+        } else {
+          expect({ label, source: /^https?:\/\/\S+$/.test(price.source) }).toEqual({ label, source: true });
+        }
+        expect(price.usd).toBeGreaterThan(0);
+        expect(price.unit).not.toBe('');
+      }
+    }
+    expect(count).toBeGreaterThan(4 * 30);
+  });
+
+  test('Fargate Spot is cheaper than on-demand and ARM cheaper than x86, in every region', () => {
+    for (const p of Object.values(PRICES)) {
+      for (const arch of ['X86_64', 'ARM64'] as const) {
+        expect(p.fargateSpot[arch].vcpuHour.usd).toBeLessThan(p.fargate[arch].vcpuHour.usd);
+        expect(p.fargateSpot[arch].gbHour.usd).toBeLessThan(p.fargate[arch].gbHour.usd);
+      }
+      expect(p.fargate.ARM64.vcpuHour.usd).toBeLessThan(p.fargate.X86_64.vcpuHour.usd);
+    }
+  });
+});
+
+describe('night schedule hours', () => {
+  const UP = 'cron(0 7 ? * MON-FRI *)';
+  const DOWN = 'cron(0 20 ? * MON-FRI *)';
+
+  test('MON-FRI 07:00-20:00 is 65 h/week, 65 × 52/12 h/month', () => {
+    const h = runningHours([UP], [DOWN]);
+    expect(h.understood).toBe(true);
+    expect(h.weeklyHours).toBe(65);
+    expect(h.monthlyHours).toBeCloseTo((65 * 52) / 12, 10);
+  });
+
+  test('other understood forms: every day, comma lists, numbers (1 = SUN), overnight windows', () => {
+    expect(runningHours(['cron(0 7 ? * * *)'], ['cron(0 20 ? * * *)']).weeklyHours).toBe(91);
+    expect(runningHours(['cron(30 8 ? * MON,WED,FRI *)'], ['cron(30 18 ? * MON,WED,FRI *)']).weeklyHours).toBe(30);
+    expect(runningHours(['cron(0 7 ? * 2-6 *)'], ['cron(0 20 ? * 2-6 *)']).weeklyHours).toBe(65);
+    expect(runningHours(['cron(0 20 ? * * *)'], ['cron(0 7 ? * * *)']).weeklyHours).toBe(77); // runs overnight
+    expect(runningHours(['cron(0 7 ? * MON *)'], ['cron(0 20 ? * FRI *)']).weeklyHours).toBe(4 * 24 + 13);
+    expect(parseWeeklyCron('cron(0 7 ? * MON-WED,SAT *)')?.days).toEqual([1, 2, 3, 6]);
+  });
+
+  test('no down action: around the clock; anything else: "schedule not understood, full month assumed"', () => {
+    expect(runningHours([UP], [])).toMatchObject({ understood: true, monthlyHours: H });
+    for (const odd of ['rate(12 hours)', 'cron(0 7 1 * ? *)', 'cron(0/5 7 ? * MON-FRI *)', 'cron(0 7 ? JAN MON *)', 'at(2026-12-01T07:00:00)']) {
+      const h = runningHours([odd], [DOWN]);
+      expect(h.understood).toBe(false);
+      expect(h.monthlyHours).toBe(H);
+      expect(h.description).toMatch(/schedule not understood.*full month assumed/);
+    }
+  });
+
+  test('the time zone does not change the weekly total (service actions and RDS stop/start)', () => {
+    const floors = ['Europe/Dublin', 'America/Los_Angeles', 'Asia/Tokyo', undefined].map((tz) => {
+      const json = fixture('scheduled');
+      for (const a of Object.values(json.resource!.aws_appautoscaling_scheduled_action)) a.timezone = tz;
+      for (const s of Object.values(json.resource!.aws_scheduler_schedule)) s.schedule_expression_timezone = tz;
+      return estimateStack(json).floorUsd;
+    });
+    for (const f of floors) expect(f).toBeCloseTo(floors[0], 10);
+  });
+
+  test('a scheduled service and a stopped RDS instance are priced for 65 h/week; RDS storage stays billed', () => {
+    const e = estimateStack(fixture('scheduled'), { name: 'scheduled' });
+    const month = (65 * 52) / 12;
+    const [vcpu] = lines(e, /^Fargate sched-web vCPU/);
+    expect(vcpu.quantity).toBeCloseTo(0.25 * month, 10);
+    expect(vcpu.monthlyUsd).toBeCloseTo(0.25 * month * euWest.fargate.X86_64.vcpuHour.usd, 10);
+    const [db] = lines(e, /^RDS postgres/);
+    expect(db.quantity).toBeCloseTo(month, 10);
+    expect(db.addresses).toEqual(expect.arrayContaining(['aws_scheduler_schedule.db-stop', 'aws_scheduler_schedule.db-start']));
+    const [storage] = lines(e, /^RDS gp3 storage/);
+    expect(storage.monthlyUsd).toBeCloseTo(20 * euWest.rdsGp3GbMonth.usd, 10);
+    const sw = e.switches.find((s) => s.id === 'night-schedule')!;
+    expect(sw.label).toBe('night schedule (present)');
+    expect(sw.savesUsd).toBeGreaterThan(0);
+  });
+
+  test('without a schedule, the switch prices a weekday 07:00-20:00 one', () => {
+    const json = fixture('per-az');
+    const e = estimateStack(json);
+    const sw = e.switches.find((s) => s.id === 'night-schedule')!;
+    expect(sw.applicable).toBe(true);
+    const scheduled = estimateStack(withNightSchedule(json, 'us-east-1'));
+    expect(Object.values(scheduled.lines).length).toBeGreaterThan(0);
+    expect(JSON.stringify(withNightSchedule(json, 'us-east-1').resource!.aws_scheduler_schedule)).toContain('"arn:aws:scheduler:::aws-sdk:rds:stopDBInstance"');
+    expect(sw.floorAfterUsd).toBeCloseTo(scheduled.floorUsd, 10);
+    const ratio = (65 * 52) / 12 / HOURS_PER_MONTH;
+    const running = sum(lines(e, /^(Fargate|RDS postgres)/));
+    expect(sw.savesUsd).toBeCloseTo(running * (1 - ratio), 8);
+  });
+});
+
+describe('counts and capacity', () => {
+  test('the released count of a Terraform conditional is the number after the ":"', () => {
+    expect(releasedCount('${(aws_ssm_parameter.tag.insecure_value == "unreleased") ? 0 : 2}')).toEqual({ count: 2, expression: true });
+    expect(releasedCount(3)).toEqual({ count: 3, expression: false });
+    expect(releasedCount('4')).toEqual({ count: 4, expression: false });
+    expect(releasedCount('${var.count}')).toBeUndefined();
+  });
+
+  test('the minimum count comes from the scaling target (min_capacity), not desired_count', () => {
+    const e = estimateStack(fixture('per-az'));
+    const [web] = lines(e, /^Fargate fixture-web vCPU/);
+    expect(web.quantityLabel).toBe('3 tasks × 0.5 vCPU × 730 h');
+    expect(web.monthlyUsd).toBeCloseTo(3 * 0.5 * 730 * usEast.fargate.X86_64.vcpuHour.usd, 10);
+  });
+
+  test('capacity provider strategies: base first, then weights', () => {
+    expect(spotTasks([{ capacity_provider: 'FARGATE_SPOT', weight: 1 }], 3)).toBe(3);
+    expect(spotTasks([{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', weight: 3 }], 5)).toBe(3);
+    expect(spotTasks([], 2)).toBe(0);
+  });
+});
+
+describe('switches', () => {
+  test('NAT perAz → single lowers the total by exactly (n-1) × (NAT hourly + IPv4 hourly) × 730 (fixture, us-east-1)', () => {
+    const json = fixture('per-az');
+    const before = estimateStack(json);
+    const after = estimateStack(withNatMode(json, 'single', 'us-east-1'));
+    const expected = 2 * (usEast.natGatewayHour.usd + usEast.publicIpv4Hour.usd) * 730;
+    expect(before.floorUsd - after.floorUsd).toBeCloseTo(expected, 10);
+    expect(before.switches.find((s) => s.id === 'nat-single')!.savesUsd).toBeCloseTo(expected, 10);
+  });
+
+  test('NAT perAz → single on the shipped prod (3 NATs, eu-west-1)', () => {
+    const json = asStack(shipped('prod'));
+    const n = Object.keys(json.resource!.aws_nat_gateway).length;
+    expect(n).toBe(3);
+    const e = estimateStack(json, { production: true });
+    const expected = (n - 1) * (euWest.natGatewayHour.usd + euWest.publicIpv4Hour.usd) * 730;
+    expect(e.switches.find((s) => s.id === 'nat-single')!.savesUsd).toBeCloseTo(expected, 10);
+    const single = withNatMode(json, 'single', 'eu-west-1');
+    expect(Object.keys(single.resource!.aws_nat_gateway)).toHaveLength(1);
+    expect(Object.keys(single.resource!.aws_eip)).toHaveLength(1);
+    expect(estimateStack(single).floorUsd).toBeCloseTo(e.floorUsd - expected, 10);
+  });
+
+  test('NAT → none removes NATs and EIPs and adds ecr.api, ecr.dkr, logs, secretsmanager endpoints over the private subnets', () => {
+    const json = fixture('per-az');
+    const none = withNatMode(json, 'none', 'us-east-1');
+    expect(none.resource!.aws_nat_gateway).toBeUndefined();
+    expect(none.resource!.aws_eip).toBeUndefined();
+    const endpoints = Object.values(none.resource!.aws_vpc_endpoint).filter((e: any) => e.vpc_endpoint_type === 'Interface');
+    expect(endpoints.map((e: any) => e.service_name).sort()).toEqual(NAT_FREE_ENDPOINTS.map((s) => `com.amazonaws.us-east-1.${s}`).sort());
+    for (const e of endpoints) expect((e as any).subnet_ids).toHaveLength(3);
+    const before = estimateStack(json).floorUsd;
+    const after = estimateStack(none).floorUsd;
+    const expected = 3 * (usEast.natGatewayHour.usd + usEast.publicIpv4Hour.usd) * 730 - 4 * 3 * usEast.interfaceEndpointHour.usd * 730;
+    expect(before - after).toBeCloseTo(expected, 10);
+  });
+
+  test('Multi-AZ off halves the RDS instance and storage lines', () => {
+    const json = fixture('per-az');
+    const multi = estimateStack(json);
+    const single = estimateStack(withMultiAzOff(json));
+    for (const re of [/^RDS postgres/, /^RDS gp3 storage/]) {
+      const [m] = lines(multi, re);
+      const [s] = lines(single, re);
+      expect(s.monthlyUsd).toBeCloseTo(m.monthlyUsd / 2, 10);
+    }
+    expect(lines(multi, /^RDS postgres/)[0].monthlyUsd).toBeCloseTo(2 * 730 * usEast.rdsInstanceHour.postgres['db.t4g.small'].usd, 10);
+    expect(lines(multi, /^RDS gp3 storage/)[0].monthlyUsd).toBeCloseTo(2 * 100 * usEast.rdsGp3GbMonth.usd, 10);
+    const sw = multi.switches.find((s) => s.id === 'multi-az-off')!;
+    expect(sw.savesUsd).toBeCloseTo(sum(lines(multi, /^RDS (postgres|gp3)/)) / 2, 10);
+  });
+
+  test('Multi-AZ off on the shipped prod halves its RDS lines', () => {
+    const json = asStack(shipped('prod'));
+    const multi = estimateStack(json, { production: true });
+    const single = estimateStack(withMultiAzOff(json), { production: true });
+    expect(sum(lines(single, /^RDS (postgres|gp3)/))).toBeCloseTo(sum(lines(multi, /^RDS (postgres|gp3)/)) / 2, 10);
+  });
+
+  test('Spot vs on-demand Fargate: same hours, Spot prices (x86 and ARM priced separately)', () => {
+    const json = fixture('per-az');
+    const e = estimateStack(json);
+    const [worker] = lines(e, /^Fargate fixture-worker vCPU/);
+    expect(worker.item).toBe('Fargate fixture-worker vCPU (Spot, ARM)');
+    expect(worker.price).toBe(usEast.fargateSpot.ARM64.vcpuHour);
+    const spot = estimateStack(withSpot(json));
+    const [web] = lines(spot, /^Fargate fixture-web vCPU/);
+    expect(web.item).toBe('Fargate fixture-web vCPU (Spot, x86)');
+    expect(web.monthlyUsd).toBeCloseTo(3 * 0.5 * 730 * usEast.fargateSpot.X86_64.vcpuHour.usd, 10);
+    const [od] = lines(e, /^Fargate fixture-web vCPU/);
+    expect(od.quantity).toBe(web.quantity);
+    const expected = 3 * 730 * (0.5 * (usEast.fargate.X86_64.vcpuHour.usd - usEast.fargateSpot.X86_64.vcpuHour.usd)
+      + 1 * (usEast.fargate.X86_64.gbHour.usd - usEast.fargateSpot.X86_64.gbHour.usd));
+    expect(e.switches.find((s) => s.id === 'spot')!.savesUsd).toBeCloseTo(expected, 10);
+  });
+
+  test('production: no Spot and no night-schedule switch', () => {
+    const e = estimateStack(fixture('per-az'), { production: true });
+    for (const id of ['spot', 'night-schedule'] as const) {
+      expect(e.switches.find((s) => s.id === id)).toMatchObject({ applicable: false, detail: expect.stringMatching(/^production/) });
+    }
+  });
+});
+
+describe('what is priced', () => {
+  const e = estimateStack(fixture('per-az'));
+
+  test('ALB hourly plus one public IPv4 per subnet; LCUs are an assumption line', () => {
+    expect(lines(e, /^ALB public IPv4/)[0].quantityLabel).toBe('3 AZ × 730 h');
+    expect(e.assumptionLines.find((l) => l.item === 'ALB LCUs')!.monthlyUsd).toBeCloseTo(730 * usEast.albLcuHour.usd, 10);
+  });
+
+  test('RDS: Performance Insights free tier, RDS-managed secret, backup note', () => {
+    expect(lines(e, /^RDS Performance Insights/)[0].monthlyUsd).toBe(0);
+    expect(lines(e, /^RDS-managed master password secret/)[0].monthlyUsd).toBeCloseTo(0.4, 10);
+    expect(lines(e, /^RDS gp3 storage/)[0].notes.join(' ')).toMatch(/backup storage up to the size of the database is free/);
+  });
+
+  test('monthly items: secrets, created vs shared zones, KMS, alarms, dashboards, WAF with a paid managed group', () => {
+    expect(lines(e, /^Secrets Manager secrets/)[0].quantity).toBe(2);
+    expect(lines(e, /^Route 53 hosted zone fixture/)[0].monthlyUsd).toBeCloseTo(0.5, 10);
+    expect(lines(e, /looked up/)[0]).toMatchObject({ monthlyUsd: 0, quantityLabel: 'shared, not counted' });
+    expect(lines(e, /^KMS/)[0].monthlyUsd).toBe(1);
+    expect(lines(e, /^CloudWatch alarms/)[0]).toMatchObject({ quantity: 2 });
+    expect(lines(e, /^CloudWatch alarms/)[0].notes.join(' ')).toMatch(/metric-math/);
+    expect(lines(e, /^CloudWatch dashboards/)[0].notes.join(' ')).toMatch(/first 3 dashboards per account are free/);
+    expect(sum(lines(e, /^WAF/))).toBeCloseTo(5 + 3 + 10, 10);
+    expect(e.assumptionLines.map((l) => l.item)).toEqual(expect.arrayContaining(['WAF requests', 'SQS requests']));
+  });
+
+  test('unknown resource types are listed as not priced, not a crash', () => {
+    expect(e.notPriced).toEqual([{ address: 'aws_opensearch_domain.search', reason: expect.stringMatching(/not priced/) }]);
+    expect(formatText(e)).toMatch(/Not priced[\s\S]*aws_opensearch_domain\.search/);
+  });
+
+  test('a class the table lacks is reported with where to add it', () => {
+    const json = fixture('per-az');
+    json.resource!.aws_db_instance.db.instance_class = 'db.r7g.4xlarge';
+    const r = estimateStack(json);
+    expect(r.notPriced).toContainEqual({ address: 'aws_db_instance.db', reason: expect.stringMatching(/no price for postgres db\.r7g\.4xlarge in us-east-1: add it to src\/ops\/cost\/prices\.ts/) });
+  });
+
+  test('an unknown region is reported, never guessed', () => {
+    const r = estimateStack(fixture('unknown-region'), { name: 'far' });
+    expect(r.error).toBe('no prices for ap-south-2: add them to src/ops/cost/prices.ts');
+    expect(r.lines).toEqual([]);
+    expect(r.totalUsd).toBe(0);
+    expect(formatText(r)).toMatch(/no prices for ap-south-2/);
+  });
+
+  test('assumptions: defaults, overrides, subtotal', () => {
+    const json = fixture('per-az');
+    const more = estimateStack(json, { assumptions: { wafMillionRequests: 50 } });
+    expect(more.assumptions).toEqual({ ...DEFAULT_ASSUMPTIONS, wafMillionRequests: 50 });
+    expect(more.assumptionsUsd - e.assumptionsUsd).toBeCloseTo(45 * usEast.wafMillionRequests.usd, 10);
+    expect(e.totalUsd).toBeCloseTo(e.floorUsd + e.assumptionsUsd, 10);
+  });
+});
+
+describe('shipped environments', () => {
+  test('staging: Spot services, single NAT, Single-AZ, the main lines present; Spot is already on; a night schedule would save', () => {
+    const e = estimateStack(asStack(shipped('staging')), { name: 'staging', production: false });
+    expect(e.error).toBeUndefined();
+    expect(e.region).toBe('eu-west-1');
+    expect(lines(e, /^Fargate .* \(Spot, x86\)$/).length).toBeGreaterThanOrEqual(2);
+    expect(lines(e, /on-demand/)).toEqual([]);
+    expect(lines(e, /^NAT gateway$/)[0].quantityLabel).toBe('1 × 730 h');
+    for (const re of [/^Application Load Balancer/, /^RDS postgres/, /^ElastiCache/, /^Secrets Manager secrets/]) expect(lines(e, re)).toHaveLength(1);
+    expect(e.switches.find((s) => s.id === 'spot')!.applicable).toBe(false);
+    expect(e.switches.find((s) => s.id === 'night-schedule')!.savesUsd).toBeGreaterThan(0);
+    expect(e.floorUsd).toBeGreaterThan(0);
+  });
+
+  test('prod: on-demand services at their released minimum count, Multi-AZ, no Spot', () => {
+    const e = estimateStack(asStack(shipped('prod')), { name: 'prod', production: true });
+    expect(e.error).toBeUndefined();
+    expect(lines(e, /Spot/)).toEqual([]);
+    for (const l of lines(e, /^Fargate .* vCPU/)) expect(l.quantityLabel).toMatch(/^2 tasks × /);
+    expect(lines(e, /^RDS postgres/)[0].quantityLabel).toMatch(/× 2 \(Multi-AZ\)/);
+    expect(formatMarkdown(e)).toMatch(/\| \*\*fixed floor\*\* \| \| \| \*\*\d+\.\d\d\*\* \|/);
+  });
+});
+
+describe('command line', () => {
+  function io(files: Record<string, string>, synthCreates: Record<string, string> = {}) {
+    const store = new Map(Object.entries(files));
+    const out: string[] = [];
+    const err: string[] = [];
+    let synths = 0;
+    const value: CostIO = {
+      environments: [{ name: 'staging', production: false }, { name: 'prod', production: true }],
+      root: '/repo',
+      exists: (f) => store.has(f),
+      isDirectory: (f) => [...store.keys()].some((k) => k.startsWith(`${f}/`)),
+      readText: (f) => {
+        const text = store.get(f);
+        if (text === undefined) throw new Error(`ENOENT ${f}`);
+        return text;
+      },
+      synth: () => {
+        synths++;
+        for (const [k, v] of Object.entries(synthCreates)) store.set(k, v);
+      },
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    };
+    return { value, out, err, synths: () => synths };
+  }
+  const perAz = fs.readFileSync(path.join(FIXTURES, 'per-az.json'), 'utf8');
+  const staging = JSON.stringify(shipped('staging'));
+  const prod = JSON.stringify(shipped('prod'));
+
+  test('--stack <file> --json: machine-readable estimate', () => {
+    const t = io({ '/f/per-az.json': perAz });
+    expect(runCost(['--stack', '/f/per-az.json', '--json'], t.value)).toBe(0);
+    const parsed = JSON.parse(t.out.join(''));
+    expect(parsed.stacks[0]).toMatchObject({ name: 'per-az', region: 'us-east-1', production: false });
+    expect(parsed.stacks[0].floorUsd).toBeCloseTo(estimateStack(JSON.parse(perAz)).floorUsd, 10);
+  });
+
+  test('a stack folder, --assume and --assumptions (the flag wins over the file)', () => {
+    const t = io({ '/f/x/cdk.tf.json': perAz, '/a.json': JSON.stringify({ sqsMillionRequests: 10, wafMillionRequests: 1 }) });
+    expect(runCost(['--stack', '/f/x', '--assumptions', '/a.json', '--assume', 'wafMillionRequests=2', '--json'], t.value)).toBe(0);
+    const s = JSON.parse(t.out.join('')).stacks[0];
+    expect(s.name).toBe('x');
+    expect(s.assumptions).toMatchObject({ sqsMillionRequests: 10, wafMillionRequests: 2 });
+  });
+
+  test('environments from the config; missing stacks are synthesized first; --markdown', () => {
+    const t = io({}, { '/repo/cdktf.out/stacks/staging/cdk.tf.json': staging, '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+    expect(runCost(['--markdown'], t.value)).toBe(0);
+    expect(t.synths()).toBe(1);
+    expect(t.err.join('\n')).toMatch(/missing: running npx cdktf synth/);
+    const text = t.out.join('\n');
+    expect(text).toMatch(/### staging \(eu-west-1, non-production\)/);
+    expect(text).toMatch(/### prod \(eu-west-1, production\)/);
+    expect(text).toMatch(/\| NAT perAz → single \| saves \d+\.\d\d \|/);
+  });
+
+  test('--no-synth fails on a missing stack; --env filters', () => {
+    const t = io({ '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+    expect(runCost(['--no-synth'], t.value)).toBe(2);
+    expect(t.err.join('\n')).toMatch(/no synthesized stack at .*staging/);
+    const u = io({ '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+    expect(runCost(['--env', 'prod', '--no-synth'], u.value)).toBe(0);
+    expect(u.out.join('\n')).toMatch(/== prod \(eu-west-1, production\)/);
+    expect(u.out.join('\n')).toMatch(/infracost breakdown --path cdktf\.out\/stacks\/<env>/);
+  });
+
+  test('an unpriced region exits 1 and says so', () => {
+    const t = io({ '/f/unknown-region.json': fs.readFileSync(path.join(FIXTURES, 'unknown-region.json'), 'utf8') });
+    expect(runCost(['--stack', '/f/unknown-region.json'], t.value)).toBe(1);
+    expect(t.err.join('\n')).toMatch(/no prices for ap-south-2: add them to src\/ops\/cost\/prices\.ts/);
+  });
+
+  test('usage errors exit 2', () => {
+    for (const argv of [['--assume', 'nope=1'], ['--assume', 'logsIngestedGb=-3'], ['--json', '--markdown'], ['--env', 'qa'], ['--bogus']]) {
+      const t = io({ '/repo/cdktf.out/stacks/staging/cdk.tf.json': staging, '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+      expect(runCost(argv, t.value)).toBe(2);
+      expect(t.err.join('\n')).toMatch(/^cost: /);
+    }
+    expect(parseCostArgs(['-h']).help).toBe(true);
+  });
+});

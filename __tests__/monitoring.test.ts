@@ -1,0 +1,230 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { prod, staging } from '../src/config/environments';
+import { postgresMaxConnections } from '../src/config/instance-classes';
+import { EnvironmentConfig } from '../src/config/types';
+import { ALARM_KINDS, alarmTableMarkdown } from '../src/modules/monitoring/alarm-kinds';
+import { expectRejected } from './helpers/config';
+import { resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
+
+const ENVS = [staging, prod];
+const json = (env: EnvironmentConfig): TfJson => shipped(env.name as 'staging' | 'prod');
+const alarms = (j: TfJson) => resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([name, a]) => ({ name, ...a }));
+const alarm = (j: TfJson, suffix: string) => {
+  const found = alarms(j).filter((a) => a.alarm_name.endsWith(`-${suffix}`));
+  if (found.length !== 1) throw new Error(`expected one alarm *-${suffix}, found ${found.map((a) => a.alarm_name).join(', ')}`);
+  return found[0];
+};
+/** Topic logical name -> its name. */
+const topics = (j: TfJson) => Object.fromEntries(resourcesOf(j, 'aws_sns_topic').map(([n, t]) => [`\${aws_sns_topic.${n}.arn}`, t]));
+
+describe('alert topics', () => {
+  test.each(ENVS)('$name: a critical and a warning topic per region (the stack\'s and us-east-1), encrypted with a key CloudWatch and EventBridge may use', (env) => {
+    const j = json(env);
+    const names = resourcesOf(j, 'aws_sns_topic').map(([, t]) => t.name).sort();
+    expect(names).toEqual([`webapp-${env.name}-alerts-critical`, `webapp-${env.name}-alerts-critical-us-east-1`, `webapp-${env.name}-alerts-warning`, `webapp-${env.name}-alerts-warning-us-east-1`].sort());
+    const keys = Object.fromEntries(resourcesOf(j, 'aws_kms_key').map(([n, k]) => [`\${aws_kms_key.${n}.arn}`, k]));
+    for (const [, topic] of resourcesOf(j, 'aws_sns_topic')) {
+      const key = keys[topic.kms_master_key_id];
+      expect(key).toBeDefined();
+      expect(key.enable_key_rotation).toBe(true);
+      // Not the AWS-managed alias/aws/sns key: CloudWatch cannot use that one and drops the notifications.
+      expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\/sns/);
+      const grant = JSON.parse(key.policy).Statement.find((s: any) => s.Sid === 'AlarmsAndEventsPublish');
+      expect(grant.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
+      expect(grant.Action).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
+      expect(grant.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': env.accountId } });
+      // The us-east-1 topics and their key come from the aliased provider.
+      const usEast1 = topic.name.endsWith('-us-east-1');
+      expect(topic.provider).toBe(usEast1 ? 'aws.us_east_1' : undefined);
+      expect(key.provider).toBe(topic.provider);
+    }
+  });
+
+  test.each(ENVS)('$name: e-mail subscribers of each route, on both regions\' topics', (env) => {
+    const j = json(env);
+    const byTopic = topics(j);
+    const subscriptions = resourcesOf(j, 'aws_sns_topic_subscription').map(([, s]) => ({ topic: byTopic[s.topic_arn].name, email: s.endpoint, protocol: s.protocol }));
+    const expected = (['critical', 'warning'] as const).flatMap((severity) =>
+      env.monitoring[severity].emails.flatMap((email) => ['', '-us-east-1'].map((suffix) => ({ topic: `webapp-${env.name}-alerts-${severity}${suffix}`, email, protocol: 'email' }))),
+    );
+    expect(subscriptions.sort((a, b) => `${a.topic}${a.email}`.localeCompare(`${b.topic}${b.email}`))).toEqual(expected.sort((a, b) => `${a.topic}${a.email}`.localeCompare(`${b.topic}${b.email}`)));
+  });
+});
+
+describe('alarms', () => {
+  test.each(ENVS)('$name: every alarm notifies the topic of its severity (critical pages only where paging is on), has a runbook description and a deliberate missing-data rule', (env) => {
+    const j = json(env);
+    const byTopic = topics(j);
+    const list = alarms(j);
+    expect(list.length).toBeGreaterThan(20);
+    for (const a of list) {
+      const kind = Object.entries(ALARM_KINDS).find(([id]) => a.alarm_name.endsWith(id) || a.alarm_description.startsWith(`[${ALARM_KINDS[id as keyof typeof ALARM_KINDS].severity}] ${ALARM_KINDS[id as keyof typeof ALARM_KINDS].meaning}`))![1];
+      expect(a.alarm_description).toBe(`[${kind.severity}] ${kind.meaning} First: ${kind.runbook} (Threshold: ${kind.rule}.)`.slice(0, 1024));
+      expect(a.treat_missing_data).toBe(kind.missingData);
+      const route = kind.severity === 'critical' && !env.monitoring.paging ? 'warning' : kind.severity;
+      const usEast1 = a.provider === 'aws.us_east_1';
+      expect(a.alarm_actions.map((arn: string) => byTopic[arn]?.name)).toEqual([`webapp-${env.name}-alerts-${route}${usEast1 ? '-us-east-1' : ''}`]);
+      if (kind.severity === 'critical') expect(a.ok_actions).toEqual(a.alarm_actions);
+    }
+    expect(env.monitoring.paging).toBe(env.production);
+  });
+
+  test('every kind of alarm is used, and every alarm is of a known kind', () => {
+    const used = new Set<string>();
+    for (const env of ENVS) for (const a of alarms(json(env))) used.add(Object.keys(ALARM_KINDS).find((k) => a.alarm_description.startsWith(`[${(ALARM_KINDS as any)[k].severity}] ${(ALARM_KINDS as any)[k].meaning}`))!);
+    expect([...used].sort()).toEqual(Object.keys(ALARM_KINDS).sort());
+  });
+
+  test.each(ENVS)('$name: the web errors are rates over requests (metric math) judged only above the request floor', (env) => {
+    const a = alarm(json(env), 'web-target-5xx-rate');
+    expect(a).toMatchObject({ threshold: env.monitoring.errorRatePercent, comparison_operator: 'GreaterThanThreshold', evaluation_periods: 5, datapoints_to_alarm: 3 });
+    const [e1, m1, m2] = a.metric_query;
+    expect(e1).toMatchObject({ id: 'e1', return_data: true, expression: `IF(m2 >= ${env.monitoring.minRequestsPerMinute}, 100 * FILL(m1, 0) / m2, 0)` });
+    expect(m1.metric).toMatchObject({ namespace: 'AWS/ApplicationELB', metric_name: 'HTTPCode_Target_5XX_Count', stat: 'Sum', period: 60 });
+    expect(m2.metric).toMatchObject({ metric_name: 'RequestCount', stat: 'Sum' });
+    expect(m1.metric.dimensions).toEqual({ LoadBalancer: expect.stringMatching(/aws_lb\..*\.arn_suffix/), TargetGroup: expect.stringMatching(/aws_lb_target_group\..*\.arn_suffix/) });
+    expect(alarm(json(env), 'web-elb-5xx-rate').metric_query[1].metric.metric_name).toBe('HTTPCode_ELB_5XX_Count');
+    const p95 = alarm(json(env), 'web-latency-p95');
+    expect(p95.threshold).toBe(env.monitoring.latency.p95Ms / 1000);
+    expect(p95.metric_query[1].metric).toMatchObject({ metric_name: 'TargetResponseTime', stat: 'p95' });
+    expect(alarm(json(env), 'web-latency-p99').threshold).toBe(env.monitoring.latency.p99Ms / 1000);
+  });
+
+  test.each(ENVS)('$name: running tasks below each service\'s minimum; CPU above its autoscaling target; no notification before the first release', (env) => {
+    const j = json(env);
+    for (const s of [{ name: 'web', ...env.compute.web }, ...env.compute.workers]) {
+      const tasks = alarm(j, `${s.name}-running-tasks`);
+      expect(tasks).toMatchObject({ threshold: s.minCount, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' });
+      expect(tasks.actions_enabled).toMatch(/^\$\{\(?aws_ssm_parameter\.image-version_tag_\w+\.insecure_value != "unreleased"\)?\}$/);
+      expect(alarm(j, `${s.name}-cpu`).threshold).toBe(Math.min(95, s.cpuTarget + 25));
+    }
+    expect(alarm(j, 'web-healthy-hosts').actions_enabled).toMatch(/!= "unreleased"/);
+    expect(alarm(j, 'web-target-5xx-rate').actions_enabled).toBeUndefined();
+  });
+
+  test('database thresholds follow the instance: a bigger class allows more connections and more freeable-memory floor; more storage, a larger free-space floor', () => {
+    const small = synthEnv(staging);
+    const big = synthEnv(withConfig(staging, (c) => ((c.database.instanceClass = 'db.r7g.xlarge'), (c.database.allocatedStorage = 200), (c.database.maxAllocatedStorage = 400))));
+    expect(alarm(small, 'db-connections').threshold).toBe(Math.floor(0.8 * postgresMaxConnections('db.t4g.micro')!));
+    expect(alarm(big, 'db-connections').threshold).toBe(Math.floor(0.8 * postgresMaxConnections('db.r7g.xlarge')!));
+    expect(alarm(big, 'db-connections').threshold).toBeGreaterThan(alarm(small, 'db-connections').threshold);
+    expect(alarm(small, 'db-freeable-memory').threshold).toBe(Math.round(0.1 * 2 ** 30));
+    expect(alarm(big, 'db-freeable-memory').threshold).toBe(Math.round(0.1 * 32 * 2 ** 30));
+    expect(alarm(small, 'db-free-storage')).toMatchObject({ threshold: Math.round(0.05 * 20 * 2 ** 30), statistic: 'Minimum' });
+    expect(alarm(big, 'db-free-storage').threshold).toBe(Math.round(0.05 * 200 * 2 ** 30));
+    expect(alarm(small, 'db-transaction-ids')).toMatchObject({ threshold: 1_000_000_000, metric_name: 'MaximumUsedTransactionIDs' });
+    expect(postgresMaxConnections('db.t4g.micro')).toBeGreaterThanOrEqual(79);
+    expect(postgresMaxConnections('db.t4g.micro')).toBeLessThanOrEqual(87);
+  });
+
+  test('cache alarms watch every node of the replication group', () => {
+    const p = json(prod);
+    expect(alarm(p, 'cache-1-engine-cpu').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-001$/) });
+    expect(alarm(p, 'cache-2-evictions').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-002$/) });
+    expect(alarm(json(staging), 'cache-memory')).toMatchObject({ metric_name: 'DatabaseMemoryUsagePercentage', threshold: 80 });
+  });
+
+  test.each(ENVS)('$name: the CloudFront alarm and its topic are in us-east-1; NAT and certificate alarms follow what the stack has', (env) => {
+    const j = json(env);
+    const cdn = alarm(j, 'cdn-5xx-rate');
+    expect(cdn).toMatchObject({ provider: 'aws.us_east_1', namespace: 'AWS/CloudFront', metric_name: '5xxErrorRate', dimensions: { Region: 'Global', DistributionId: expect.stringMatching(/aws_cloudfront_distribution/) } });
+    expect(topics(j)[cdn.alarm_actions[0]].provider).toBe('aws.us_east_1');
+    const nats = alarms(j).filter((a) => a.metric_name === 'ErrorPortAllocation');
+    expect(nats).toHaveLength(resourcesOf(j, 'aws_nat_gateway').length);
+    expect(alarm(j, 'certificate-cdn-expiry')).toMatchObject({ provider: 'aws.us_east_1', threshold: 45, period: 86400, statistic: 'Minimum' });
+    expect(alarm(j, 'certificate-load-balancer-expiry').provider).toBeUndefined();
+  });
+
+  test.each(ENVS)('$name: the web service\'s deployments watch the error alarms and roll back', (env) => {
+    const j = json(env);
+    const web = resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-${env.name}-web`)![1];
+    const names = alarms(j).map((a) => a.alarm_name);
+    // References to the alarms themselves: Terraform creates them before the service watches them.
+    const named = (ref: string) => alarms(j).find((a) => ref === `\${aws_cloudwatch_metric_alarm.${a.name}.alarm_name}`)?.alarm_name;
+    expect(web.alarms).toMatchObject({ enable: true, rollback: true });
+    expect(web.alarms.alarm_names.map(named)).toEqual([`webapp-${env.name}-web-target-5xx-rate`, `webapp-${env.name}-web-elb-5xx-rate`]);
+    for (const n of web.alarms.alarm_names.map(named)) expect(names).toContain(n);
+    expect(web.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+  });
+});
+
+describe('events', () => {
+  test.each(ENVS)('$name: ECS deployment failures and RDS events reach the topics', (env) => {
+    const j = json(env);
+    const byTopic = topics(j);
+    const rules = Object.fromEntries(resourcesOf(j, 'aws_cloudwatch_event_rule').map(([n, r]) => [n, { ...r, pattern: JSON.parse(r.event_pattern) }]));
+    const targets = resourcesOf(j, 'aws_cloudwatch_event_target').map(([, t]) => t);
+    const routed = (suffix: string) => {
+      const [logical, rule] = Object.entries(rules).find(([, r]) => r.name === `webapp-${env.name}-${suffix}`)!;
+      return { rule, topics: targets.filter((t) => t.rule === `\${aws_cloudwatch_event_rule.${logical}.name}`).map((t) => byTopic[t.arn]?.name) };
+    };
+    const critical = env.monitoring.paging ? 'critical' : 'warning';
+    const deploy = routed('ecs-deployment-failed');
+    expect(deploy.rule.pattern).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } });
+    expect(deploy.rule.pattern.resources).toHaveLength(1 + env.compute.workers.length);
+    expect(deploy.topics).toEqual([`webapp-${env.name}-alerts-${critical}`]);
+    const rds = routed('rds-critical');
+    expect(rds.rule.pattern).toMatchObject({ source: ['aws.rds'], detail: { EventCategories: ['failover', 'failure', 'low storage'], SourceIdentifier: [expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.identifier\}$/)] } });
+    expect(rds.topics).toEqual([`webapp-${env.name}-alerts-${critical}`]);
+    expect(routed('rds-maintenance').topics).toEqual([`webapp-${env.name}-alerts-warning`]);
+    expect(routed('ecs-task-start-impaired').topics).toEqual([`webapp-${env.name}-alerts-warning`]);
+  });
+});
+
+describe('dashboard', () => {
+  test.each(ENVS)('$name: one dashboard with every alarm drawn on its graph, grouped in sections', (env) => {
+    const j = json(env);
+    const [[, dashboard]] = resourcesOf(j, 'aws_cloudwatch_dashboard');
+    expect(dashboard.dashboard_name).toBe(`webapp-${env.name}`);
+    const body = JSON.parse(dashboard.dashboard_body);
+    const annotated = body.widgets.flatMap((w: any) => w.properties.annotations?.alarms ?? []);
+    const arns = alarms(j).map((a) => `\${aws_cloudwatch_metric_alarm.${a.name}.arn}`);
+    expect(annotated.sort()).toEqual(arns.sort());
+    const sections = body.widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+    expect(sections).toEqual(expect.arrayContaining(['## Traffic', '## Errors', '## Latency', '## Services', '## Database', '## Cache', '## CDN']));
+    const cdn = body.widgets.find((w: any) => w.properties.title === 'CloudFront 5xx error rate %');
+    expect(cdn.properties.region).toBe('us-east-1');
+    // No two widgets overlap.
+    const cells = new Set<string>();
+    for (const w of body.widgets) for (let x = w.x; x < w.x + w.width; x++) for (let y = w.y; y < w.y + w.height; y++) {
+      expect(cells.has(`${x},${y}`)).toBe(false);
+      cells.add(`${x},${y}`);
+    }
+    expect(j.output!.dashboard_url.value).toBe(`https://${env.region}.console.aws.amazon.com/cloudwatch/home?region=${env.region}#dashboards/dashboard/webapp-${env.name}`);
+    expect(Object.keys(j.output!.alert_topic_arns.value as object).sort()).toEqual(['critical', 'critical_us_east_1', 'warning', 'warning_us_east_1']);
+  });
+});
+
+describe('config', () => {
+  test('extra topics of the region are notified too; only on alarms of that region', () => {
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:pagerduty';
+    const j = synthEnv(withConfig(prod, (c) => (c.monitoring.critical.topicArns = [topic])));
+    expect(alarm(j, 'web-target-5xx-rate').alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic/), topic]);
+    expect(alarm(j, 'db-cpu').alarm_actions).not.toContain(topic);
+    expect(alarm(j, 'cdn-5xx-rate').alarm_actions).not.toContain(topic);
+  });
+
+  test.each([
+    ['a malformed e-mail', (c: EnvironmentConfig) => (c.monitoring.warning.emails = ['team at example.com']), 'monitoring.warning.emails[0]', /e-mail address/],
+    ['a topic in another region', (c: EnvironmentConfig) => (c.monitoring.warning.topicArns = ['arn:aws:sns:us-east-1:123456789012:chat']), 'monitoring.warning.topicArns[0]', /is in us-east-1: CloudWatch alarms notify topics of their own region only/],
+    ['not a topic ARN', (c: EnvironmentConfig) => (c.monitoring.warning.topicArns = ['chat']), 'monitoring.warning.topicArns[0]', /SNS topic ARN/],
+    ['too many topics', (c: EnvironmentConfig) => (c.monitoring.warning.topicArns = [1, 2, 3, 4, 5].map((i) => `arn:aws:sns:eu-west-1:123456789012:t${i}`)), 'monitoring.warning.topicArns', /at most 5/],
+    ['p99 below p95', (c: EnvironmentConfig) => (c.monitoring.latency = { p95Ms: 800, p99Ms: 500 }), 'monitoring.latency', /p95 <= p99/],
+    ['an error rate of 0', (c: EnvironmentConfig) => (c.monitoring.errorRatePercent = 0), 'monitoring.errorRatePercent', /above 0/],
+    ['a database class that cannot be sized', (c: EnvironmentConfig) => (c.database.instanceClass = 'db.x9.huge'), 'database.instanceClass', /cannot size .*instance-classes\.ts/],
+  ])('%s is rejected', (_label, change, field, fix) => {
+    expectRejected(withConfig(staging, change), field, fix);
+  });
+
+  test('production must page', () => {
+    expectRejected(withConfig(prod, (c) => (c.monitoring.paging = false)), 'monitoring.paging', /must page someone/);
+  });
+});
+
+test('the README alarm table is generated from the alarm kinds (npm run docs:alarms)', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const section = /<!-- alarms:start -->\n([\s\S]*?)\n<!-- alarms:end -->/.exec(readme);
+  expect(section).not.toBeNull();
+  expect(section![1]).toBe(alarmTableMarkdown());
+});

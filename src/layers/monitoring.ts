@@ -1,0 +1,186 @@
+import { Construct } from 'constructs';
+import { Op, TerraformProvider, Token } from 'cdktf';
+import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB, postgresMaxConnections } from '../config/instance-classes';
+import { EnvironmentConfig } from '../config/types';
+import { resourceName } from '../lib/naming';
+import { CacheModule } from '../modules/cache';
+import { DatabaseModule } from '../modules/database';
+import { UNRELEASED_TAG } from '../modules/image-version';
+import { AlarmSpec, EnvironmentAlarms, MetricRef } from '../modules/monitoring/alarms';
+import { AlertTopics } from '../modules/monitoring/alerts';
+import { EnvironmentDashboard, ExtraGraph } from '../modules/monitoring/dashboard';
+import { routeEvents } from '../modules/monitoring/events';
+import { NetworkModule } from '../modules/network';
+import { ServiceModule } from '../modules/service';
+import { ComputeLayer } from './compute';
+import { EdgeLayer } from './edge';
+import { Layer } from './layer';
+
+export interface MonitoringLayerProps {
+  readonly config: EnvironmentConfig;
+  readonly usEast1: TerraformProvider;
+  readonly network: NetworkModule;
+  readonly database: DatabaseModule;
+  readonly cache: CacheModule;
+  readonly edge: EdgeLayer;
+  readonly compute: ComputeLayer;
+}
+
+/** A long-running service the layer watches. */
+interface WatchedService {
+  readonly name: string;
+  readonly module: ServiceModule;
+  readonly minCount: number;
+  readonly cpuTarget: number;
+}
+
+const GIB = 2 ** 30;
+const SECTIONS = ['Traffic', 'Errors', 'Latency', 'Services', 'Database', 'Cache', 'CDN', 'Network', 'Certificates'];
+
+/**
+ * Alarms that page the right people, derived from the stack itself (thresholds follow the
+ * resources' own settings), the topics they notify, events worth a notification, the deployment
+ * guard of the web service, and a dashboard generated from the same definitions.
+ */
+export class MonitoringLayer extends Layer {
+  readonly alerts: AlertTopics;
+  /** CloudFront's metrics exist only in us-east-1: its alarms and their topics live there. */
+  readonly alertsUsEast1: AlertTopics;
+  readonly alarms: EnvironmentAlarms;
+  readonly dashboard: EnvironmentDashboard;
+  private readonly extraGraphs: ExtraGraph[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringLayerProps) {
+    super(scope, id);
+    const { config, network, database, cache, edge, compute } = props;
+    const prefix = resourceName(config);
+    const mon = config.monitoring;
+    const topicProps = { namePrefix: prefix, stackRegion: config.region, accountId: config.accountId, monitoring: mon, production: config.production };
+    this.alerts = new AlertTopics(this, 'alerts', { ...topicProps, region: config.region });
+    this.alertsUsEast1 = new AlertTopics(this, 'alerts-us-east-1', { ...topicProps, region: 'us-east-1', provider: props.usEast1, suffix: 'us-east-1' });
+    this.alarms = new EnvironmentAlarms(this, 'alarms', { namePrefix: prefix, alerts: this.alerts, alertsUsEast1: this.alertsUsEast1, usEast1: props.usEast1 });
+    // No notification about tasks before the first release: nothing is meant to run yet.
+    const released = Token.asAny(Op.neq(compute.imageVersion.tag, UNRELEASED_TAG)) as unknown as boolean;
+    const add = (spec: AlarmSpec) => this.alarms.add(spec);
+
+    // --- Web: errors, health, latency (ALB metrics of the web target group) ---
+    const lb = compute.loadBalancer.arnSuffix;
+    const webTarget = compute.loadBalancer.targets.web;
+    const alb = (name: string, stat: string, withTarget = true): MetricRef => ({
+      namespace: 'AWS/ApplicationELB',
+      name,
+      stat,
+      dimensions: withTarget ? { LoadBalancer: lb, TargetGroup: webTarget.targetGroup.arnSuffix } : { LoadBalancer: lb },
+    });
+    const floor = mon.minRequestsPerMinute;
+    const errorRate = (errors: MetricRef, requests: MetricRef, label: string) => ({
+      // Judged only above the request floor: two errors out of three requests is not an outage.
+      expression: `IF(m2 >= ${floor}, 100 * FILL(m1, 0) / m2, 0)`,
+      label,
+      metrics: { m1: errors, m2: requests },
+    });
+    this.extraGraphs.push(
+      { section: 'Traffic', title: 'Requests per minute', metrics: [['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', lb, { stat: 'Sum' }]] },
+      { section: 'Traffic', title: 'Healthy web targets', metrics: [['AWS/ApplicationELB', 'HealthyHostCount', 'LoadBalancer', lb, 'TargetGroup', webTarget.targetGroup.arnSuffix, { stat: 'Minimum' }]] },
+    );
+    const guard = [
+      add({ kind: 'target-5xx-rate', id: 'web-target-5xx-rate', section: 'Errors', title: 'Web 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('RequestCount', 'Sum'), 'target 5xx %'), deploymentGuard: true }),
+      add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }),
+    ];
+    add({ kind: 'healthy-hosts', id: 'web-healthy-hosts', section: 'Errors', title: 'Healthy web targets (minimum)', threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, metric: alb('HealthyHostCount', 'Minimum'), actionsEnabled: released });
+    for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
+      add({
+        kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',
+        id: `web-latency-${pct}`,
+        section: 'Latency',
+        title: `Web response time ${pct} (s)`,
+        threshold: objective / 1000,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+        expression: { expression: `IF(m2 >= ${floor}, m1, 0)`, label: `${pct} seconds`, metrics: { m1: alb('TargetResponseTime', pct), m2: alb('RequestCount', 'Sum') } },
+      });
+    }
+    // A release that raises errors rolls back by itself, on top of the circuit breaker.
+    compute.web.watchDeployments(guard.map((a) => a.alarmName));
+
+    // --- Every long-running service: tasks, CPU, memory ---
+    const services: WatchedService[] = [
+      { name: 'web', module: compute.web, minCount: config.compute.web.minCount, cpuTarget: config.compute.web.cpuTarget },
+      ...config.compute.workers.map((w, i) => ({ name: w.name, module: compute.workers[i], minCount: w.minCount, cpuTarget: w.cpuTarget })),
+    ];
+    for (const s of services) {
+      const dimensions = { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! };
+      if (s.minCount > 0) {
+        add({ kind: 'service-running-tasks', id: `${s.name}-running-tasks`, section: 'Services', title: `${s.name}: running tasks`, threshold: s.minCount, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', stat: 'Minimum', dimensions }, actionsEnabled: released });
+      }
+      add({ kind: 'service-cpu', id: `${s.name}-cpu`, section: 'Services', title: `${s.name}: CPU %`, threshold: Math.min(95, s.cpuTarget + 25), comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', dimensions } });
+      add({ kind: 'service-memory', id: `${s.name}-memory`, section: 'Services', title: `${s.name}: memory %`, threshold: 85, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'MemoryUtilization', stat: 'Average', dimensions } });
+    }
+
+    // --- Database: thresholds from the instance's own size ---
+    const db = (name: string, stat: string): MetricRef => ({ namespace: 'AWS/RDS', name, stat, dimensions: { DBInstanceIdentifier: database.instance.identifier } });
+    const dbMemoryGib = RDS_CLASS_MEMORY_GIB[config.database.instanceClass];
+    const maxConnections = postgresMaxConnections(config.database.instanceClass)!;
+    add({ kind: 'db-cpu', id: 'db-cpu', section: 'Database', title: 'Database CPU %', threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: db('CPUUtilization', 'Average') });
+    add({ kind: 'db-free-storage', id: 'db-free-storage', section: 'Database', title: 'Database free storage (bytes)', threshold: Math.round(0.05 * config.database.allocatedStorage * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('FreeStorageSpace', 'Minimum') });
+    add({ kind: 'db-freeable-memory', id: 'db-freeable-memory', section: 'Database', title: 'Database freeable memory (bytes)', threshold: Math.round(0.1 * dbMemoryGib * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 15, datapointsToAlarm: 15, metric: db('FreeableMemory', 'Average') });
+    add({ kind: 'db-connections', id: 'db-connections', section: 'Database', title: `Database connections (max ~${maxConnections})`, threshold: Math.floor(0.8 * maxConnections), comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('DatabaseConnections', 'Maximum') });
+    add({ kind: 'db-transaction-ids', id: 'db-transaction-ids', section: 'Database', title: 'Database used transaction IDs', threshold: 1_000_000_000, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: db('MaximumUsedTransactionIDs', 'Maximum') });
+
+    // --- Cache: per node (ElastiCache metrics are per member cluster) ---
+    const cacheMemoryGib = CACHE_NODE_MEMORY_GIB[config.cache.nodeType];
+    for (let i = 1; i <= config.cache.nodeCount; i++) {
+      const node = `${cache.replicationGroup.replicationGroupId}-${String(i).padStart(3, '0')}`;
+      const metric = (name: string, s: string): MetricRef => ({ namespace: 'AWS/ElastiCache', name, stat: s, dimensions: { CacheClusterId: node } });
+      const n = config.cache.nodeCount > 1 ? `cache-${i}` : 'cache';
+      add({ kind: 'cache-engine-cpu', id: `${n}-engine-cpu`, section: 'Cache', title: `${n}: engine CPU %`, threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: metric('EngineCPUUtilization', 'Average') });
+      add({ kind: 'cache-memory', id: `${n}-memory`, section: 'Cache', title: `${n}: memory used % (of ${cacheMemoryGib} GiB)`, threshold: 80, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: metric('DatabaseMemoryUsagePercentage', 'Average') });
+      add({ kind: 'cache-evictions', id: `${n}-evictions`, section: 'Cache', title: `${n}: evictions`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 1, metric: metric('Evictions', 'Sum') });
+    }
+
+    // --- CDN (us-east-1), NAT, certificates ---
+    add({ kind: 'cdn-5xx-rate', id: 'cdn-5xx-rate', section: 'CDN', title: 'CloudFront 5xx error rate %', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, usEast1: true, metric: { namespace: 'AWS/CloudFront', name: '5xxErrorRate', stat: 'Average', dimensions: { DistributionId: edge.assets.distributionId, Region: 'Global' } } });
+    network.natGateways.forEach((nat, i) =>
+      add({ kind: 'nat-port-allocation', id: `nat-${i}-port-allocation`, section: 'Network', title: `NAT ${i}: port allocation errors`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 1, metric: { namespace: 'AWS/NATGateway', name: 'ErrorPortAllocation', stat: 'Sum', dimensions: { NatGatewayId: nat.id } } }),
+    );
+    const certificates = [
+      { id: 'load-balancer', arn: edge.certificates.loadBalancerCertificate.arn, usEast1: false },
+      { id: 'cdn', arn: edge.certificates.cdnCertificate.arn, usEast1: true },
+    ];
+    for (const c of certificates) {
+      add({ kind: 'certificate-expiry', id: `certificate-${c.id}-expiry`, section: 'Certificates', title: `${c.id} certificate: days to expiry`, threshold: 45, comparison: 'LessThanThreshold', period: 86400, evaluationPeriods: 1, datapointsToAlarm: 1, usEast1: c.usEast1, metric: { namespace: 'AWS/CertificateManager', name: 'DaysToExpiry', stat: 'Minimum', dimensions: { CertificateArn: c.arn } } });
+    }
+
+    // --- Events worth a notification ---
+    const serviceArns = services.map((s) => s.module.service!.id);
+    routeEvents(this, 'ecs-deployment-failed', {
+      name: `${prefix}-ecs-deployment-failed`,
+      description: `A deployment of a ${prefix} service failed (rolled back)`,
+      pattern: { source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], resources: serviceArns, detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } },
+      targets: this.alerts.targets('critical'),
+    });
+    routeEvents(this, 'ecs-task-start-impaired', {
+      name: `${prefix}-ecs-task-start-impaired`,
+      description: `ECS cannot start tasks of a ${prefix} service`,
+      pattern: { source: ['aws.ecs'], 'detail-type': ['ECS Service Action'], resources: serviceArns, detail: { eventName: ['SERVICE_TASK_START_IMPAIRED'] } },
+      targets: this.alerts.targets('warning'),
+    });
+    const rds = (categories: string[]) => ({ source: ['aws.rds'], 'detail-type': ['RDS DB Instance Event'], detail: { SourceIdentifier: [database.instance.identifier], EventCategories: categories } });
+    routeEvents(this, 'rds-critical', { name: `${prefix}-rds-critical`, description: `Failover, failure or low storage of ${prefix}'s database`, pattern: rds(['failover', 'failure', 'low storage']), targets: this.alerts.targets('critical') });
+    routeEvents(this, 'rds-maintenance', { name: `${prefix}-rds-maintenance`, description: `Maintenance notices of ${prefix}'s database`, pattern: rds(['maintenance', 'notification', 'configuration change']), targets: this.alerts.targets('warning') });
+
+    this.dashboard = new EnvironmentDashboard(this, 'dashboard', {
+      name: prefix,
+      region: config.region,
+      sections: SECTIONS,
+      alarms: () => this.alarms.created,
+      extra: () => this.extraGraphs,
+    });
+  }
+
+  /** For other layers (workloads, protection): add an alarm of a known kind, shown on the dashboard too. */
+  addAlarm(spec: AlarmSpec) {
+    return this.alarms.add(spec);
+  }
+}

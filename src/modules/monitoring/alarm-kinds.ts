@@ -1,0 +1,177 @@
+/**
+ * Every kind of alarm the monitoring layer creates: its severity, the rule its threshold follows
+ * (derived from the resources' own settings), what it means and what to do first. The alarms, the
+ * dashboard annotations and the README's alarm table are all generated from this one list
+ * (`npm run docs:alarms` rewrites the table; a test fails when it drifts).
+ */
+export type Severity = 'critical' | 'warning';
+
+export interface AlarmKind {
+  readonly severity: Severity;
+  /** How the threshold is derived, in words (README). */
+  readonly rule: string;
+  /** What the alarm means. */
+  readonly meaning: string;
+  /** What to do first. */
+  readonly runbook: string;
+  /** The metric's missing-data rule and why (README). */
+  readonly missingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+}
+
+export const ALARM_KINDS = {
+  'target-5xx-rate': {
+    severity: 'critical',
+    rule: 'target 5xx responses above `monitoring.errorRatePercent` (5%) of requests for 3 of 5 minutes; judged only above `monitoring.minRequestsPerMinute` (50) requests a minute',
+    meaning: 'The app answers a large share of requests with server errors.',
+    runbook: 'Open the web log group for tracebacks; if a release just went out, it rolls back by itself (deployment alarm); otherwise check the database and cache alarms.',
+    missingData: 'notBreaching',
+  },
+  'elb-5xx-rate': {
+    severity: 'critical',
+    rule: 'load-balancer 5xx (502/503/504: no healthy target, timeouts) above `monitoring.errorRatePercent` of requests for 3 of 5 minutes, above the same request floor',
+    meaning: 'The load balancer itself fails requests: targets are down, overloaded or time out.',
+    runbook: 'Check HealthyHostCount and the web service events (tasks failing health checks, OOM kills); scale out or roll back.',
+    missingData: 'notBreaching',
+  },
+  'healthy-hosts': {
+    severity: 'critical',
+    rule: 'fewer than 1 healthy target (minimum) for 2 minutes; notifies only once an image is released',
+    meaning: 'No web task passes its health check: the site is down.',
+    runbook: 'Look at the web service events and the stopped tasks\' reasons; check the health path answers 200 before any host check (app contract).',
+    missingData: 'breaching',
+  },
+  'latency-p95': {
+    severity: 'warning',
+    rule: 'p95 target response time above `monitoring.latency.p95Ms` for 5 minutes, above the request floor',
+    meaning: 'Most requests are slower than the objective.',
+    runbook: 'Find the slow endpoints in the logs or APM; check database CPU and connections; scale out if CPU is high.',
+    missingData: 'notBreaching',
+  },
+  'latency-p99': {
+    severity: 'warning',
+    rule: 'p99 target response time above `monitoring.latency.p99Ms` for 5 minutes, above the request floor',
+    meaning: 'The slowest requests are much slower than the objective.',
+    runbook: 'Look for slow queries (postgresql log, log_min_duration_statement) and timeouts to third parties.',
+    missingData: 'notBreaching',
+  },
+  'service-running-tasks': {
+    severity: 'critical',
+    rule: 'running tasks below the service\'s minimum count (`minCount`) for 5 minutes; no data counts as breaching (nothing runs); notifies only once an image is released',
+    meaning: 'The service runs fewer tasks than it must: crashes, failed starts, or Spot interruptions.',
+    runbook: 'Read the service events and the stopped tasks\' reasons (image pull, secrets, OOM, health checks).',
+    missingData: 'breaching',
+  },
+  'service-cpu': {
+    severity: 'warning',
+    rule: 'average CPU above the autoscaling target + 25 points (at most 95%) for 10 minutes: scaling cannot keep up or is at `maxCount`',
+    meaning: 'The service is CPU-bound beyond what autoscaling absorbs.',
+    runbook: 'Check whether the service is at maxCount; raise maxCount or the task size, or find the hot code path.',
+    missingData: 'notBreaching',
+  },
+  'service-memory': {
+    severity: 'warning',
+    rule: 'average memory above 85% of the task size for 10 minutes (no autoscaling on memory)',
+    meaning: 'Tasks approach their memory limit and will be OOM-killed.',
+    runbook: 'Raise the task memory or find the leak (worker concurrency, large querysets).',
+    missingData: 'notBreaching',
+  },
+  'db-cpu': {
+    severity: 'warning',
+    rule: 'RDS CPU above 90% for 10 minutes',
+    meaning: 'The database is CPU-bound: queries queue and time out.',
+    runbook: 'Performance Insights (prod) or the slow-query log; add indexes or a larger instance class.',
+    missingData: 'missing',
+  },
+  'db-free-storage': {
+    severity: 'critical',
+    rule: 'free storage (Minimum) below 5% of `database.allocatedStorage`: storage autoscaling grows at 10%, so 5% means it could not (ceiling or cooldown)',
+    meaning: 'The database is about to run out of disk; writes will fail.',
+    runbook: 'Raise database.maxAllocatedStorage (or allocatedStorage) and deploy; look for bloat or runaway tables.',
+    missingData: 'missing',
+  },
+  'db-freeable-memory': {
+    severity: 'warning',
+    rule: 'freeable memory below 10% of the instance class\'s memory for 15 minutes',
+    meaning: 'The database swaps or evicts its cache; latency rises.',
+    runbook: 'Check connections (each costs memory) and work_mem-heavy queries; move to a larger class.',
+    missingData: 'missing',
+  },
+  'db-connections': {
+    severity: 'warning',
+    rule: 'connections above 80% of Postgres\' max_connections for the instance class, for 5 minutes',
+    meaning: 'New connections will soon be refused.',
+    runbook: 'Lower CONN_MAX_AGE / pool sizes or task counts, or use a larger class (max_connections follows memory).',
+    missingData: 'missing',
+  },
+  'db-transaction-ids': {
+    severity: 'critical',
+    rule: 'maximum used transaction IDs above 1 billion (half of the 2^31 wraparound limit)',
+    meaning: 'Autovacuum is not keeping up; at the limit Postgres stops accepting writes.',
+    runbook: 'Find long-running transactions and tables autovacuum cannot freeze; run VACUUM FREEZE on them.',
+    missingData: 'missing',
+  },
+  'cache-engine-cpu': {
+    severity: 'warning',
+    rule: 'Redis engine CPU above 90% for 10 minutes (its one command thread)',
+    meaning: 'Redis is saturated: every cache and broker call slows down.',
+    runbook: 'Look for O(n) commands (KEYS, large sets) and hot keys; move to a larger node type.',
+    missingData: 'missing',
+  },
+  'cache-memory': {
+    severity: 'warning',
+    rule: 'Redis memory use above 80% of the node\'s maxmemory for 10 minutes',
+    meaning: 'Redis will start evicting keys (and broker messages).',
+    runbook: 'Set TTLs on cache keys, purge old results, or use a larger node type.',
+    missingData: 'missing',
+  },
+  'cache-evictions': {
+    severity: 'warning',
+    rule: 'any eviction in 5 minutes: the cache also holds the Celery broker, where an eviction loses a task',
+    meaning: 'Redis ran out of memory and dropped keys.',
+    runbook: 'Same as cache-memory, urgently: lost broker messages are lost work.',
+    missingData: 'notBreaching',
+  },
+  'cdn-5xx-rate': {
+    severity: 'warning',
+    rule: 'CloudFront 5xx error rate above `monitoring.errorRatePercent` for 5 minutes (in us-east-1, where CloudFront metrics exist, with its own topic there)',
+    meaning: 'Static files fail to load: the origin bucket refuses CloudFront, or CloudFront has trouble.',
+    runbook: 'Check the static bucket policy still names the distribution (OAC) and that files exist (collectstatic).',
+    missingData: 'notBreaching',
+  },
+  'nat-port-allocation': {
+    severity: 'warning',
+    rule: 'any NAT gateway port-allocation error in 5 minutes',
+    meaning: 'Tasks cannot open new outbound connections (too many to one destination).',
+    runbook: 'Reuse HTTP connections to third parties; spread across NAT gateways (natMode perAz).',
+    missingData: 'notBreaching',
+  },
+  'certificate-expiry': {
+    severity: 'warning',
+    rule: 'fewer than 45 days to expiry (ACM renews DNS-validated certificates from 60 days before)',
+    meaning: 'Automatic renewal failed: the certificate will expire.',
+    runbook: 'Check the certificate\'s DNS validation records still exist (route53 or your DNS provider).',
+    missingData: 'missing',
+  },
+} satisfies Record<string, AlarmKind>;
+
+export type AlarmKindId = keyof typeof ALARM_KINDS;
+
+/** Events (EventBridge) routed to the alert topics, for the README. */
+export const EVENT_ROUTES = [
+  { id: 'ecs-deployment-failed', severity: 'critical' as Severity, what: 'an ECS deployment failed (circuit breaker or deployment alarm rolled it back)' },
+  { id: 'ecs-task-start-impaired', severity: 'warning' as Severity, what: 'ECS cannot start tasks of a service (SERVICE_TASK_START_IMPAIRED)' },
+  { id: 'rds-critical', severity: 'critical' as Severity, what: 'RDS failover, failure or low storage events of the instance' },
+  { id: 'rds-maintenance', severity: 'warning' as Severity, what: 'RDS maintenance and configuration-change notifications of the instance' },
+];
+
+/** The README table (between the alarm markers), generated from the list above. */
+export function alarmTableMarkdown(): string {
+  const rows = Object.entries(ALARM_KINDS).map(([id, k]) => `| \`${id}\` | ${k.severity} | ${k.rule} | ${k.missingData} | ${k.meaning} ${k.runbook} |`);
+  const events = EVENT_ROUTES.map((e) => `| \`${e.id}\` (event) | ${e.severity} | ${e.what} | - | EventBridge rule to the ${e.severity} topic |`);
+  return [
+    '| alarm | severity | threshold rule | missing data | meaning and first step |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    ...events,
+  ].join('\n');
+}

@@ -1,0 +1,196 @@
+/**
+ * The command line of `npm run cost` (scripts/cost.ts wires it to the file system): which stacks
+ * to read, the assumptions, the output format. No process or fs access of its own (CostIO).
+ */
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { ASSUMPTION_DOCS, Assumptions, DEFAULT_ASSUMPTIONS, StackEstimate, StackJson, estimateStack } from './estimate';
+import { formatAssumptions, formatFooter, formatJson, formatMarkdown, formatText } from './report';
+
+export const USAGE = `Usage: npm run cost -- [options]
+
+A monthly (730 h) estimate of each environment's fixed cost floor, offline, from the synthesized
+stacks (cdktf.out/stacks/<env>/cdk.tf.json; synthesized first when missing) and the price table in
+src/ops/cost/prices.ts, plus usage assumption lines and what each cost switch saves.
+
+Options:
+  --env <name>            only this environment (repeatable; default: every environment in src/config/environments.ts)
+  --stack <path>          price this stack instead: a cdk.tf.json or the folder holding it (repeatable)
+  --production            a --stack is a production environment (no Spot / night-schedule switches)
+  --non-production        a --stack is not production (default when its name is not a known environment)
+  --assume <key=value>    change one usage assumption (repeatable), e.g. --assume cloudfrontTransferGb=500
+  --assumptions <file>    a JSON object of assumptions, e.g. {"logsIngestedGb": 40}
+  --json                  machine-readable output
+  --markdown              README-ready Markdown tables
+  --no-synth              fail instead of running "npx cdktf synth" when a stack is missing
+  -h, --help              this text
+
+Assumption keys (defaults):
+${(Object.keys(ASSUMPTION_DOCS) as (keyof Assumptions)[]).map((k) => `  ${k} (${DEFAULT_ASSUMPTIONS[k]}): ${ASSUMPTION_DOCS[k]}`).join('\n')}
+
+Exit codes: 0 every stack priced, 1 a stack could not be priced (no prices for its region), 2 usage or input error.`;
+
+export class CostUsageError extends Error {}
+
+export interface CostArgs {
+  envs: string[];
+  stacks: string[];
+  production?: boolean;
+  assumptions: Partial<Assumptions>;
+  assumptionsFile?: string;
+  format: 'text' | 'json' | 'markdown';
+  synth: boolean;
+  help: boolean;
+}
+
+function parseAssumption(text: string, into: Partial<Assumptions>): void {
+  const m = /^([A-Za-z]+)=(.*)$/.exec(text);
+  if (!m) throw new CostUsageError(`--assume expects key=value, got "${text}"`);
+  setAssumption(m[1], m[2], into, '--assume');
+}
+
+function setAssumption(key: string, value: unknown, into: Partial<Assumptions>, from: string): void {
+  if (!(key in DEFAULT_ASSUMPTIONS)) {
+    throw new CostUsageError(`${from}: unknown assumption "${key}" (known: ${Object.keys(DEFAULT_ASSUMPTIONS).join(', ')})`);
+  }
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0) throw new CostUsageError(`${from}: ${key} must be a number >= 0, got ${JSON.stringify(value)}`);
+  into[key as keyof Assumptions] = n;
+}
+
+export function parseCostArgs(argv: readonly string[]): CostArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        env: { type: 'string', multiple: true },
+        stack: { type: 'string', multiple: true },
+        production: { type: 'boolean' },
+        'non-production': { type: 'boolean' },
+        assume: { type: 'string', multiple: true },
+        assumptions: { type: 'string' },
+        json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
+        'no-synth': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new CostUsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.json && v.markdown) throw new CostUsageError('--json and --markdown exclude each other');
+  if (v.production && v['non-production']) throw new CostUsageError('--production and --non-production exclude each other');
+  const assumptions: Partial<Assumptions> = {};
+  for (const a of v.assume ?? []) parseAssumption(a, assumptions);
+  return {
+    envs: v.env ?? [],
+    stacks: v.stack ?? [],
+    production: v.production ? true : v['non-production'] ? false : undefined,
+    assumptions,
+    assumptionsFile: v.assumptions,
+    format: v.json ? 'json' : v.markdown ? 'markdown' : 'text',
+    synth: !v['no-synth'],
+    help: !!v.help,
+  };
+}
+
+export interface CostIO {
+  /** Environments of src/config/environments.ts, in order. */
+  environments: readonly { name: string; production: boolean }[];
+  /** Folder holding cdktf.out. */
+  root: string;
+  exists(file: string): boolean;
+  isDirectory(file: string): boolean;
+  readText(file: string): string;
+  /** Runs `npx cdktf synth` in root. */
+  synth(): void;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+interface Target {
+  name: string;
+  file: string;
+  production?: boolean;
+}
+
+function stackFile(root: string, env: string): string {
+  return path.join(root, 'cdktf.out', 'stacks', env, 'cdk.tf.json');
+}
+
+function targetsOf(args: CostArgs, io: CostIO): Target[] {
+  const known = new Map(io.environments.map((e) => [e.name, e.production]));
+  if (args.stacks.length > 0) {
+    return args.stacks.map((s) => {
+      const file = io.isDirectory(s) ? path.join(s, 'cdk.tf.json') : s;
+      const name = path.basename(file) === 'cdk.tf.json' ? path.basename(path.dirname(path.resolve(file))) : path.basename(file).replace(/\.json$/, '');
+      return { name, file, production: args.production ?? known.get(name) ?? false };
+    });
+  }
+  const envs = args.envs.length > 0 ? args.envs : io.environments.map((e) => e.name);
+  for (const e of envs) {
+    if (!known.has(e)) throw new CostUsageError(`unknown environment "${e}" (known: ${[...known.keys()].join(', ')})`);
+  }
+  return envs.map((name) => ({ name, file: stackFile(io.root, name), production: known.get(name) }));
+}
+
+/** Runs the command; returns the exit code. */
+export function runCost(argv: readonly string[], io: CostIO): number {
+  let args: CostArgs;
+  try {
+    args = parseCostArgs(argv);
+    if (args.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (args.assumptionsFile) {
+      let fromFile: unknown;
+      try {
+        fromFile = JSON.parse(io.readText(args.assumptionsFile));
+      } catch (e) {
+        throw new CostUsageError(`--assumptions ${args.assumptionsFile}: ${(e as Error).message}`);
+      }
+      if (!fromFile || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
+        throw new CostUsageError(`--assumptions ${args.assumptionsFile}: expected a JSON object`);
+      }
+      const merged: Partial<Assumptions> = {};
+      for (const [k, val] of Object.entries(fromFile)) setAssumption(k, val, merged, `--assumptions ${args.assumptionsFile}`);
+      args.assumptions = { ...merged, ...args.assumptions }; // --assume wins over the file
+    }
+    const targets = targetsOf(args, io);
+    const missing = targets.filter((t) => !io.exists(t.file));
+    if (missing.length > 0 && args.stacks.length === 0 && args.synth) {
+      io.err(`${missing.map((t) => path.relative(io.root, t.file)).join(', ')} missing: running npx cdktf synth`);
+      io.synth();
+    }
+    const stillMissing = targets.filter((t) => !io.exists(t.file));
+    if (stillMissing.length > 0) throw new CostUsageError(`no synthesized stack at ${stillMissing.map((t) => t.file).join(', ')}`);
+
+    const estimates: StackEstimate[] = targets.map((t) => {
+      let json: StackJson;
+      try {
+        json = JSON.parse(io.readText(t.file));
+      } catch (e) {
+        throw new CostUsageError(`${t.file}: ${(e as Error).message}`);
+      }
+      return estimateStack(json, { name: t.name, production: t.production, assumptions: args.assumptions });
+    });
+
+    if (args.format === 'json') io.out(formatJson(estimates));
+    else if (args.format === 'markdown') io.out(estimates.map(formatMarkdown).join('\n'));
+    else io.out([...estimates.map(formatText), formatAssumptions(estimates[0]?.assumptions ?? { ...DEFAULT_ASSUMPTIONS, ...args.assumptions }), '', formatFooter()].join('\n'));
+
+    for (const e of estimates.filter((x) => x.error)) io.err(`${e.name}: ${e.error}`);
+    return estimates.some((e) => e.error) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof CostUsageError) {
+      io.err(`cost: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
