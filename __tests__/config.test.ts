@@ -89,7 +89,7 @@ describe('rejections name the environment, the field and the fix', () => {
     ['invalid Fargate memory', (c) => (c.compute.web.memory = 3000), 'compute.web.memory', /Fargate/],
     ['min above max', (c) => (c.compute.web.minCount = 5), 'compute.web.minCount/maxCount', /minCount <= maxCount/],
     ['log retention CloudWatch does not accept', (c) => (c.compute.logRetentionDays = 10), 'compute.logRetentionDays', /CloudWatch accepts/],
-    ['duplicate worker names', (c) => c.compute.workers.push({ ...c.compute.workers[0] }), 'compute.workers[1].name', /used twice/],
+    ['duplicate worker names', (c) => c.compute.workers.push({ ...c.compute.workers[0] }), 'compute.workers[1].name', /is "celery", already the name of compute\.workers\[0\]\.name: services, workers and jobs need distinct names/],
     ['reserved tag', (c) => (c.tags = { environment: 'x' }), 'tags', /sets itself/],
     // Database versions and users
     ['a pinned Postgres minor', (c) => (c.database.engineVersion = '17.6'), 'database.engineVersion', /pin the major version only \("17"\): RDS upgrades minor versions itself/],

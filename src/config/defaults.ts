@@ -1,7 +1,7 @@
 import { REGIONS } from './regions';
 import { stateBucketName } from '../lib/naming';
 import {
-  DeepPartial, DomainConfig, EnvironmentConfig, NetworkConfig, WorkerServiceConfig,
+  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, WebServiceConfig, WorkerServiceConfig,
 } from './types';
 
 /**
@@ -14,7 +14,7 @@ type Kind = 'production' | 'nonProduction';
 type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
-  compute: Omit<EnvironmentConfig['compute'], 'workers'> & { workers: [] };
+  compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'queues' | 'jobs'> & { workers: []; services: []; queues: []; jobs: [] };
 };
 type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
@@ -53,8 +53,11 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: false, mediaNoncurrentVersionDays: 7 },
     loadBalancer: { deletionProtection: false, accessLogs: false, deregistrationDelay: 15 },
     compute: {
-      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500 },
+      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [] },
+      services: [],
       workers: [],
+      queues: [],
+      jobs: [],
       fargateSpot: true,
       enableExec: true,
       logRetentionDays: 14,
@@ -87,8 +90,11 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: true, mediaNoncurrentVersionDays: 30 },
     loadBalancer: { deletionProtection: true, accessLogs: true, deregistrationDelay: 30 },
     compute: {
-      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000 },
+      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [] },
+      services: [],
       workers: [],
+      queues: [],
+      jobs: [],
       fargateSpot: false,
       enableExec: false,
       logRetentionDays: 90,
@@ -104,9 +110,22 @@ const DEFAULTS: Record<Kind, Defaults> = {
 };
 
 const WORKER_DEFAULTS: Record<Kind, WorkerDefaults> = {
-  nonProduction: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, cpuTarget: 70 },
-  production: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6, cpuTarget: 70 },
+  nonProduction: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, cpuTarget: 70, sidecars: [], sendsTo: [], queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
+  production: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6, cpuTarget: 70, sidecars: [], sendsTo: [], queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
 };
+
+/** Another HTTP service: sized like web, on the app's host names unless it names its own. */
+const serviceDefaults = (kind: Kind): Omit<HttpServiceConfig, 'name'> => ({
+  ...(DEFAULTS[kind].compute.web as WebServiceConfig),
+  hosts: [],
+  paths: [],
+  ownRepository: false,
+});
+/** Queues: visibility 15 minutes (3x the default task timeout), 4 days of retention, 5 tries before the DLQ. */
+const QUEUE_DEFAULTS: Omit<QueueConfig, 'name'> = { visibilityTimeoutSeconds: 900, retentionDays: 4, maxReceiveCount: 5 };
+/** Jobs: UTC, an hour at most, the smallest task. */
+const JOB_DEFAULTS: Omit<JobConfig, 'name' | 'schedule' | 'command'> = { timezone: 'UTC', timeoutMinutes: 60, cpu: 256, memory: 512, sendsTo: [] };
+const SIDECAR_DEFAULTS: Omit<SidecarConfig, 'name' | 'image'> = { essential: true, dependsOn: [], environment: {}, secrets: [] };
 
 /** What an environment must say itself; everything else is optional and defaulted by kind. */
 export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'compute'>> & {
@@ -121,11 +140,17 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
   state?:
     | { backend: 's3'; bucket?: string; region?: string; key?: string; dynamodbTable?: string }
     | { backend: 'cloud'; organization: string; workspace?: string; hostname?: string };
-  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'workers'>> & {
+  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'web' | 'workers' | 'services' | 'queues' | 'jobs'>> & {
+    web?: WithSidecars<Partial<WebServiceConfig>>;
+    /** Each HTTP service needs a name; sizes default like web. */
+    services?: WithSidecars<Partial<HttpServiceConfig> & Pick<HttpServiceConfig, 'name'>>[];
     /** Each worker needs a name and a command; sizes default by kind. */
-    workers?: (Partial<WorkerServiceConfig> & Pick<WorkerServiceConfig, 'name' | 'command'>)[];
+    workers?: WithSidecars<Partial<WorkerServiceConfig> & Pick<WorkerServiceConfig, 'name' | 'command'>>[];
+    queues?: (Partial<QueueConfig> & Pick<QueueConfig, 'name'>)[];
+    jobs?: (Partial<JobConfig> & Pick<JobConfig, 'name' | 'schedule' | 'command'>)[];
   };
 };
+type WithSidecars<T> = Omit<T, 'sidecars'> & { sidecars?: (Partial<SidecarConfig> & Pick<SidecarConfig, 'name' | 'image'>)[] };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -153,9 +178,12 @@ export function defaultAvailabilityZones(region: string, azCount: number): strin
 export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
   const kind: Kind = input.production === true ? 'production' : 'nonProduction';
   const merged = deepMerge(structuredClone(DEFAULTS[kind]) as unknown as EnvironmentConfig, input);
-  const workers = Array.isArray(input.compute?.workers)
-    ? input.compute!.workers.map((w) => (isPlainObject(w) ? deepMerge({ ...WORKER_DEFAULTS[kind] }, w) : w))
-    : [];
+  const compute = merged.compute as unknown as Record<string, unknown>;
+  /** Each element of a list gets the defaults of its kind (a non-object is left for validation to report). */
+  const each = <T>(list: unknown, defaults: object): T[] =>
+    (Array.isArray(list) ? list : []).map((item) => (isPlainObject(item) ? withSidecars(deepMerge(structuredClone(defaults) as Record<string, unknown>, item)) : item)) as T[];
+  const withSidecars = (item: Record<string, unknown>) =>
+    Array.isArray(item.sidecars) ? { ...item, sidecars: item.sidecars.map((c) => (isPlainObject(c) ? deepMerge(structuredClone(SIDECAR_DEFAULTS), c) : c)) } : item;
   const network = merged.network;
   const state = input.state ?? { backend: 's3' as const };
   return {
@@ -168,6 +196,13 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
       state.backend === 's3'
         ? { ...state, bucket: state.bucket ?? stateBucketName(input), region: state.region ?? input.region }
         : state,
-    compute: { ...merged.compute, workers: workers as WorkerServiceConfig[] },
+    compute: {
+      ...merged.compute,
+      web: withSidecars(compute.web as Record<string, unknown>) as unknown as WebServiceConfig,
+      services: each<HttpServiceConfig>(input.compute?.services, serviceDefaults(kind)),
+      workers: each<WorkerServiceConfig>(input.compute?.workers, WORKER_DEFAULTS[kind]),
+      queues: each<QueueConfig>(input.compute?.queues, QUEUE_DEFAULTS),
+      jobs: each<JobConfig>(input.compute?.jobs, JOB_DEFAULTS),
+    },
   } as EnvironmentConfig;
 }

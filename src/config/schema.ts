@@ -134,9 +134,39 @@ const sizing = {
   maxCount: int(),
 };
 
-export const webServiceSchema = z.strictObject({
+/** A container beside the app in the same task (nginx in front of it, a metrics agent). */
+export const sidecarSchema = z.strictObject({
+  /** Container name (not `app`). */
+  name: str(),
+  /** Image; `public.ecr.aws/...` images are pulled through the environment's ECR cache. */
+  image: str(),
+  command: strings().optional(),
+  /** Port it listens on (the load balancer may target it: `targetContainer`). */
+  port: int().optional(),
+  /** A stopped essential container stops the task. */
+  essential: bool(),
+  /** Start order: wait for another container of the task to be `START`ed, `HEALTHY`, to `COMPLETE` or `SUCCESS`. */
+  dependsOn: z.array(z.strictObject({ container: str(), condition: z.enum(['START', 'COMPLETE', 'SUCCESS', 'HEALTHY']) })),
+  /** Plain variables of this container only. */
+  environment: stringMap(),
+  /** Declared secrets (compute.secrets / externalSecrets) this container receives; none unless listed. */
+  secrets: strings(),
+  /** CPU units / MiB reserved inside the task (taken from the task size, not added to it). */
+  cpu: int().optional(),
+  memory: int().optional(),
+});
+
+const process = {
+  /** Containers beside the app. */
+  sidecars: z.array(sidecarSchema),
+  /** Queues this process sends to (SendMessage only, and their URLs in its environment). */
+  sendsTo: strings(),
+};
+
+const httpService = {
   ...sizing,
-  /** Port the container listens on. */
+  ...process,
+  /** Port the app container listens on. */
   containerPort: int(),
   /** Container command override (default: the image's CMD). */
   command: strings().optional(),
@@ -146,19 +176,85 @@ export const webServiceSchema = z.strictObject({
   cpuTarget: z.number(),
   /** Target ALB requests per target per minute for autoscaling. */
   requestsPerTarget: z.number(),
+  /** The load balancer sends traffic to this sidecar (e.g. `nginx`) on its `port` instead of the app. */
+  targetContainer: str().optional(),
+};
+
+/** The default HTTP service: every app host name not routed elsewhere. */
+export const webServiceSchema = z.strictObject(httpService);
+
+/** Another HTTP service behind the same load balancer, routed by host name and/or path. */
+export const httpServiceSchema = z.strictObject({
+  ...httpService,
+  /** Short name, e.g. `api`: part of resource names. */
+  name: str(),
+  /** Host names it answers: labels under the domain (`api` = api.<domain>) or full names inside it. Default: the app's host names. */
+  hosts: strings(),
+  /** Path patterns (`/api/*`); with no hosts, on the app's host names. */
+  paths: strings(),
+  /**
+   * Listener rule priority (1-49999, lower is evaluated first). Default: derived from the name and
+   * how specific the rule is (host+path before path before host), so adding a service never moves
+   * another one's rule.
+   */
+  priority: int().optional(),
+  /** Its own ECR repository (`<project>-<env>-<name>`) instead of the app's; released with the same tag. */
+  ownRepository: bool(),
 });
 
 export const workerServiceSchema = z.strictObject({
   ...sizing,
+  ...process,
   /** Short name, e.g. `celery`: becomes part of resource names. */
   name: str(),
   command: strings(),
+  /** CPU target (workers on the Redis broker; queue workers scale on backlog instead). */
   cpuTarget: z.number(),
+  /** Queues it consumes (receive, delete, extend visibility): it scales on their backlog per task. */
+  queues: strings(),
+  /** Average seconds to process one message (backlog scaling). */
+  processingSeconds: z.number(),
+  /** Acceptable wait before a message is picked up, seconds: target backlog per task = this / processingSeconds. */
+  acceptableLatencySeconds: z.number(),
+  /** Longest a message may take: the queues' visibility timeout must be at least this. */
+  taskTimeoutSeconds: int(),
+});
+
+/** An SQS queue with its dead-letter queue. */
+export const queueSchema = z.strictObject({
+  /** Short name, e.g. `emails`: `<project>-<env>-emails` and `...-emails-dlq`. */
+  name: str(),
+  /** Seconds a received message stays invisible to other consumers (at least the workers' taskTimeoutSeconds). */
+  visibilityTimeoutSeconds: int(),
+  /** Days a message is kept (1-14). */
+  retentionDays: int(),
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: int(),
+});
+
+/** A command run on a schedule as a one-off task of the released image. */
+export const jobSchema = z.strictObject({
+  /** Short name, e.g. `clearsessions`. */
+  name: str(),
+  /** EventBridge Scheduler expression: `cron(min hour day-of-month month day-of-week year)` or `rate(1 hour)`. */
+  schedule: str(),
+  command: strings(),
+  /** IANA time zone of the cron expression (default UTC), e.g. `Europe/Dublin`. */
+  timezone: str(),
+  /** The command is stopped after this long (exit 124: reported as a failure). */
+  timeoutMinutes: int(),
+  cpu: int(),
+  memory: int(),
+  sendsTo: strings(),
 });
 
 export const computeSchema = z.strictObject({
   web: webServiceSchema,
+  /** More HTTP services behind the load balancer. */
+  services: z.array(httpServiceSchema),
   workers: z.array(workerServiceSchema),
+  queues: z.array(queueSchema),
+  jobs: z.array(jobSchema),
   /** Run non-prod services on Fargate Spot. */
   fargateSpot: bool(),
   /** Allow `aws ecs execute-command` into containers. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, dnsSchema, domainSchema, environmentSchema,
-  loadBalancerSchema, monitoringSchema, networkSchema, releaseSchema, stateSchema, webServiceSchema, workerServiceSchema,
+  httpServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, sidecarSchema, stateSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -20,6 +20,10 @@ export type CacheConfig = z.infer<typeof cacheSchema>;
 export type AssetsConfig = z.infer<typeof assetsSchema>;
 export type WebServiceConfig = z.infer<typeof webServiceSchema>;
 export type WorkerServiceConfig = z.infer<typeof workerServiceSchema>;
+export type HttpServiceConfig = z.infer<typeof httpServiceSchema>;
+export type SidecarConfig = z.infer<typeof sidecarSchema>;
+export type QueueConfig = z.infer<typeof queueSchema>;
+export type JobConfig = z.infer<typeof jobSchema>;
 export type ContainerSizing = Pick<WebServiceConfig, 'cpu' | 'memory' | 'minCount' | 'maxCount'>;
 export type ComputeConfig = z.infer<typeof computeSchema>;
 export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;

@@ -351,14 +351,8 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (!/^\/[\w\-./]*$/.test(web.healthCheckPath) || web.healthCheckPath.length > 1024) fail('compute.web.healthCheckPath', `is "${web.healthCheckPath}": use an absolute path such as "/healthz" (no query string)`);
   if (!(web.cpuTarget > 0 && web.cpuTarget <= 100)) fail('compute.web.cpuTarget', `is ${web.cpuTarget}: use a percentage between 1 and 100`);
   if (!(web.requestsPerTarget > 0)) fail('compute.web.requestsPerTarget', `is ${web.requestsPerTarget}: use a positive request count`);
-  const workerNames = new Set<string>();
   compute.workers.forEach((w, i) => {
     const field = `compute.workers[${i}]`;
-    if (!SLUG.test(w.name) || w.name.length > 12) {
-      fail(`${field}.name`, `is "${w.name}": use 2-12 lowercase letters, digits or single dashes`);
-    }
-    if (workerNames.has(w.name)) fail(`${field}.name`, `"${w.name}" is used twice: worker names must be unique`);
-    workerNames.add(w.name);
     if (w.command.length === 0) fail(`${field}.command`, 'is empty: give the worker its own command, e.g. ["celery", "-A", "app", "worker"]');
     sizing(field, w);
     if (!(w.cpuTarget > 0 && w.cpuTarget <= 100)) fail(`${field}.cpuTarget`, `is ${w.cpuTarget}: use a percentage between 1 and 100`);
@@ -380,6 +374,8 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     const carried = SECRET_LOOKING_VALUES.find(([pattern]) => pattern.test(value));
     if (carried) fail(field, `holds ${carried[1]}: plain environment ends up in the task definition and in state; declare it as a secret instead and set its value out of band`);
   }
+
+  validateWorkloads(env, fail);
 
   // Secrets of your own
   const declared = new Set<string>();
@@ -441,3 +437,206 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (problems.length === 0) for (const p of nameProblems(env)) fail(p.field, p.message);
   return problems;
 }
+
+// ------------------------------------------------------------------------------------------
+// Workloads: HTTP services, queue workers, scheduled jobs, sidecars.
+
+const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=]*$/;
+/** ACM's default quota of names per certificate. */
+export const MAX_CERTIFICATE_NAMES = 10;
+
+/** The host names and paths a service's listener rule matches (hosts default to the app's). */
+export function serviceRoute(env: EnvironmentConfig, service: { hosts: string[]; paths: string[] }): { hosts: string[]; paths: string[] } {
+  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
+  const hosts = service.hosts.map((h) => (h.includes('.') ? h : `${h}.${env.domain.name}`));
+  return { hosts: hosts.length > 0 ? hosts : app, paths: service.paths };
+}
+
+/** Every host name the load balancer serves (its certificate's names): the app's and the services'. */
+export function loadBalancerHostNames(env: EnvironmentConfig): string[] {
+  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
+  return [...new Set([...app, ...env.compute.services.flatMap((s) => serviceRoute(env, s).hosts)])];
+}
+
+/** EventBridge Scheduler expressions: cron with 6 fields (one of day-of-month/day-of-week is "?"), or rate. */
+export function scheduleProblem(expression: string): string | undefined {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const n = Number(rate[1]);
+    if (n < 1) return 'has a rate below 1';
+    if ((n === 1) !== !rate[2].endsWith('s')) return `says "${rate[1]} ${rate[2]}": use "1 ${rate[2].replace(/s$/, '')}" or "${n === 1 ? 2 : n} ${rate[2].replace(/s?$/, 's')}"`;
+    return undefined;
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron) return 'is neither cron(...) nor rate(...): e.g. "cron(0 3 * * ? *)" (03:00 every day) or "rate(1 hour)"';
+  const fields = cron[1].trim().split(/\s+/);
+  if (fields.length !== 6) return `has ${fields.length} cron fields: EventBridge needs 6 (minutes hours day-of-month month day-of-week year), e.g. "cron(0 3 * * ? *)"`;
+  const [minutes, hours, dom, month, dow, year] = fields;
+  const field = (value: string, max: number, names = '') => new RegExp(`^(\\*|\\?|((\\d{1,2}${names}(-(\\d{1,2}${names}))?)(/\\d{1,2})?)(,(\\d{1,2}${names}(-(\\d{1,2}${names}))?)(/\\d{1,2})?)*|\\*/\\d{1,2})$`).test(value) && value.split(/[,/-]/).every((v) => !/^\d+$/.test(v) || Number(v) <= max);
+  if (!field(minutes, 59)) return `has minutes "${minutes}" (0-59)`;
+  if (!field(hours, 23)) return `has hours "${hours}" (0-23)`;
+  if (!/^(\*|\?|L|W|\d{1,2}W|[\d,\-/]+)$/.test(dom)) return `has day-of-month "${dom}"`;
+  if (!field(month, 12, '|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC')) return `has month "${month}"`;
+  if (!/^(\*|\?|L|[1-7]L|[1-7]#[1-5]|((SUN|MON|TUE|WED|THU|FRI|SAT|[1-7])(-(SUN|MON|TUE|WED|THU|FRI|SAT|[1-7]))?)(,((SUN|MON|TUE|WED|THU|FRI|SAT|[1-7])(-(SUN|MON|TUE|WED|THU|FRI|SAT|[1-7]))?))*)$/.test(dow)) return `has day-of-week "${dow}"`;
+  if (!/^(\*|\d{4}(-\d{4})?(,\d{4})*)$/.test(year)) return `has year "${year}"`;
+  if ((dom === '?') === (dow === '?')) return 'needs "?" in exactly one of day-of-month and day-of-week, e.g. "cron(0 3 * * ? *)"';
+  return undefined;
+}
+
+const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message: string) => void): void {
+  const compute = env.compute;
+  const processNames = new Map<string, string>([['web', 'compute.web']]);
+  const claim = (name: string, field: string) => {
+    // Clashes with the stack's own names (db, cache, alb, task...) are found from the resources
+    // each name reaches (names.ts); here, clashes between the processes the config declares.
+    if (!SLUG.test(name) || name.length > 12) fail(field, `is "${name}": use 2-12 lowercase letters, digits or single dashes`);
+    else if (processNames.has(name) && processNames.get(name) !== 'compute.web') fail(field, `is "${name}", already the name of ${processNames.get(name)}: services, workers and jobs need distinct names`);
+    processNames.set(name, field);
+  };
+  const queues = new Map(compute.queues.map((q) => [q.name, q]));
+  const declaredSecrets = new Set([...compute.secrets, ...Object.keys(compute.externalSecrets)]);
+  const sendsTo = (list: string[], field: string) =>
+    list.forEach((q, i) => !queues.has(q) && fail(`${field}.sendsTo[${i}]`, `is "${q}", which is not in compute.queues: declare it there (or fix the name)`));
+
+  // Queues
+  const queueNames = new Set<string>();
+  compute.queues.forEach((q, i) => {
+    const field = `compute.queues[${i}]`;
+    if (!SLUG.test(q.name) || q.name.length > 20) fail(`${field}.name`, `is "${q.name}": use 2-20 lowercase letters, digits or single dashes`);
+    if (queueNames.has(q.name)) fail(`${field}.name`, `"${q.name}" is declared twice`);
+    queueNames.add(q.name);
+    if (!Number.isInteger(q.visibilityTimeoutSeconds) || q.visibilityTimeoutSeconds < 0 || q.visibilityTimeoutSeconds > 43200) fail(`${field}.visibilityTimeoutSeconds`, `is ${q.visibilityTimeoutSeconds}: SQS accepts 0 to 43200 seconds (12 hours)`);
+    if (!Number.isInteger(q.retentionDays) || q.retentionDays < 1 || q.retentionDays > 14) fail(`${field}.retentionDays`, `is ${q.retentionDays}: SQS keeps messages 1 to 14 days`);
+    if (!Number.isInteger(q.maxReceiveCount) || q.maxReceiveCount < 1 || q.maxReceiveCount > 1000) fail(`${field}.maxReceiveCount`, `is ${q.maxReceiveCount}: use 1 to 1000 receives before the dead-letter queue`);
+    if (!compute.workers.some((w) => w.queues.includes(q.name))) fail(`${field}.name`, `"${q.name}" is consumed by no worker: bind it with compute.workers[].queues (or remove it)`);
+  });
+
+  // Sidecars of a process
+  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number }, field: string, appPort?: number) => {
+    const names = new Set<string>(['app']);
+    const ports = new Map<number, string>(appPort ? [[appPort, 'the app container']] : []);
+    let cpu = 0;
+    let memory = 0;
+    owner.sidecars.forEach((c, i) => {
+      const f = `${field}.sidecars[${i}]`;
+      if (!CONTAINER_NAME.test(c.name) || c.name === 'app') fail(`${f}.name`, `is "${c.name}": use letters, digits, "_" or "-", not "app" (the app container)`);
+      else if (names.has(c.name)) fail(`${f}.name`, `"${c.name}" is used twice in this task`);
+      names.add(c.name);
+      if (!c.image) fail(`${f}.image`, 'is empty: give an image, e.g. "public.ecr.aws/nginx/nginx:1.27-alpine"');
+      else if (env.network.natMode === 'none' && !c.image.startsWith('public.ecr.aws/') && !/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(c.image)) {
+        fail(`${f}.image`, `is "${c.image}": with natMode "none" tasks reach no registry but ECR; use a public.ecr.aws image (pulled through the environment's cache) or push it to ECR`);
+      }
+      if (c.port !== undefined) {
+        if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) fail(`${f}.port`, `is ${c.port}: use a TCP port`);
+        else if (ports.has(c.port)) fail(`${f}.port`, `is ${c.port}, which ${ports.get(c.port)} already listens on: containers of a task share one network namespace`);
+        else ports.set(c.port, `sidecar "${c.name}"`);
+      }
+      c.secrets.forEach((name, j) => !declaredSecrets.has(name) && fail(`${f}.secrets[${j}]`, `is "${name}", which is not declared in compute.secrets or compute.externalSecrets`));
+      cpu += c.cpu ?? 0;
+      memory += c.memory ?? 0;
+    });
+    owner.sidecars.forEach((c, i) =>
+      c.dependsOn.forEach((d, j) => !names.has(d.container) && fail(`${field}.sidecars[${i}].dependsOn[${j}].container`, `is "${d.container}", not a container of this task (${[...names].join(', ')})`)),
+    );
+    if (cpu >= owner.cpu || memory >= owner.memory) fail(`${field}.sidecars`, `reserve ${cpu} CPU units / ${memory} MiB of a ${owner.cpu} / ${owner.memory} task: leave room for the app container`);
+    return ports;
+  };
+
+  // HTTP services
+  sidecars(compute.web, 'compute.web', compute.web.containerPort);
+  sendsTo(compute.web.sendsTo, 'compute.web');
+  const targetCheck = (svc: { targetContainer?: string; sidecars: { name: string; port?: number }[] }, field: string) => {
+    if (svc.targetContainer === undefined || svc.targetContainer === 'app') return;
+    const target = svc.sidecars.find((c) => c.name === svc.targetContainer);
+    if (!target) fail(`${field}.targetContainer`, `is "${svc.targetContainer}", not a sidecar of this service`);
+    else if (target.port === undefined) fail(`${field}.targetContainer`, `is "${svc.targetContainer}", a sidecar without a port: give it one for the load balancer`);
+  };
+  targetCheck(compute.web, 'compute.web');
+  const routes: { field: string; hosts: string[]; paths: string[] }[] = [];
+  const priorities = new Map<number, string>();
+  compute.services.forEach((svc, i) => {
+    const field = `compute.services[${i}]`;
+    claim(svc.name, `${field}.name`);
+    sizingProblems(env, `${field}`, svc, fail);
+    if (!Number.isInteger(svc.containerPort) || svc.containerPort < 1 || svc.containerPort > 65535) fail(`${field}.containerPort`, `is ${svc.containerPort}: use a TCP port`);
+    if (!/^\/[\w\-./]*$/.test(svc.healthCheckPath)) fail(`${field}.healthCheckPath`, `is "${svc.healthCheckPath}": use an absolute path such as "/healthz"`);
+    if (svc.hosts.length === 0 && svc.paths.length === 0) fail(`${field}`, 'routes nothing: give hosts (e.g. ["api"]) and/or paths (e.g. ["/api/*"])');
+    svc.hosts.forEach((h, j) => {
+      const fqdn = h.includes('.');
+      if (fqdn ? !(isValidDomain(h) && (h === env.domain.name || h.endsWith(`.${env.domain.name}`))) : !HOST_LABEL.test(h)) {
+        fail(`${field}.hosts[${j}]`, `is "${h}": use a label under the domain ("api" for api.${env.domain.name}) or a full name inside ${env.domain.name}`);
+      }
+    });
+    svc.paths.forEach((p, j) => !PATH_PATTERN.test(p) && fail(`${field}.paths[${j}]`, `is "${p}": use a path pattern such as "/api/*"`));
+    const route = serviceRoute(env, svc);
+    if (route.hosts.length + route.paths.length > 5) fail(`${field}`, `matches ${route.hosts.length} host names and ${route.paths.length} paths: a load balancer rule takes at most 5 values in all`);
+    if (svc.priority !== undefined) {
+      if (!Number.isInteger(svc.priority) || svc.priority < 1 || svc.priority > 49999) fail(`${field}.priority`, `is ${svc.priority}: use 1 to 49999 (50000 is the web service's default route)`);
+      else if (priorities.has(svc.priority)) fail(`${field}.priority`, `is ${svc.priority}, also ${priorities.get(svc.priority)}'s: priorities are unique`);
+      else priorities.set(svc.priority, svc.name);
+    }
+    for (const other of routes) {
+      const sharedHost = route.hosts.some((h) => other.hosts.includes(h));
+      const samePaths = route.paths.length === 0 ? other.paths.length === 0 : route.paths.some((p) => other.paths.includes(p));
+      if (sharedHost && samePaths) fail(`${field}`, `claims the same host and path as ${other.field}: give one of them other hosts or paths`);
+    }
+    routes.push({ field, ...route });
+    sidecars(svc, field, svc.containerPort);
+    targetCheck(svc, field);
+    sendsTo(svc.sendsTo, field);
+  });
+  const names = loadBalancerHostNames(env);
+  if (names.length > MAX_CERTIFICATE_NAMES) fail('compute.services', `need ${names.length} host names on the load balancer's certificate: ACM allows ${MAX_CERTIFICATE_NAMES} by default; share host names or raise the ACM quota and this limit`);
+
+  // Workers
+  compute.workers.forEach((w, i) => {
+    const field = `compute.workers[${i}]`;
+    claim(w.name, `${field}.name`);
+    sidecars(w, field);
+    sendsTo(w.sendsTo, field);
+    w.queues.forEach((q, j) => {
+      const queue = queues.get(q);
+      if (!queue) fail(`${field}.queues[${j}]`, `is "${q}", which is not in compute.queues: declare it there (or fix the name)`);
+      else if (queue.visibilityTimeoutSeconds < w.taskTimeoutSeconds) {
+        fail(`${field}.taskTimeoutSeconds`, `is ${w.taskTimeoutSeconds} s, longer than queue "${q}"'s visibility timeout (${queue.visibilityTimeoutSeconds} s): a message still being worked on would be delivered again; raise the visibility timeout`);
+      }
+    });
+    if (w.queues.length > 0) {
+      if (w.minCount < 1) fail(`${field}.minCount`, `is ${w.minCount} for a queue worker: at zero tasks the backlog-per-task metric has no data and nothing scales out; keep at least 1 (the night schedule still stops it)`);
+      if (!(w.processingSeconds > 0)) fail(`${field}.processingSeconds`, `is ${w.processingSeconds}: give the average seconds one message takes`);
+      if (!(w.acceptableLatencySeconds >= w.processingSeconds)) fail(`${field}.acceptableLatencySeconds`, `is ${w.acceptableLatencySeconds}: at least processingSeconds (${w.processingSeconds}), or every message is late`);
+    }
+    if (!Number.isInteger(w.taskTimeoutSeconds) || w.taskTimeoutSeconds < 1) fail(`${field}.taskTimeoutSeconds`, `is ${w.taskTimeoutSeconds}: give the longest a message may take, in seconds`);
+  });
+
+  // Jobs
+  compute.jobs.forEach((j, i) => {
+    const field = `compute.jobs[${i}]`;
+    claim(j.name, `${field}.name`);
+    const problem = scheduleProblem(j.schedule);
+    if (problem) fail(`${field}.schedule`, `"${j.schedule}" ${problem}`);
+    if (!TIME_ZONES.has(j.timezone)) fail(`${field}.timezone`, `is "${j.timezone}", not an IANA time zone: e.g. "UTC", "Europe/Dublin", "America/New_York"`);
+    if (j.command.length === 0) fail(`${field}.command`, 'is empty: e.g. ["python", "manage.py", "clearsessions"]');
+    if (!Number.isInteger(j.timeoutMinutes) || j.timeoutMinutes < 1 || j.timeoutMinutes > 1440) fail(`${field}.timeoutMinutes`, `is ${j.timeoutMinutes}: use 1 to 1440 minutes`);
+    const memoryOk = FARGATE_MEMORY[j.cpu];
+    if (!memoryOk) fail(`${field}.cpu`, `is ${j.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+    else if (!memoryOk(j.memory)) fail(`${field}.memory`, `is ${j.memory} MiB, which Fargate does not offer with ${j.cpu} CPU units`);
+    sendsTo(j.sendsTo, field);
+  });
+}
+
+function sizingProblems(env: EnvironmentConfig, field: string, s: { cpu: number; memory: number; minCount: number; maxCount: number; cpuTarget: number; requestsPerTarget: number }, fail: (field: string, message: string) => void): void {
+  const memoryOk = FARGATE_MEMORY[s.cpu];
+  if (!memoryOk) fail(`${field}.cpu`, `is ${s.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  else if (!memoryOk(s.memory)) fail(`${field}.memory`, `is ${s.memory} MiB, which Fargate does not offer with ${s.cpu} CPU units: see the Fargate task size table`);
+  if (!Number.isInteger(s.minCount) || s.minCount < 0 || !Number.isInteger(s.maxCount) || s.maxCount < Math.max(1, s.minCount)) {
+    fail(`${field}.minCount/maxCount`, `are ${s.minCount}/${s.maxCount}: use whole numbers with 0 <= minCount <= maxCount and maxCount >= 1`);
+  }
+  if (env.production && s.minCount < 2) fail(`${field}.minCount`, `is ${s.minCount} in a production environment: run at least 2 tasks so one AZ can fail`);
+  if (!(s.cpuTarget > 0 && s.cpuTarget <= 100)) fail(`${field}.cpuTarget`, `is ${s.cpuTarget}: use a percentage between 1 and 100`);
+  if (!(s.requestsPerTarget > 0)) fail(`${field}.requestsPerTarget`, `is ${s.requestsPerTarget}: use a positive request count`);
+}
+

@@ -10,10 +10,32 @@ export interface EmulatorSettings {
 }
 
 /** Every AWS service the stacks call; the emulator endpoint is set for each. */
-const SERVICES = [
+export const SERVICES = [
   'acm', 'applicationautoscaling', 'cloudfront', 'cloudwatch', 'cloudwatchlogs', 'dynamodb', 'ec2', 'ecr', 'ecs',
-  'elasticache', 'elb', 'elbv2', 'iam', 'kms', 'rds', 'route53', 's3', 'secretsmanager', 'ssm', 'sts',
+  'elasticache', 'elb', 'elbv2', 'events', 'iam', 'kms', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'sns',
+  'sqs', 'ssm', 'sts', 'wafv2',
 ] as const;
+
+/**
+ * The provider endpoint each resource type calls (by type prefix, longest first). A test checks
+ * that every type the stacks synthesize maps to a service in SERVICES, so a new kind of resource
+ * can never reach real AWS from an emulator run (there, it would only hit the test's dead proxy).
+ */
+export const ENDPOINT_OF_TYPE: [prefix: string, service: (typeof SERVICES)[number]][] = [
+  ['aws_acm_', 'acm'], ['aws_appautoscaling_', 'applicationautoscaling'], ['aws_cloudfront_', 'cloudfront'],
+  ['aws_cloudwatch_event_', 'events'], ['aws_cloudwatch_log_', 'cloudwatchlogs'], ['aws_cloudwatch_', 'cloudwatch'],
+  ['aws_db_', 'rds'], ['aws_dynamodb_', 'dynamodb'], ['aws_default_security_group', 'ec2'], ['aws_ecr_', 'ecr'],
+  ['aws_ecs_', 'ecs'], ['aws_eip', 'ec2'], ['aws_elasticache_', 'elasticache'], ['aws_elb_', 'elb'], ['aws_flow_log', 'ec2'],
+  ['aws_iam_', 'iam'], ['aws_internet_gateway', 'ec2'], ['aws_kms_', 'kms'], ['aws_lb', 'elbv2'], ['aws_nat_gateway', 'ec2'],
+  ['aws_route53_', 'route53'], ['aws_route_table', 'ec2'], ['aws_route', 'ec2'], ['aws_s3_', 's3'], ['aws_scheduler_', 'scheduler'],
+  ['aws_secretsmanager_', 'secretsmanager'], ['aws_security_group', 'ec2'], ['aws_sns_', 'sns'], ['aws_sqs_', 'sqs'],
+  ['aws_ssm_', 'ssm'], ['aws_subnet', 'ec2'], ['aws_caller_identity', 'sts'], ['aws_vpc', 'ec2'], ['aws_wafv2_', 'wafv2'],
+];
+
+/** The endpoint service of a resource or data source type (undefined: not mapped). */
+export function endpointOfType(type: string): string | undefined {
+  return [...ENDPOINT_OF_TYPE].sort((a, b) => b[0].length - a[0].length).find(([prefix]) => type.startsWith(prefix))?.[1];
+}
 
 /** Only loopback endpoints are accepted, so a stray variable can never aim a stack at a real host. */
 export function emulatorFromEndpoint(endpoint: string | undefined): EmulatorSettings | undefined {
