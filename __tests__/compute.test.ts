@@ -6,6 +6,7 @@ import { ALB_SSL_POLICY } from '../src/modules/load-balancer';
 import { UNRELEASED_TAG } from '../src/modules/image-version';
 import { EnvironmentConfig } from '../src/config/types';
 import { HEALTH_CHECK_GRACE_SECONDS, steadyStateTimeoutMinutes } from '../src/modules/service';
+import { processNames } from '../src/config/names';
 import { expectRejected } from './helpers/config';
 import { onlyResource, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -54,17 +55,17 @@ describe('load balancer', () => {
 
   test.each(ENVS)('$name: the web service is the default route: a rule for every app host name, last in priority', (env) => {
     const json = envJson(env.name);
-    const [tgName] = resourcesOf(json, 'aws_lb_target_group')[0];
-    const rule = onlyResource(json, 'aws_lb_listener_rule');
+    const [tgName] = resourcesOf(json, 'aws_lb_target_group').find(([n]) => n.includes('_web-tg_'))!;
+    const [ruleName, rule] = resourcesOf(json, 'aws_lb_listener_rule').find(([n]) => n.includes('_web-rule_'))!;
     expect(rule).toMatchObject({ priority: 50000, action: [{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${tgName}.arn}` }] });
     expect(rule.condition).toEqual([{ host_header: { values: [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)] } }]);
     expect(rule.listener_arn).toMatch(/aws_lb_listener\.load-balancer_https/);
     // The service attaches to the group once the rule routes to it.
-    expect(serviceNamed(json, `webapp-${env.name}-web`).depends_on).toEqual([`aws_lb_listener_rule.${resourcesOf(json, 'aws_lb_listener_rule')[0][0]}`]);
+    expect(serviceNamed(json, `webapp-${env.name}-web`).depends_on).toEqual([`aws_lb_listener_rule.${ruleName}`]);
   });
 
   test.each(ENVS)('$name: ip target group with the configured health check and deregistration delay', (env) => {
-    const tg = onlyResource(envJson(env.name), 'aws_lb_target_group');
+    const tg = resourcesOf(envJson(env.name), 'aws_lb_target_group').find(([n]) => n.includes('_web-tg_'))![1];
     // A name prefix and create_before_destroy: changing the port creates the new group before the
     // old one (still in use) is deleted; a fixed name would fail with ResourceInUse/DuplicateName.
     expect(tg.name).toBeUndefined();
@@ -93,10 +94,15 @@ describe('load balancer', () => {
     const ingress = rulesOfGroup(json, 'ingress', albSg);
     expect(ingress.map((r) => r.from_port).sort()).toEqual([443, 80]);
     ingress.forEach((r) => expect(r.cidr_ipv4).toBe('0.0.0.0/0'));
-    const egress = rulesOfGroup(json, 'egress', albSg);
-    expect(egress).toHaveLength(1);
-    expect(securityGroupName(json, egress[0].referenced_security_group_id)).toBe(`webapp-${env.name}-web`);
-    expect(egress[0].from_port).toBe(env.compute.web.containerPort);
+    // Egress only to the HTTP services' groups, each on the port it is targeted on.
+    const egress = rulesOfGroup(json, 'egress', albSg).map((r) => [securityGroupName(json, r.referenced_security_group_id), r.from_port, r.to_port]);
+    expect(egress.sort()).toEqual([
+      [`webapp-${env.name}-web`, env.compute.web.containerPort, env.compute.web.containerPort],
+      ...env.compute.services.map((svc) => {
+        const port = svc.targetContainer ? svc.sidecars.find((c) => c.name === svc.targetContainer)!.port! : svc.containerPort;
+        return [`webapp-${env.name}-${svc.name}`, port, port];
+      }),
+    ].sort());
   });
 });
 
@@ -104,7 +110,7 @@ describe('services', () => {
   test.each(ENVS)('$name: web and workers on Fargate in private subnets without public IPs, circuit breaker with rollback', (env) => {
     const json = envJson(env.name);
     const names = services(json).map((s) => s.name).sort();
-    expect(names).toEqual([`webapp-${env.name}-web`, ...env.compute.workers.map((w) => `webapp-${env.name}-${w.name}`)].sort());
+    expect(names).toEqual(['web', ...env.compute.services.map((x) => x.name), ...env.compute.workers.map((w) => w.name)].map((n) => `webapp-${env.name}-${n}`).sort());
     for (const s of services(json)) {
       expect(s.network_configuration.assign_public_ip).toBe(false);
       expect(s.network_configuration.subnets.every((id: string) => id.includes('aws_subnet.network_private'))).toBe(true);
@@ -138,14 +144,18 @@ describe('services', () => {
     expect(webTarget).toMatchObject({ min_capacity: gated(env.compute.web.minCount), max_capacity: env.compute.web.maxCount, scalable_dimension: 'ecs:service:DesiredCount' });
     expect(serviceNamed(json, `webapp-${env.name}-web`).desired_count).toEqual(gated(env.compute.web.minCount));
     if (env.production) expect(env.compute.web.minCount).toBeGreaterThanOrEqual(2);
-    const policies = resourcesOf(json, 'aws_appautoscaling_policy').map(([, p]) => p.target_tracking_scaling_policy_configuration);
-    const metrics = policies.map((p) => p.predefined_metric_specification.predefined_metric_type);
-    expect(metrics.filter((m) => m === 'ALBRequestCountPerTarget')).toHaveLength(1);
-    expect(metrics.filter((m) => m === 'ECSServiceAverageCPUUtilization')).toHaveLength(1 + env.compute.workers.length);
-    const requests = policies.find((p) => p.predefined_metric_specification.predefined_metric_type === 'ALBRequestCountPerTarget');
+    const policies = resourcesOf(json, 'aws_appautoscaling_policy').map(([n, p]) => ({ n, ...p.target_tracking_scaling_policy_configuration }));
+    const metrics = policies.map((p) => p.predefined_metric_specification?.predefined_metric_type ?? 'backlog');
+    const http = 1 + env.compute.services.length;
+    const queueWorkers = env.compute.workers.filter((w) => w.queues.length > 0).length;
+    expect(metrics.filter((m) => m === 'ALBRequestCountPerTarget')).toHaveLength(http);
+    // Queue workers scale on backlog only; everything else on CPU too.
+    expect(metrics.filter((m) => m === 'ECSServiceAverageCPUUtilization')).toHaveLength(http + env.compute.workers.length - queueWorkers);
+    expect(metrics.filter((m) => m === 'backlog')).toHaveLength(queueWorkers);
+    const requests = policies.find((p) => p.n.startsWith('web_requests'))!;
     expect(requests.target_value).toBe(env.compute.web.requestsPerTarget);
     expect(requests.predefined_metric_specification.resource_label).toMatch(/aws_lb\..*arn_suffix.*\/.*aws_lb_target_group\..*arn_suffix/);
-    expect(targets).toHaveLength(1 + env.compute.workers.length);
+    expect(targets).toHaveLength(http + env.compute.workers.length);
   });
 
   test.each(ENVS)('$name: cluster has Container Insights and both Fargate capacity providers', (env) => {
@@ -157,7 +167,7 @@ describe('services', () => {
   test.each(ENVS)('$name: each process has its own log group with the configured retention and awslogs driver', (env) => {
     const json = envJson(env.name);
     const groups = resourcesOf(json, 'aws_cloudwatch_log_group').map(([, g]) => g).filter((g) => g.name.startsWith('/ecs/'));
-    expect(groups.map((g) => g.name).sort()).toEqual(['db-admin', 'task', 'web', ...env.compute.workers.map((w) => w.name)].map((n) => `/ecs/webapp-${env.name}/${n}`).sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(processNames(env).map((p) => `/ecs/webapp-${env.name}/${p.name}`).sort());
     groups.forEach((g) => expect(g.retention_in_days).toBe(env.compute.logRetentionDays));
     for (const { container } of allContainers(json)) {
       expect(container.logConfiguration.logDriver).toBe('awslogs');
@@ -192,7 +202,7 @@ describe('IAM', () => {
   test.each(ENVS)('$name: execution roles pull from this repository, write their log group, read exactly the app secrets', (env) => {
     const json = envJson(env.name);
     const policies = rolePolicies(json, 'execution-policy').filter(([n]) => !n.startsWith('database-admin'));
-    expect(policies).toHaveLength(2 + env.compute.workers.length);
+    expect(policies).toHaveLength(2 + env.compute.services.length + env.compute.workers.length);
     for (const [, doc] of policies) {
       const bySid = Object.fromEntries(doc.Statement.map((s: any) => [s.Sid, s]));
       expect(bySid.PullImage.Resource).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
@@ -221,9 +231,11 @@ describe('IAM', () => {
   test.each(ENVS)('$name: task roles reach the two buckets and nothing else (plus ECS Exec channels where enabled)', (env) => {
     const json = envJson(env.name);
     const taskPolicies = rolePolicies(json, 'task-policy');
-    expect(taskPolicies).toHaveLength(2 + env.compute.workers.length);
+    expect(taskPolicies).toHaveLength(2 + env.compute.services.length + env.compute.workers.length);
     for (const [, doc] of taskPolicies) {
       const resources = doc.Statement.flatMap((s: any) => [s.Resource].flat());
+      // Beyond S3, the database role and the queues this process works with (tested in workloads).
+      doc.Statement.forEach((st: any) => [st.Action].flat().forEach((a: string) => expect(a).toMatch(/^(s3|rds-db|sqs|ssmmessages):/)));
       const s3 = doc.Statement.filter((s: any) => [s.Action].flat().every((a: string) => a.startsWith('s3:')));
       s3.flatMap((s: any) => [s.Resource].flat()).forEach((r: string) => expect(r).toMatch(/aws_s3_bucket\.assets_(static|media)/));
       const exec = doc.Statement.filter((s: any) => s.Sid === 'EcsExec');
@@ -254,8 +266,9 @@ describe('app contract', () => {
       expect(plain.CDN_DOMAIN_NAME).toBe(`${env.domain.staticLabel}.${env.domain.name}`);
       expect(plain.REDIS_URL).toMatch(/^rediss:\/\//);
       expect(plain.DJANGO_SETTINGS_MODULE).toBe(env.compute.environment.DJANGO_SETTINGS_MODULE);
-      // ALLOWED_HOSTS comes from here: exactly the names the load balancer routes to the app.
-      expect(plain.APP_HOSTS).toBe([env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)].join(','));
+      // ALLOWED_HOSTS comes from here: exactly the names the load balancer routes to this process.
+      const svc = env.compute.services.find((x) => plain.SERVICE_NAME === x.name);
+      expect(plain.APP_HOSTS).toBe(svc ? svc.hosts.map((h) => `${h}.${env.domain.name}`).join(',') : [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)].join(','));
       const secrets = Object.fromEntries(container.secrets.map((s: any) => [s.name, s.valueFrom]));
       expect(Object.keys(secrets).sort()).toEqual(['REDIS_AUTH_TOKEN', 'SECRET_KEY', ...env.compute.secrets].sort());
     }
@@ -266,7 +279,7 @@ describe('app contract', () => {
     const vars = (family: string) => Object.fromEntries(containers(json).find((c) => c.family === family)!.container.environment.map((e: any) => [e.name, e.value]));
     expect(vars(`webapp-${env.name}-web`)).toMatchObject({ HEALTH_CHECK_PATH: env.compute.web.healthCheckPath, SERVICE_NAME: 'web' });
     expect(vars(`webapp-${env.name}-task`).HEALTH_CHECK_PATH).toBeUndefined();
-    expect(onlyResource(json, 'aws_lb_target_group').health_check.path).toBe(env.compute.web.healthCheckPath);
+    expect(resourcesOf(json, 'aws_lb_target_group').find(([n]) => n.includes('_web-tg_'))![1].health_check.path).toBe(env.compute.web.healthCheckPath);
   });
 
   test.each(ENVS)('$name: no plain environment variable has a secret-looking name or value', (env) => {

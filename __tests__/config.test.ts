@@ -89,7 +89,7 @@ describe('rejections name the environment, the field and the fix', () => {
     ['invalid Fargate memory', (c) => (c.compute.web.memory = 3000), 'compute.web.memory', /Fargate/],
     ['min above max', (c) => (c.compute.web.minCount = 5), 'compute.web.minCount/maxCount', /minCount <= maxCount/],
     ['log retention CloudWatch does not accept', (c) => (c.compute.logRetentionDays = 10), 'compute.logRetentionDays', /CloudWatch accepts/],
-    ['duplicate worker names', (c) => c.compute.workers.push({ ...c.compute.workers[0] }), 'compute.workers[1].name', /is "celery", already the name of compute\.workers\[0\]\.name: services, workers and jobs need distinct names/],
+    ['duplicate worker names', (c) => c.compute.workers.push({ ...c.compute.workers[0] }), `compute.workers[${staging.compute.workers.length}].name`, /is "celery", already the name of compute\.workers\[0\]\.name: services, workers and jobs need distinct names/],
     ['reserved tag', (c) => (c.tags = { environment: 'x' }), 'tags', /sets itself/],
     // Database versions and users
     ['a pinned Postgres minor', (c) => (c.database.engineVersion = '17.6'), 'database.engineVersion', /pin the major version only \("17"\): RDS upgrades minor versions itself/],
@@ -169,7 +169,7 @@ describe('names AWS would refuse or that collide fail at synth, derived from the
     ['a worker named like the database tier', (c) => (c.compute.workers[0].name = 'db'), 'project/name/compute.workers[0].name', /gives the security group of worker "db" the name "webapp-staging-db-", which the database security group already uses/],
     ['a worker named like the cache', (c) => (c.compute.workers[0].name = 'cache'), 'project/name/compute.workers[0].name', /cache security group already uses/],
     ['a worker named like the load balancer', (c) => (c.compute.workers[0].name = 'alb'), 'project/name/compute.workers[0].name', /load balancer security group already uses/],
-    ['a worker named web', (c) => (c.compute.workers[0].name = 'web'), 'project/name/compute.workers[0].name', /gives the service\/task family of worker "web" the name "webapp-staging-web", which the service\/task family of the web service already uses \(6 more of its names clash the same way\): rename it/],
+    ['a worker named web', (c) => (c.compute.workers[0].name = 'web'), 'project/name/compute.workers[0].name', /gives the service\/task family of worker "web" the name "webapp-staging-web", which the service\/task family of the web service already uses \(7 more of its names clash the same way\): rename it/],
     ['a project that makes an internal- load balancer name', (c) => (c.project = 'internal'), 'project/name', /load balancer the name "internal-staging-alb", which AWS refuses: it starts with "internal-"/],
     ['a project S3 reserves', (c) => (c.project = 'sthree'), 'project/name/accountId/region', /static bucket the name "sthree-staging-static-123456789012-eu-west-1", which AWS refuses: it starts with the reserved prefix "sthree-" \(and the media bucket, the cdn-logs bucket, the alb-logs bucket likewise\)/],
   ])('%s', (_label, change, field, fix) => {
@@ -225,6 +225,9 @@ describe('names AWS would refuse or that collide fail at synth, derived from the
       ...resourcesOf(json, 'aws_cloudfront_response_headers_policy').map(([, r]) => r.name),
       ...resourcesOf(json, 'aws_cloudfront_cache_policy').map(([, r]) => r.name),
       ...resourcesOf(json, 'aws_appautoscaling_policy').map(([, r]) => r.name),
+      ...resourcesOf(json, 'aws_sqs_queue').map(([, r]) => r.name),
+      ...resourcesOf(json, 'aws_scheduler_schedule').map(([, r]) => r.name),
+      ...resourcesOf(json, 'aws_scheduler_schedule_group').map(([, r]) => r.name),
     ];
     expect(synthesized.length).toBeGreaterThan(30);
     expect(synthesized.filter((n) => !planned.has(n))).toEqual([]);

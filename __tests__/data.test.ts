@@ -1,5 +1,6 @@
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
+import { processNames } from '../src/config/names';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, resourcesOf, rulesOfGroup, securityGroupName, shipped, TfJson, withConfig } from './helpers/synth';
 
@@ -90,7 +91,7 @@ describe('database', () => {
     const j = json(env);
     const rules = rulesOfGroup(j, 'ingress', `webapp-${env.name}-db`);
     const sources = rules.map((r) => securityGroupName(j, r.referenced_security_group_id)).sort();
-    expect(sources).toEqual([`webapp-${env.name}-celery`, `webapp-${env.name}-db-admin`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort());
+    expect(sources).toEqual(processNames(env).map((p) => `webapp-${env.name}-${p.name}`).sort());
     rules.forEach((r) => {
       expect(r).toMatchObject({ from_port: 5432, to_port: 5432, ip_protocol: 'tcp' });
       expect(r.cidr_ipv4 ?? r.cidr_ipv6).toBeUndefined();
@@ -149,8 +150,9 @@ describe('cache', () => {
     const j = json(env);
     onlyResource(j, 'aws_elasticache_subnet_group').subnet_ids.forEach((s: string) => expect(s).toMatch(/aws_subnet\.network_private/));
     const rules = rulesOfGroup(j, 'ingress', `webapp-${env.name}-cache`);
+    // Every app process, but not the database-admin task (it only needs Postgres).
     expect(rules.map((r) => securityGroupName(j, r.referenced_security_group_id)).sort()).toEqual(
-      [`webapp-${env.name}-celery`, `webapp-${env.name}-task`, `webapp-${env.name}-web`].sort(),
+      processNames(env).filter((p) => p.name !== 'db-admin').map((p) => `webapp-${env.name}-${p.name}`).sort(),
     );
     rules.forEach((r) => {
       expect(r).toMatchObject({ from_port: 6379, to_port: 6379 });
@@ -181,8 +183,10 @@ describe('outputs and secrets', () => {
     };
     walk(json(env).resource, 'resource');
     expect(literals).toEqual([]);
-    // And no value that looks like a generated credential (long random alphanumerics).
-    expect(JSON.stringify(json(env))).not.toMatch(/"[A-Za-z0-9]{32,}"/);
+    // And no value that looks like a generated credential (long random alphanumerics with digits
+    // and both cases; metric names such as ApproximateNumberOfMessagesVisible have no digits).
+    expect(JSON.stringify(json(env))).not.toMatch(/"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{32,}"/);
+    expect('"aB3' + 'x'.repeat(40) + '"').toMatch(/"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{32,}"/);
   });
 });
 

@@ -2,6 +2,7 @@ import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { CORS_CACHE_KEY_HEADERS, HSTS_MAX_AGE_SECONDS } from '../src/modules/assets';
 import { globalBucketName } from '../src/lib/naming';
+import { loadBalancerHostNames } from '../src/config/routing';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -12,7 +13,8 @@ const bucketNamed = (j: TfJson, name: string) => resourcesOf(j, 'aws_s3_bucket')
 const attached = (j: TfJson, type: string, bucketLogical: string) =>
   resourcesOf(j, type).filter(([, r]) => r.bucket === `\${aws_s3_bucket.${bucketLogical}.id}`).map(([, r]) => r);
 const cdnName = (env: EnvironmentConfig) => `${env.domain.staticLabel}.${env.domain.name}`;
-const appOrigins = (env: EnvironmentConfig) => [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)].map((h) => `https://${h}`);
+/** Every host name the load balancer serves: the app's and the other HTTP services'. */
+const appOrigins = (env: EnvironmentConfig) => loadBalancerHostNames(env).map((h) => `https://${h}`);
 
 describe('buckets', () => {
   test.each(ENVS)('$name: static and media buckets are private, owner-enforced, encrypted, versioned, TLS-only', (env) => {
@@ -191,7 +193,9 @@ describe('certificates', () => {
     const j = json(env);
     const certs = Object.fromEntries(resourcesOf(j, 'aws_acm_certificate').map(([n, c]) => [n.split('_')[1], c]));
     expect(certs['load-balancer']).toMatchObject({ domain_name: env.domain.name, validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
-    expect(certs['load-balancer'].subject_alternative_names).toEqual(env.domain.appAliases.length ? env.domain.appAliases.map((a) => `${a}.${env.domain.name}`) : undefined);
+    // Every other name the load balancer serves: the app's aliases and the services' host names.
+    expect(certs['load-balancer'].subject_alternative_names).toEqual(loadBalancerHostNames(env).slice(1));
+    expect(certs['load-balancer'].subject_alternative_names).toEqual(expect.arrayContaining(env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)));
     expect(certs['load-balancer'].provider).toBeUndefined();
     expect(certs.cdn).toMatchObject({ domain_name: cdnName(env), validation_method: 'DNS', provider: 'aws.us_east_1', lifecycle: { create_before_destroy: true } });
     // The us-east-1 provider is the aliased one, with the same default tags as the main provider.
@@ -256,7 +260,7 @@ describe('DNS', () => {
     expect(outputs).not.toHaveProperty('route53_zone_id');
     expect(Object.keys(outputs).filter((n) => n.startsWith('dns_validation_')).sort()).toEqual(['dns_validation_cdn', 'dns_validation_load_balancer']);
     expect(outputs.dns_validation_cdn.value).toMatch(/aws_acm_certificate\.certificates_cdn_\w+\.domain_validation_options/);
-    expect(Object.keys(outputs).filter((n) => n.startsWith('dns_record_')).sort()).toEqual(['dns_record_app_example_com', 'dns_record_app_www_example_com', 'dns_record_static']);
+    expect(Object.keys(outputs).filter((n) => n.startsWith('dns_record_')).sort()).toEqual(['dns_record_app_api_example_com', 'dns_record_app_example_com', 'dns_record_app_www_example_com', 'dns_record_static']);
     expect(outputs.dns_record_static.value).toEqual(expect.objectContaining({ name: 'static.example.com', target: expect.stringContaining('aws_cloudfront_distribution') }));
     // Validation still waits (for the records the user creates), without record FQDNs.
     resourcesOf(j, 'aws_acm_certificate_validation').forEach(([, v]) => expect(v.validation_record_fqdns).toBeUndefined());

@@ -162,7 +162,7 @@ describe('events', () => {
     const critical = env.monitoring.paging ? 'critical' : 'warning';
     const deploy = routed('ecs-deployment-failed');
     expect(deploy.rule.pattern).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } });
-    expect(deploy.rule.pattern.resources).toHaveLength(1 + env.compute.workers.length);
+    expect(deploy.rule.pattern.resources).toHaveLength(1 + env.compute.services.length + env.compute.workers.length);
     expect(deploy.topics).toEqual([`webapp-${env.name}-alerts-${critical}`]);
     const rds = routed('rds-critical');
     expect(rds.rule.pattern).toMatchObject({ source: ['aws.rds'], detail: { EventCategories: ['failover', 'failure', 'low storage'], SourceIdentifier: [expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.identifier\}$/)] } });

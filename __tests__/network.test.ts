@@ -1,5 +1,6 @@
 import { prod, staging } from '../src/config/environments';
 import { subnetLayout } from '../src/modules/network';
+import { processNames } from '../src/config/names';
 import { cidrsOverlap } from '../src/lib/cidr';
 import { dataOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig } from './helpers/synth';
 
@@ -82,9 +83,7 @@ describe('network module', () => {
       expect(e.security_group_ids).toHaveLength(1);
     }
     const ingress = rulesOfGroup(json, 'ingress', 'webapp-staging-endpoints');
-    expect(ingress.map((r) => securityGroupName(json, r.referenced_security_group_id)).sort()).toEqual(
-      ['webapp-staging-celery', 'webapp-staging-db-admin', 'webapp-staging-task', 'webapp-staging-web'],
-    );
+    expect(ingress.map((r) => securityGroupName(json, r.referenced_security_group_id)).sort()).toEqual(processNames(env).map((p) => `webapp-staging-${p.name}`).sort());
     ingress.forEach((r) => expect(r).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' }));
     expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { defineEnvironment } from '../src/config/defaults';
+import { processNames } from '../src/config/names';
 import { environments, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
@@ -92,8 +93,7 @@ const sgOf = (json: TfJson, ref: string) => {
   return target && group ? { address: target, name: (group.tags?.Name ?? group.name) as string } : undefined;
 };
 /** Security groups used by ECS services or one-off task definitions (the app tiers). */
-const appSecurityGroupNames = (env: EnvironmentConfig) =>
-  new Set(['web', 'task', 'db-admin', ...env.compute.workers.map((w) => w.name)].map((n) => `${env.project}-${env.name}-${n}`));
+const appSecurityGroupNames = (env: EnvironmentConfig) => new Set(processNames(env).map((p) => `${env.project}-${env.name}-${p.name}`));
 
 // ---------------------------------------------------------------------------------------------
 // The controls
@@ -751,6 +751,47 @@ const CONTROLS: Control[] = [
     },
   },
 
+  // Workloads
+  {
+    id: 'SQS-ENCRYPTED',
+    reason: 'FSBP SQS.1 / CKV_AWS_27: every queue is encrypted at rest (SSE-SQS or KMS).',
+    scope: 'all',
+    when: (env) => env.compute.queues.length + env.compute.jobs.length > 0,
+    check: (json) => {
+      const queues = all(json, 'aws_sqs_queue');
+      return control(queues.map((q) => q.address), queues.map((q) => !(q.body.sqs_managed_sse_enabled === true || q.body.kms_master_key_id) && `${q.address}: not encrypted`));
+    },
+  },
+  {
+    id: 'SQS-DEAD-LETTERS',
+    reason: 'Every work queue moves repeatedly failing messages to a dead-letter queue instead of retrying them forever.',
+    scope: 'all',
+    when: (env) => env.compute.queues.length + env.compute.jobs.length > 0,
+    check: (json) => {
+      const queues = all(json, 'aws_sqs_queue');
+      const dlqs = new Set(queues.flatMap((q) => (q.body.redrive_policy ? [refTarget(JSON.parse(q.body.redrive_policy).deadLetterTargetArn)] : [])));
+      const work = queues.filter((q) => !dlqs.has(q.address));
+      return control(work.map((q) => q.address), work.map((q) => {
+        const redrive = q.body.redrive_policy ? JSON.parse(q.body.redrive_policy) : undefined;
+        return !(redrive && refTarget(redrive.deadLetterTargetArn) && redrive.maxReceiveCount >= 1) && `${q.address}: no dead-letter queue`;
+      }));
+    },
+  },
+  {
+    id: 'SCHEDULER-ROLE-SCOPED',
+    reason: 'The job scheduler may start one task family on one cluster and pass only that task\'s roles to ECS.',
+    scope: 'all',
+    when: (env) => env.compute.jobs.length > 0,
+    check: (json) => {
+      const roles = all(json, 'aws_iam_role').filter((r) => statementsOf(policyOf(r.body.assume_role_policy)).some((s) => s.Principal?.Service === 'scheduler.amazonaws.com'));
+      const policies = all(json, 'aws_iam_role_policy').filter((p) => roles.some((r) => refTarget(p.body.role) === r.address));
+      return control(policies.map((p) => p.address), policies.flatMap((p) => statementsOf(policyOf(p.body.policy)).flatMap((s) => [
+        s.Action.includes('ecs:RunTask') && !(s.Condition?.ArnEquals?.['ecs:cluster'] && s.Resource.every((r: string) => /:task-definition\//.test(r))) && `${p.address}: RunTask not limited to a task family on one cluster`,
+        s.Action.includes('iam:PassRole') && !(s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs-tasks.amazonaws.com' && !s.Resource.includes('*')) && `${p.address}: PassRole not limited to the task's roles`,
+      ])));
+    },
+  },
+
   // State
   {
     id: 'STATE-ENCRYPTED-LOCKED',
@@ -897,6 +938,14 @@ describe('the controls catch what they guard against', () => {
     }],
     ['ALERT-TOPICS-CMK', (j: TfJson) => (first(j, 'aws_sns_topic').kms_master_key_id = 'alias/aws/sns')],
     ['KMS-ROTATION', (j: TfJson) => (first(j, 'aws_kms_key').enable_key_rotation = false)],
+    ['SQS-ENCRYPTED', (j: TfJson) => (first(j, 'aws_sqs_queue').sqs_managed_sse_enabled = false)],
+    ['SQS-DEAD-LETTERS', (j: TfJson) => Object.values(j.resource.aws_sqs_queue).forEach((q: any) => delete q.redrive_policy)],
+    ['SCHEDULER-ROLE-SCOPED', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_iam_role_policy).find((p: any) => p.policy.includes('iam:PassRole')) as any;
+      const doc = JSON.parse(policy.policy);
+      doc.Statement.find((st: any) => st.Action === 'iam:PassRole').Resource = '*';
+      policy.policy = JSON.stringify(doc);
+    }],
     ['ALARMS-ACTIONABLE', (j: TfJson) => (first(j, 'aws_cloudwatch_metric_alarm').alarm_actions = [])],
     ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
   ])('%s reports a deliberately broken stack', (id, change) => {

@@ -17,6 +17,7 @@ function outputs() {
   const values: Record<string, unknown> = {
     aws_region: 'eu-west-1', ecs_cluster_name: CLUSTER, ecr_repository_name: 'webapp-staging', ecr_repository_url: REPO,
     image_tag_parameter: '/webapp/staging/image-tag', web_service_name: 'webapp-staging-web', worker_service_names: ['webapp-staging-celery'],
+    service_names: ['webapp-staging-web', 'webapp-staging-celery'], ecr_repositories: { app: REPO },
     oneoff_task_definition_family: 'webapp-staging-task', private_subnet_ids: ['subnet-1'], oneoff_security_group_id: 'sg-task',
     oneoff_log_group_name: '/ecs/webapp-staging/task', app_container_name: 'app', app_url: 'https://staging.example.com',
     db_admin_task_definition_family: 'webapp-staging-db-admin', db_admin_security_group_id: 'sg-admin', db_admin_log_group_name: '/ecs/webapp-staging/db-admin',
@@ -186,6 +187,15 @@ describe('release', () => {
     expect(names(f)).toEqual(['DescribeImagesCommand']);
   });
 
+  test('a service with its own repository needs the same tag there too', async () => {
+    const f = fakeAccount();
+    const t = { ...target(), otherRepositories: ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp-staging-api'] };
+    const describe = f.deps.ecr.send.bind(f.deps.ecr);
+    f.deps.ecr = { send: async (c: any) => (c.input.repositoryName === 'webapp-staging-api' ? Promise.reject(Object.assign(new Error('x'), { name: 'ImageNotFoundException' })) : describe(c)) };
+    await expect(release(f.deps, t, 'v2', { stableTimeoutMs: 1000 })).rejects.toThrow(/webapp-staging-api:v2 is not in ECR/);
+    expect(f.deploys).toEqual([]);
+  });
+
   test('a migration that exits 1 stops the release: no deploy, the old version keeps serving, the lock is released', async () => {
     const f = fakeAccount({ exitCodes: (command) => (command?.includes('migrate') ? 1 : 0) });
     await expect(run(f)).rejects.toThrow(new ReleaseError('staging: the migration of v2 exited 1; nothing was deployed, the running version keeps serving (logs above)'));
@@ -272,7 +282,7 @@ describe('release', () => {
     const synthesized = shipped('staging').output!;
     const needed = Object.keys(outputs());
     expect(needed.filter((n) => !(n in synthesized))).toEqual([]);
-    expect((synthesized.release.value as any).min_counts).toEqual({ web: 1, celery: 1 });
+    expect((synthesized.release.value as any).min_counts).toEqual({ web: 1, api: 1, celery: 1, mailer: 1 });
   });
 
   test('withImage copies a task definition and swaps only the app image', () => {

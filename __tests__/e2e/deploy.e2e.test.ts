@@ -56,8 +56,10 @@ const LAYERS: Record<string, string[]> = {
   data: ['aws_db_instance', 'aws_elasticache_replication_group'],
   edge: ['aws_acm_certificate', 'aws_route53_record', 'aws_cloudfront_distribution'],
   compute: ['aws_ecr_repository', 'aws_lb', 'aws_ecs_service', 'aws_appautoscaling_target'],
+  workloads: ['aws_lb_listener_rule', 'aws_sqs_queue', 'aws_scheduler_schedule'],
+  monitoring: ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard', 'aws_sns_topic', 'aws_cloudwatch_event_rule'],
 };
-const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute'];
+const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'monitoring'];
 
 let workDir: string;
 let moto: Moto | undefined;
@@ -518,6 +520,71 @@ checkWhenSynthesized('aws_appautoscaling_target', 'every service scales between 
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((p: any) => p.PolicyType === 'TargetTrackingScaling')).toBe(true);
   }
+});
+
+checkWhenSynthesized('aws_lb_listener_rule', 'the api service has its host rule and target group; the load balancer targets its nginx sidecar', async () => {
+  const alb = one('aws_lb').attributes;
+  const elbv2 = new ElasticLoadBalancingV2Client(sdkConfig(endpoint, staging.region));
+  const { Listeners } = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: alb.arn }));
+  const https = Listeners!.find((l) => l.Port === 443)!;
+  const { Rules } = await elbv2.send(new DescribeRulesCommand({ ListenerArn: https.ListenerArn }));
+  const apiGroup = all('aws_lb_target_group').find((t) => t.name.includes('service-api'))!.attributes;
+  const apiRule = Rules!.find((r) => r.Actions?.[0]?.TargetGroupArn === apiGroup.arn)!;
+  const hosts = apiRule.Conditions!.find((c) => c.Field === 'host-header');
+  expect(hosts?.HostHeaderConfig?.Values ?? hosts?.Values).toEqual([`api.${staging.domain.name}`]);
+  expect(Number(apiRule.Priority)).toBeLessThan(50000);
+  const ecs = new ECSClient(sdkConfig(endpoint, staging.region));
+  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: one('aws_ecs_cluster').attributes.arn, services: ['webapp-staging-api'] }));
+  expect(services![0].loadBalancers).toEqual([{ targetGroupArn: apiGroup.arn, containerName: 'nginx', containerPort: 8080 }]);
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: services![0].taskDefinition! }));
+  expect(taskDefinition!.containerDefinitions!.map((c) => c.name)).toEqual(['app', 'nginx']);
+});
+
+checkWhenSynthesized('aws_sqs_queue', 'the e-mail queue is encrypted, long-polling, redriven to its dead-letter queue; its URL reaches the mailer', async () => {
+  const queue = all('aws_sqs_queue').find((q) => q.attributes.name === 'webapp-staging-emails')!.attributes;
+  const dlq = all('aws_sqs_queue').find((q) => q.attributes.name === 'webapp-staging-emails-dlq')!.attributes;
+  const [attributes] = botoCalls(python, endpoint, [{ service: 'sqs', operation: 'get_queue_attributes', params: { QueueUrl: queue.url, AttributeNames: ['All'] } }]);
+  expect(attributes.Attributes).toMatchObject({ SqsManagedSseEnabled: 'true', ReceiveMessageWaitTimeSeconds: '20', VisibilityTimeout: '900' });
+  expect(JSON.parse(attributes.Attributes.RedrivePolicy)).toEqual({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 });
+  const mailer = all('aws_ecs_task_definition').find((t) => t.attributes.family === 'webapp-staging-mailer')!;
+  expect(JSON.parse(mailer.attributes.container_definitions)[0].environment).toContainEqual({ name: 'QUEUE_URL_EMAILS', value: queue.url });
+});
+
+checkWhenSynthesized('aws_scheduler_schedule', 'the nightly job is scheduled in its time zone on the one-off task family, with retries and a dead-letter queue', async () => {
+  const [schedule] = botoCalls(python, endpoint, [{ service: 'scheduler', operation: 'get_schedule', params: { Name: 'webapp-staging-clearsessions', GroupName: 'webapp-staging' } }]);
+  expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Dublin', State: 'ENABLED' });
+  expect(schedule.Target.Arn).toBe(one('aws_ecs_cluster').attributes.arn);
+  expect(schedule.Target.EcsParameters.TaskDefinitionArn).toMatch(/task-definition\/webapp-staging-task$/);
+  expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+  expect(schedule.Target.DeadLetterConfig.Arn).toBe(all('aws_sqs_queue').find((q) => q.attributes.name === 'webapp-staging-jobs')!.attributes.arn);
+});
+
+checkWhenSynthesized('aws_cloudwatch_metric_alarm', 'alarms, dashboard, encrypted topics with their subscribers and event rules exist as synthesized', async () => {
+  const alarms = all('aws_cloudwatch_metric_alarm');
+  const regional = alarms.filter((a) => a.attributes.arn.includes(`:${staging.region}:`)).map((a) => a.attributes.alarm_name);
+  const usEast1 = alarms.filter((a) => a.attributes.arn.includes(':us-east-1:')).map((a) => a.attributes.alarm_name);
+  expect(usEast1.sort()).toEqual(['webapp-staging-cdn-5xx-rate', 'webapp-staging-certificate-cdn-expiry']);
+  const [described, usEast1Described, dashboard, topics, rules] = botoCalls(python, endpoint, [
+    { service: 'cloudwatch', operation: 'describe_alarms', params: { AlarmNamePrefix: 'webapp-staging-', MaxRecords: 100 } },
+    { service: 'cloudwatch', operation: 'describe_alarms', region: 'us-east-1', params: { AlarmNamePrefix: 'webapp-staging-' } },
+    { service: 'cloudwatch', operation: 'get_dashboard', params: { DashboardName: 'webapp-staging' } },
+    { service: 'sns', operation: 'list_topics', params: {} },
+    { service: 'events', operation: 'list_rules', params: { NamePrefix: 'webapp-staging-' } },
+  ]);
+  expect(described.MetricAlarms.map((a: any) => a.AlarmName).sort()).toEqual(regional.sort());
+  expect(usEast1Described.MetricAlarms.map((a: any) => a.AlarmName).sort()).toEqual(usEast1.sort());
+  expect(JSON.parse(dashboard.DashboardBody).widgets.length).toBeGreaterThan(alarms.length);
+  const warning = topics.Topics.map((t: any) => t.TopicArn).find((a: string) => a.endsWith(':webapp-staging-alerts-warning'));
+  const [attributes, subscriptions] = botoCalls(python, endpoint, [
+    { service: 'sns', operation: 'get_topic_attributes', params: { TopicArn: warning } },
+    { service: 'sns', operation: 'list_subscriptions_by_topic', params: { TopicArn: warning } },
+  ]);
+  expect(attributes.Attributes.KmsMasterKeyId).toBe(all('aws_kms_key').find((k) => k.attributes.arn.includes(`:${staging.region}:`))!.attributes.arn);
+  expect(subscriptions.Subscriptions.map((x: any) => [x.Protocol, x.Endpoint])).toEqual([['email', 'platform-team@example.com']]);
+  // Staging pages nobody: its critical alarms notify the warning topic.
+  const critical = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-web-target-5xx-rate');
+  expect(critical.AlarmActions).toEqual([warning]);
+  expect(rules.Rules.map((r: any) => r.Name).sort()).toEqual(all('aws_cloudwatch_event_rule').map((r) => r.attributes.name).sort());
 });
 
 describe('releases', () => {

@@ -46,6 +46,9 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      for holdSeconds (default MOTO_SHIM_ECS_ROLLBACK_SECONDS, 10), then only the rollback, COMPLETED.
  11. ECR pull-through cache rules: not implemented in moto. Create / Describe / Update / Delete,
      stored as sent, per region and registry (default: the account).
+ 13. ElastiCache replication groups (cluster mode disabled) created with NumCacheClusters=2+ get a
+     single member: moto counts replicas only from ReplicasPerNodeGroup. The members follow
+     NumCacheClusters, as in AWS (prod's primary and replica).
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -842,6 +845,20 @@ def patch_appautoscaling_clamps_ecs_desired_count() -> None:
     ApplicationAutoscalingBackend.register_scalable_target = register_scalable_target
 
 
+# --- 13. ElastiCache: NumCacheClusters members -------------------------------------------------
+def patch_elasticache_num_cache_clusters() -> None:
+    from moto.elasticache.models import ReplicationGroup
+
+    original = ReplicationGroup._set_node_members_clusters_disabled
+
+    def set_members(self, member_clusters, replication_group_id, replication_group_domain, node_group, preferred_cache_cluster_azs, num_cache_clusters, replicas_per_node_group):  # type: ignore[no-untyped-def]
+        # moto derives the replicas from ReplicasPerNodeGroup only; NumCacheClusters counts the primary too.
+        replicas = replicas_per_node_group or max(0, (num_cache_clusters or 1) - 1)
+        return original(self, member_clusters, replication_group_id, replication_group_domain, node_group, preferred_cache_cluster_azs, num_cache_clusters, replicas)
+
+    ReplicationGroup._set_node_members_clusters_disabled = set_members
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -858,4 +875,5 @@ if __name__ == "__main__":
     patch_ecs_steady_state()
     patch_ecr_pull_through_cache_rules()
     patch_appautoscaling_clamps_ecs_desired_count()
+    patch_elasticache_num_cache_clusters()
     moto_server_main(sys.argv[1:])

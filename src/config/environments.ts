@@ -19,6 +19,28 @@ const app = {
   // Set its value with: npm run secret -- set <env> SENTRY_DSN
   secrets: ['SENTRY_DSN'],
 };
+/**
+ * The workloads of the reference app: a JSON API on its own host name behind an nginx sidecar
+ * (the load balancer targets nginx, which proxies to gunicorn), a queue of e-mails sent by web and
+ * worked by its own worker (scaling on backlog), and a nightly job clearing expired sessions.
+ */
+const nginx = {
+  name: 'nginx',
+  image: 'public.ecr.aws/nginx/nginx:1.27-alpine',
+  port: 8080,
+  dependsOn: [{ container: 'app', condition: 'START' as const }],
+  // A minimal proxy config written at start: nothing to build into an image.
+  command: ['sh', '-c', `printf 'server { listen 8080; location / { proxy_pass http://127.0.0.1:8001; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto; } }' > /etc/nginx/conf.d/default.conf && exec nginx -g 'daemon off;'`],
+  cpu: 64,
+  memory: 64,
+};
+const workloads = {
+  services: [{ name: 'api', hosts: ['api'], command: ['gunicorn', 'webapp.wsgi', '--bind', '127.0.0.1:8001'], containerPort: 8001, sidecars: [nginx], targetContainer: 'nginx' }],
+  queues: [{ name: 'emails' }],
+  mailer: { name: 'mailer', command: ['celery', '-A', 'webapp', 'worker', '-Q', 'emails', '-l', 'info'], queues: ['emails'], processingSeconds: 2, acceptableLatencySeconds: 60, taskTimeoutSeconds: 120 },
+  jobs: [{ name: 'clearsessions', schedule: 'cron(0 3 * * ? *)', timezone: 'Europe/Dublin', command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30 }],
+};
+
 /** migrate under a Postgres advisory lock (examples/django/webapp/core/management/commands/migrate_locked.py). */
 const release = { migrationCommand: ['python', 'manage.py', 'migrate_locked', '--noinput'] };
 
@@ -28,7 +50,14 @@ export const staging: EnvironmentConfig = defineEnvironment({
   production: false,
   domain: { name: 'staging.example.com', dns: { zoneMode: 'lookup', zoneName: 'example.com', exportRecords: false } },
   network: { cidr: '10.20.0.0/16' },
-  compute: { ...app, workers: [celery] },
+  compute: {
+    ...app,
+    web: { sendsTo: ['emails'] },
+    services: workloads.services,
+    workers: [celery, workloads.mailer],
+    queues: workloads.queues,
+    jobs: workloads.jobs,
+  },
   release,
   // Staging pages nobody: its alarms notify the team's warning route only.
   monitoring: { warning: { emails: ['platform-team@example.com'] } },
@@ -41,7 +70,14 @@ export const prod: EnvironmentConfig = defineEnvironment({
   production: true,
   domain: { name: 'example.com', appAliases: ['www'] },
   network: { cidr: '10.10.0.0/16' },
-  compute: { ...app, workers: [celery] },
+  compute: {
+    ...app,
+    web: { sendsTo: ['emails'] },
+    services: workloads.services,
+    workers: [celery, workloads.mailer],
+    queues: workloads.queues,
+    jobs: workloads.jobs,
+  },
   release,
   monitoring: { critical: { emails: ['oncall@example.com'] }, warning: { emails: ['platform-team@example.com'] } },
   tags: { owner: 'platform' },

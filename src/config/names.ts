@@ -65,6 +65,8 @@ export const NAME_RULES = {
     pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
     patternText: 'lowercase letters and digits separated by single ".", "_" or "-"',
   },
+  sqsQueue: { maxLength: 80, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
+  schedule: { maxLength: 64, pattern: /^[0-9a-zA-Z-_.]+$/, patternText: 'letters, digits, "-", "_" and "."' },
   ecrPullThroughPrefix: {
     minLength: 2,
     maxLength: 30,
@@ -108,6 +110,7 @@ export function appSecretName(env: Pick<EnvironmentConfig, 'project' | 'name'>, 
 export function processNames(env: EnvironmentConfig): { name: string; label: string; from: string }[] {
   return [
     { name: 'web', label: 'the web service', from: 'project/name' },
+    ...env.compute.services.map((s, i) => ({ name: s.name, label: `service "${s.name}"`, from: `compute.services[${i}].name` })),
     ...env.compute.workers.map((w, i) => ({ name: w.name, label: `worker "${w.name}"`, from: `compute.workers[${i}].name` })),
     { name: 'task', label: 'the one-off task', from: 'project/name' },
     { name: 'db-admin', label: 'the database-admin task', from: 'project/name' },
@@ -146,6 +149,20 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'secret', name: `${p()}/cache-auth-token`, what: 'the Redis AUTH token secret', from: base },
     { kind: 'ssmParameter', name: `/${env.project}/${env.name}/image-tag`, what: 'the image-tag parameter', from: base },
     ...env.compute.secrets.map((secret, i) => ({ kind: 'secret' as const, name: appSecretName(env, secret), what: `the ${secret} secret`, from: `compute.secrets[${i}]` })),
+    ...env.compute.queues.flatMap((q, i) => [
+      { kind: 'sqsQueue' as const, name: p(q.name), what: `queue "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
+      { kind: 'sqsQueue' as const, name: p(q.name, 'dlq'), what: `the dead-letter queue of "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
+    ]),
+    ...env.compute.services.filter((s) => s.ownRepository).map((s) => ({ kind: 'ecrRepository' as const, name: p(s.name), what: `the image repository of service "${s.name}"`, from: `${base}/compute.services[].name` })),
+    ...(env.compute.jobs.length > 0
+      ? [
+          { kind: 'schedule' as const, name: p(), what: 'the schedule group of the jobs', from: base },
+          { kind: 'iamRole' as const, name: p('jobs-scheduler'), what: 'the scheduler role of the jobs', from: base },
+          { kind: 'sqsQueue' as const, name: p('jobs'), what: 'the dead-letter queue of the jobs', from: base },
+          { kind: 'sqsQueue' as const, name: p('jobs', 'dlq'), what: 'the dead-letter queue of the jobs\' dead letters', from: base },
+          ...env.compute.jobs.map((j, i) => ({ kind: 'schedule' as const, name: p(j.name), what: `the schedule of job "${j.name}"`, from: `${base}/compute.jobs[${i}].name` })),
+        ]
+      : []),
     { kind: 'cloudfrontName', name: p('static'), what: 'the CloudFront origin access control', from: base },
     { kind: 'cloudfrontName', name: p('security-headers'), what: 'the CloudFront response headers policy', from: base },
     { kind: 'cloudfrontName', name: p('static-cors'), what: 'the CloudFront cache policy', from: base },
@@ -165,6 +182,7 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
       { kind: 'logGroup', name: `/ecs/${p()}/${proc.name}`, what: `the log group of ${of}`, from },
       { kind: 'autoscalingPolicy', name: p(proc.name, 'requests'), what: `the request scaling policy of ${of}`, from },
       { kind: 'autoscalingPolicy', name: p(proc.name, 'cpu'), what: `the CPU scaling policy of ${of}`, from },
+      { kind: 'autoscalingPolicy', name: p(proc.name, 'backlog'), what: `the backlog scaling policy of ${of}`, from },
     );
   }
   return names;

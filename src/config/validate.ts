@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
 import { nameProblems } from './names';
+import { loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
 import { environmentSchema } from './schema';
 import { EnvironmentConfig } from './types';
@@ -446,19 +447,6 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=]*$/;
 /** ACM's default quota of names per certificate. */
 export const MAX_CERTIFICATE_NAMES = 10;
 
-/** The host names and paths a service's listener rule matches (hosts default to the app's). */
-export function serviceRoute(env: EnvironmentConfig, service: { hosts: string[]; paths: string[] }): { hosts: string[]; paths: string[] } {
-  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
-  const hosts = service.hosts.map((h) => (h.includes('.') ? h : `${h}.${env.domain.name}`));
-  return { hosts: hosts.length > 0 ? hosts : app, paths: service.paths };
-}
-
-/** Every host name the load balancer serves (its certificate's names): the app's and the services'. */
-export function loadBalancerHostNames(env: EnvironmentConfig): string[] {
-  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
-  return [...new Set([...app, ...env.compute.services.flatMap((s) => serviceRoute(env, s).hosts)])];
-}
-
 /** EventBridge Scheduler expressions: cron with 6 fields (one of day-of-month/day-of-week is "?"), or rate. */
 export function scheduleProblem(expression: string): string | undefined {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
@@ -489,10 +477,12 @@ const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message: string) => void): void {
   const compute = env.compute;
   const processNames = new Map<string, string>([['web', 'compute.web']]);
-  const claim = (name: string, field: string) => {
+  // Services and workers name roles and groups (`<project>-<env>-<name>-execution`): 12 characters;
+  // a job names only its schedule.
+  const claim = (name: string, field: string, maxLength = 12) => {
     // Clashes with the stack's own names (db, cache, alb, task...) are found from the resources
     // each name reaches (names.ts); here, clashes between the processes the config declares.
-    if (!SLUG.test(name) || name.length > 12) fail(field, `is "${name}": use 2-12 lowercase letters, digits or single dashes`);
+    if (!SLUG.test(name) || name.length > maxLength) fail(field, `is "${name}": use 2-${maxLength} lowercase letters, digits or single dashes`);
     else if (processNames.has(name) && processNames.get(name) !== 'compute.web') fail(field, `is "${name}", already the name of ${processNames.get(name)}: services, workers and jobs need distinct names`);
     processNames.set(name, field);
   };
@@ -573,11 +563,12 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
     svc.paths.forEach((p, j) => !PATH_PATTERN.test(p) && fail(`${field}.paths[${j}]`, `is "${p}": use a path pattern such as "/api/*"`));
     const route = serviceRoute(env, svc);
     if (route.hosts.length + route.paths.length > 5) fail(`${field}`, `matches ${route.hosts.length} host names and ${route.paths.length} paths: a load balancer rule takes at most 5 values in all`);
-    if (svc.priority !== undefined) {
-      if (!Number.isInteger(svc.priority) || svc.priority < 1 || svc.priority > 49999) fail(`${field}.priority`, `is ${svc.priority}: use 1 to 49999 (50000 is the web service's default route)`);
-      else if (priorities.has(svc.priority)) fail(`${field}.priority`, `is ${svc.priority}, also ${priorities.get(svc.priority)}'s: priorities are unique`);
-      else priorities.set(svc.priority, svc.name);
-    }
+    const priority = rulePriority(svc);
+    if (svc.priority !== undefined && (!Number.isInteger(svc.priority) || svc.priority < 1 || svc.priority > 49999)) {
+      fail(`${field}.priority`, `is ${svc.priority}: use 1 to 49999 (50000 is the web service's default route)`);
+    } else if (priorities.has(priority)) {
+      fail(`${field}.priority`, `${svc.priority === undefined ? 'derived from the name ' : ''}is ${priority}, also ${priorities.get(priority)}'s listener rule priority: set a distinct priority`);
+    } else priorities.set(priority, svc.name);
     for (const other of routes) {
       const sharedHost = route.hosts.some((h) => other.hosts.includes(h));
       const samePaths = route.paths.length === 0 ? other.paths.length === 0 : route.paths.some((p) => other.paths.includes(p));
@@ -615,7 +606,7 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
   // Jobs
   compute.jobs.forEach((j, i) => {
     const field = `compute.jobs[${i}]`;
-    claim(j.name, `${field}.name`);
+    claim(j.name, `${field}.name`, 30);
     const problem = scheduleProblem(j.schedule);
     if (problem) fail(`${field}.schedule`, `"${j.schedule}" ${problem}`);
     if (!TIME_ZONES.has(j.timezone)) fail(`${field}.timezone`, `is "${j.timezone}", not an IANA time zone: e.g. "UTC", "Europe/Dublin", "America/New_York"`);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EnvironmentConfig } from '../config/types';
+import { loadBalancerHostNames } from '../config/routing';
 import { globalBucketName, resourceName } from '../lib/naming';
 import { appHostNames } from '../modules/app-contract';
 import { AssetsModule } from '../modules/assets';
@@ -13,8 +14,10 @@ export class EdgeLayer extends Layer {
   readonly dns: DnsModule;
   readonly certificates: CertificateModule;
   readonly assets: AssetsModule;
-  /** Host names the load balancer serves (domain + aliases). */
+  /** The app's host names (domain + aliases): the web service's default route. */
   readonly appHosts: string[];
+  /** Every host name the load balancer serves (the app's and other services'): its certificate's names. */
+  readonly loadBalancerHosts: string[];
   /** `static.<domain>`. */
   readonly cdnName: string;
 
@@ -23,10 +26,11 @@ export class EdgeLayer extends Layer {
     const { config } = props;
     const domain = config.domain;
     this.appHosts = appHostNames(domain);
+    this.loadBalancerHosts = loadBalancerHostNames(config);
     this.cdnName = `${domain.staticLabel}.${domain.name}`;
     this.dns = new DnsModule(this, 'dns', { domainName: domain.name, dns: domain.dns });
     this.certificates = new CertificateModule(this, 'certificates', {
-      loadBalancerNames: this.appHosts,
+      loadBalancerNames: this.loadBalancerHosts,
       cdnName: this.cdnName,
       dns: this.dns,
       usEast1: props.usEast1,
@@ -40,7 +44,7 @@ export class EdgeLayer extends Layer {
       },
       cdnName: this.cdnName,
       cdnCertificateArn: this.certificates.cdnCertificateArn,
-      appOrigins: this.appHosts.map((host) => `https://${host}`),
+      appOrigins: this.loadBalancerHosts.map((host) => `https://${host}`),
       priceClass: config.assets.priceClass,
       ipv6: domain.ipv6,
       accessLogs: config.assets.cdnAccessLogs,

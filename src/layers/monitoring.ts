@@ -11,10 +11,10 @@ import { AlertTopics } from '../modules/monitoring/alerts';
 import { EnvironmentDashboard, ExtraGraph } from '../modules/monitoring/dashboard';
 import { routeEvents } from '../modules/monitoring/events';
 import { NetworkModule } from '../modules/network';
-import { ServiceModule } from '../modules/service';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
 import { Layer } from './layer';
+import { WorkloadsLayer } from './workloads';
 
 export interface MonitoringLayerProps {
   readonly config: EnvironmentConfig;
@@ -24,18 +24,11 @@ export interface MonitoringLayerProps {
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;
   readonly compute: ComputeLayer;
-}
-
-/** A long-running service the layer watches. */
-interface WatchedService {
-  readonly name: string;
-  readonly module: ServiceModule;
-  readonly minCount: number;
-  readonly cpuTarget: number;
+  readonly workloads: WorkloadsLayer;
 }
 
 const GIB = 2 ** 30;
-const SECTIONS = ['Traffic', 'Errors', 'Latency', 'Services', 'Database', 'Cache', 'CDN', 'Network', 'Certificates'];
+const SECTIONS = ['Traffic', 'Errors', 'Latency', 'Services', 'Queues', 'Jobs', 'Database', 'Cache', 'CDN', 'Network', 'Certificates'];
 
 /**
  * Alarms that page the right people, derived from the stack itself (thresholds follow the
@@ -52,7 +45,7 @@ export class MonitoringLayer extends Layer {
 
   constructor(scope: Construct, id: string, props: MonitoringLayerProps) {
     super(scope, id);
-    const { config, network, database, cache, edge, compute } = props;
+    const { config, network, database, cache, edge, compute, workloads } = props;
     const prefix = resourceName(config);
     const mon = config.monitoring;
     const topicProps = { namePrefix: prefix, stackRegion: config.region, accountId: config.accountId, monitoring: mon, production: config.production };
@@ -63,15 +56,8 @@ export class MonitoringLayer extends Layer {
     const released = Token.asAny(Op.neq(compute.imageVersion.tag, UNRELEASED_TAG)) as unknown as boolean;
     const add = (spec: AlarmSpec) => this.alarms.add(spec);
 
-    // --- Web: errors, health, latency (ALB metrics of the web target group) ---
+    // --- HTTP services: errors, health, latency (ALB metrics of each target group) ---
     const lb = compute.loadBalancer.arnSuffix;
-    const webTarget = compute.loadBalancer.targets.web;
-    const alb = (name: string, stat: string, withTarget = true): MetricRef => ({
-      namespace: 'AWS/ApplicationELB',
-      name,
-      stat,
-      dimensions: withTarget ? { LoadBalancer: lb, TargetGroup: webTarget.targetGroup.arnSuffix } : { LoadBalancer: lb },
-    });
     const floor = mon.minRequestsPerMinute;
     const errorRate = (errors: MetricRef, requests: MetricRef, label: string) => ({
       // Judged only above the request floor: two errors out of three requests is not an outage.
@@ -79,36 +65,41 @@ export class MonitoringLayer extends Layer {
       label,
       metrics: { m1: errors, m2: requests },
     });
-    this.extraGraphs.push(
-      { section: 'Traffic', title: 'Requests per minute', metrics: [['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', lb, { stat: 'Sum' }]] },
-      { section: 'Traffic', title: 'Healthy web targets', metrics: [['AWS/ApplicationELB', 'HealthyHostCount', 'LoadBalancer', lb, 'TargetGroup', webTarget.targetGroup.arnSuffix, { stat: 'Minimum' }]] },
-    );
-    const guard = [
-      add({ kind: 'target-5xx-rate', id: 'web-target-5xx-rate', section: 'Errors', title: 'Web 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('RequestCount', 'Sum'), 'target 5xx %'), deploymentGuard: true }),
-      add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }),
-    ];
-    add({ kind: 'healthy-hosts', id: 'web-healthy-hosts', section: 'Errors', title: 'Healthy web targets (minimum)', threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, metric: alb('HealthyHostCount', 'Minimum'), actionsEnabled: released });
-    for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
-      add({
-        kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',
-        id: `web-latency-${pct}`,
-        section: 'Latency',
-        title: `Web response time ${pct} (s)`,
-        threshold: objective / 1000,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: 5,
-        datapointsToAlarm: 5,
-        expression: { expression: `IF(m2 >= ${floor}, m1, 0)`, label: `${pct} seconds`, metrics: { m1: alb('TargetResponseTime', pct), m2: alb('RequestCount', 'Sum') } },
+    this.extraGraphs.push({ section: 'Traffic', title: 'Requests per minute', metrics: [['AWS/ApplicationELB', 'RequestCount', 'LoadBalancer', lb, { stat: 'Sum' }]] });
+    for (const s of workloads.longRunning.filter((x) => x.http)) {
+      const targetGroup = s.http!.targetGroupArnSuffix;
+      const alb = (name: string, stat: string, withTarget = true): MetricRef => ({
+        namespace: 'AWS/ApplicationELB',
+        name,
+        stat,
+        dimensions: withTarget ? { LoadBalancer: lb, TargetGroup: targetGroup } : { LoadBalancer: lb },
       });
+      this.extraGraphs.push({ section: 'Traffic', title: `${s.name}: healthy targets`, metrics: [['AWS/ApplicationELB', 'HealthyHostCount', 'LoadBalancer', lb, 'TargetGroup', targetGroup, { stat: 'Minimum' }]] });
+      const guard = [add({ kind: 'target-5xx-rate', id: `${s.name}-target-5xx-rate`, section: 'Errors', title: `${s.name} 5xx (% of requests)`, threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('RequestCount', 'Sum'), 'target 5xx %'), deploymentGuard: true })];
+      if (s.name === 'web') {
+        // The load balancer's own errors (no healthy target, timeouts) are per load balancer: once.
+        guard.push(add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }));
+      }
+      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, metric: alb('HealthyHostCount', 'Minimum'), actionsEnabled: released });
+      for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
+        add({
+          kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',
+          id: `${s.name}-latency-${pct}`,
+          section: 'Latency',
+          title: `${s.name} response time ${pct} (s)`,
+          threshold: objective / 1000,
+          comparison: 'GreaterThanThreshold',
+          evaluationPeriods: 5,
+          datapointsToAlarm: 5,
+          expression: { expression: `IF(m2 >= ${floor}, m1, 0)`, label: `${pct} seconds`, metrics: { m1: alb('TargetResponseTime', pct), m2: alb('RequestCount', 'Sum') } },
+        });
+      }
+      // A release that raises errors rolls back by itself, on top of the circuit breaker.
+      s.module.watchDeployments(guard.map((a) => a.alarmName));
     }
-    // A release that raises errors rolls back by itself, on top of the circuit breaker.
-    compute.web.watchDeployments(guard.map((a) => a.alarmName));
 
     // --- Every long-running service: tasks, CPU, memory ---
-    const services: WatchedService[] = [
-      { name: 'web', module: compute.web, minCount: config.compute.web.minCount, cpuTarget: config.compute.web.cpuTarget },
-      ...config.compute.workers.map((w, i) => ({ name: w.name, module: compute.workers[i], minCount: w.minCount, cpuTarget: w.cpuTarget })),
-    ];
+    const services = workloads.longRunning;
     for (const s of services) {
       const dimensions = { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! };
       if (s.minCount > 0) {
@@ -116,6 +107,45 @@ export class MonitoringLayer extends Layer {
       }
       add({ kind: 'service-cpu', id: `${s.name}-cpu`, section: 'Services', title: `${s.name}: CPU %`, threshold: Math.min(95, s.cpuTarget + 25), comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', dimensions } });
       add({ kind: 'service-memory', id: `${s.name}-memory`, section: 'Services', title: `${s.name}: memory %`, threshold: 85, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'MemoryUtilization', stat: 'Average', dimensions } });
+    }
+
+    // --- Queues: late work and dead letters ---
+    for (const [name, queue] of Object.entries(workloads.queues)) {
+      const latency = Math.max(...services.filter((s) => s.queues?.names.includes(name)).map((s) => s.queues!.acceptableLatencySeconds));
+      add({ kind: 'queue-oldest-message', id: `queue-${name}-oldest-message`, section: 'Queues', title: `${name}: oldest message (s)`, threshold: 3 * latency, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queue.name } } });
+      add({ kind: 'queue-dead-letters', id: `queue-${name}-dead-letters`, section: 'Queues', title: `${name}: dead letters`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', dimensions: { QueueName: queue.deadLetterQueue.name } } });
+    }
+
+    // --- Scheduled jobs: starts that failed, and runs that failed ---
+    if (workloads.jobs) {
+      const group = { ScheduleGroup: workloads.jobs.group.name };
+      add({
+        kind: 'job-start-failures',
+        id: 'jobs-start-failures',
+        section: 'Jobs',
+        title: 'Job starts failed',
+        threshold: 0,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        period: 300,
+        expression: {
+          expression: 'FILL(m1, 0) + FILL(m2, 0)',
+          label: 'failed starts',
+          metrics: {
+            m1: { namespace: 'AWS/Scheduler', name: 'InvocationsSentToDeadLetterCount', stat: 'Sum', dimensions: group },
+            m2: { namespace: 'AWS/Scheduler', name: 'TargetErrorCount', stat: 'Sum', dimensions: group },
+          },
+        },
+      });
+      workloads.jobs.failurePatterns().forEach((pattern, i) =>
+        routeEvents(this, `job-failed-${i}`, {
+          name: `${prefix}-job-failed${i === 0 ? '' : '-to-start'}`,
+          description: i === 0 ? `A scheduled job of ${prefix} exited non-zero` : `A scheduled job of ${prefix} failed to start`,
+          pattern,
+          targets: this.alerts.targets('warning'),
+        }),
+      );
     }
 
     // --- Database: thresholds from the instance's own size ---

@@ -20,7 +20,7 @@ export interface RegistryModuleProps {
    * registry, so tasks need no route to the internet (natMode none), images are scanned, and
    * nothing depends on a public registry's rate limits.
    */
-  readonly publicCachePrefix: string;
+  readonly publicCachePrefix?: string;
 }
 
 /**
@@ -69,14 +69,17 @@ export class RegistryModule extends Construct {
     this.repositoryArn = this.repository.arn;
     this.repositoryName = this.repository.name;
 
-    new EcrPullThroughCacheRule(this, 'public-cache', {
-      ecrRepositoryPrefix: props.publicCachePrefix,
-      upstreamRegistryUrl: 'public.ecr.aws',
-    });
+    if (props.publicCachePrefix) {
+      new EcrPullThroughCacheRule(this, 'public-cache', {
+        ecrRepositoryPrefix: props.publicCachePrefix,
+        upstreamRegistryUrl: 'public.ecr.aws',
+      });
+    }
   }
 
   /** The image URI of an ECR Public image (`docker/library/postgres:17-alpine`) through the pull-through cache. */
   publicImage(path: string): string {
+    if (!this.props.publicCachePrefix) throw new Error('this registry has no pull-through cache');
     return `${this.props.accountId}.dkr.ecr.${this.props.region}.amazonaws.com/${this.props.publicCachePrefix}/${path}`;
   }
 
@@ -85,6 +88,7 @@ export class RegistryModule extends Construct {
    * cache repository and imports it, so CreateRepository and BatchImportUpstreamImage, only there.
    */
   publicCachePullStatement(): PolicyStatement {
+    if (!this.props.publicCachePrefix) throw new Error('this registry has no pull-through cache');
     return {
       Sid: 'PullThroughPublicCache',
       Effect: 'Allow',

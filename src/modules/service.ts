@@ -36,10 +36,30 @@ export interface ServiceScaling {
   readonly gate?: (count: number) => number;
   readonly minCount: number;
   readonly maxCount: number;
-  /** Target average CPU utilisation, percent. */
+  /** Target average CPU utilisation, percent (not used for queue workers: they scale on backlog). */
   readonly cpuTarget: number;
-  /** Target ALB requests per task (web only). */
+  /** Target ALB requests per task (services behind the load balancer). */
   readonly requestsPerTarget?: number;
+  /**
+   * Queue workers: scale on the backlog per task (visible messages of the queues / running tasks),
+   * AWS's recommended metric-math target tracking; target = acceptable latency / processing time.
+   */
+  readonly backlog?: { readonly queueNames: string[]; readonly targetPerTask: number };
+}
+
+/** A container beside the app in the same task. */
+export interface SidecarSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly port?: number;
+  readonly essential: boolean;
+  readonly dependsOn: { container: string; condition: string }[];
+  readonly environment: Record<string, string>;
+  /** Variable name -> valueFrom: only the declared secrets this sidecar asked for. */
+  readonly secrets: Record<string, string>;
+  readonly cpu?: number;
+  readonly memory?: number;
 }
 
 export interface ServiceModuleProps {
@@ -60,6 +80,10 @@ export interface ServiceModuleProps {
   readonly command?: string[];
   readonly cpu: number;
   readonly memory: number;
+  /** Port the app container listens on (services behind the load balancer). */
+  readonly appPort?: number;
+  /** Containers beside the app; they get no contract and no secret unless declared. */
+  readonly sidecars?: SidecarSpec[];
   readonly contract: ContainerContract;
   /** Variables of this process only (e.g. HEALTH_CHECK_PATH of a web service), on top of the contract. */
   readonly environment?: Record<string, string>;
@@ -71,8 +95,11 @@ export interface ServiceModuleProps {
   readonly endpoints?: { allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void };
   readonly enableExec: boolean;
   readonly fargateSpot: boolean;
-  /** Put the service behind the load balancer: its target (group + routing rule) and container port. */
-  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget };
+  /**
+   * Put the service behind the load balancer: its target (group + routing rule), and the container
+   * it sends traffic to (the app, or a sidecar such as nginx) on the target's port.
+   */
+  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget; readonly containerName?: string };
   /** Long-running service with autoscaling; omitted for a one-off task definition (no service). */
   readonly scaling?: ServiceScaling;
 }
@@ -181,20 +208,40 @@ export class ServiceModule extends Construct {
       store.allowFrom(`${props.name}`, this.securityGroupId, `From the ${name} tasks`);
     }
     props.endpoints?.allowEndpointsFrom(props.name, this.securityGroupId);
-    const containerPort = props.loadBalancer?.target.port;
-    if (props.loadBalancer && containerPort !== undefined) {
+    const targetPort = props.loadBalancer?.target.port;
+    if (props.loadBalancer && targetPort !== undefined) {
       allowFromGroup(this, 'ingress-alb', {
         securityGroupId: this.securityGroupId,
         sourceSecurityGroupId: props.loadBalancer.module.securityGroupId,
-        port: containerPort,
-        description: 'From the load balancer on the container port',
+        port: targetPort,
+        description: 'From the load balancer on the target port',
       });
-      props.loadBalancer.module.allowTargetGroup(props.name, this.securityGroupId, containerPort);
+      props.loadBalancer.module.allowTargetGroup(props.name, this.securityGroupId, targetPort);
     }
 
     const variables = { ...props.contract.environment, ...props.environment, SERVICE_NAME: props.name };
     const environment = Object.entries(variables).map(([k, value]) => ({ name: k, value })).sort(byName);
     const secrets = Object.entries(props.contract.secrets).map(([k, valueFrom]) => ({ name: k, valueFrom })).sort(byName);
+    const logConfiguration = {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': props.name },
+    };
+    const ports = (port?: number) => (port !== undefined ? [{ containerPort: port, hostPort: port, protocol: 'tcp' }] : []);
+    const sidecars = (props.sidecars ?? []).map((c) => ({
+      name: c.name,
+      image: c.image,
+      essential: c.essential,
+      ...(c.command ? { command: c.command } : {}),
+      ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
+      ...(c.memory !== undefined ? { memoryReservation: c.memory } : {}),
+      portMappings: ports(c.port),
+      environment: Object.entries(c.environment).map(([k, value]) => ({ name: k, value })).sort(byName),
+      // A sidecar gets no app secret unless the config gave it that one.
+      secrets: Object.entries(c.secrets).map(([k, valueFrom]) => ({ name: k, valueFrom })).sort(byName),
+      dependsOn: c.dependsOn.map((d) => ({ containerName: d.container, condition: d.condition })),
+      readonlyRootFilesystem: false,
+      logConfiguration,
+    }));
     this.taskDefinition = new EcsTaskDefinition(this, 'task', {
       family: name,
       requiresCompatibilities: ['FARGATE'],
@@ -210,7 +257,7 @@ export class ServiceModule extends Construct {
           image: props.image,
           essential: true,
           ...(props.command ? { command: props.command } : {}),
-          portMappings: containerPort !== undefined ? [{ containerPort, hostPort: containerPort, protocol: 'tcp' }] : [],
+          portMappings: ports(props.appPort),
           environment,
           secrets,
           // Web frameworks write caches and uploads to local disk; a read-only root would break
@@ -218,11 +265,9 @@ export class ServiceModule extends Construct {
           readonlyRootFilesystem: false,
           // Lets ECS Exec and signals reach the app properly (PID 1 is a tiny init).
           linuxParameters: { initProcessEnabled: true },
-          logConfiguration: {
-            logDriver: 'awslogs',
-            options: { 'awslogs-group': logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': props.name },
-          },
+          logConfiguration,
         },
+        ...sidecars,
       ]),
     });
     this.taskDefinitionFamily = this.taskDefinition.family;
@@ -254,7 +299,7 @@ export class ServiceModule extends Construct {
       propagateTags: 'SERVICE',
       ...(props.loadBalancer
         ? {
-            loadBalancer: [{ targetGroupArn: props.loadBalancer.target.targetGroup.arn, containerName: APP_CONTAINER, containerPort: props.loadBalancer.target.port }],
+            loadBalancer: [{ targetGroupArn: props.loadBalancer.target.targetGroup.arn, containerName: props.loadBalancer.containerName ?? APP_CONTAINER, containerPort: props.loadBalancer.target.port }],
             healthCheckGracePeriodSeconds,
             // The target group must be attached to a listener (through its rule) before a service can use it.
             dependsOn: [props.loadBalancer.target.rule],
@@ -286,10 +331,53 @@ export class ServiceModule extends Construct {
           scaleOutCooldown: 60,
         },
       });
+    if (scaling.backlog) {
+      // Backlog per task only: a CPU policy would scale in while messages wait (the two fight).
+      this.backlogPolicy(name, target, props.clusterName, scaling.backlog);
+      return;
+    }
     trackingPolicy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTarget);
     if (props.loadBalancer && scaling.requestsPerTarget) {
       trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.target.requestCountResourceLabel);
     }
+  }
+
+  /**
+   * Target tracking on metric math (AWS's recommended pattern for queue workers): the messages
+   * visible in the worker's queues divided by its running tasks, kept at `targetPerTask` =
+   * acceptable latency / processing time per message. A burst scales out; an idle queue scales in
+   * to the minimum. At zero tasks the division has no data and nothing scales out, which is why
+   * validation keeps the minimum of a queue worker at 1 or more.
+   */
+  private backlogPolicy(name: string, target: AppautoscalingTarget, clusterName: string, backlog: NonNullable<ServiceScaling['backlog']>): void {
+    const visible = backlog.queueNames.map((queue, i) => ({
+      id: `visible${i}`,
+      returnData: false,
+      metricStat: { metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: queue }] }, stat: 'Sum' },
+    }));
+    new AppautoscalingPolicy(this, 'backlog', {
+      name: `${name}-backlog`,
+      policyType: 'TargetTrackingScaling',
+      serviceNamespace: target.serviceNamespace,
+      resourceId: target.resourceId,
+      scalableDimension: target.scalableDimension,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: backlog.targetPerTask,
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+        customizedMetricSpecification: {
+          metrics: [
+            ...visible,
+            {
+              id: 'tasks',
+              returnData: false,
+              metricStat: { metric: { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions: [{ name: 'ClusterName', value: clusterName }, { name: 'ServiceName', value: this.service!.name }] }, stat: 'Average' },
+            },
+            { id: 'backlogPerTask', expression: `(${visible.map((v) => v.id).join(' + ')}) / tasks`, label: 'Visible messages per running task', returnData: true },
+          ],
+        },
+      },
+    });
   }
 
   /**

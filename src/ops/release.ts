@@ -50,6 +50,8 @@ export interface ReleaseTarget {
   readonly cluster: string;
   readonly repositoryName: string;
   readonly repositoryUrl: string;
+  /** Services with their own repository: the release needs the same tag there too. */
+  readonly otherRepositories: string[];
   readonly imageTagParameter: string;
   readonly lockParameter: string;
   readonly databaseSetupParameter: string;
@@ -68,7 +70,7 @@ export function releaseTarget(outputs: StackOutputs): ReleaseTarget {
   const settings = outputs.map<any>('release');
   const cluster = outputs.string('ecs_cluster_name');
   const minCounts = settings.min_counts as Record<string, number>;
-  const serviceNames = [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
+  const serviceNames = outputs.has('service_names') ? outputs.list('service_names') : [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
   const services = Object.fromEntries(serviceNames.map((name) => [name, Number(minCounts[name.slice(cluster.length + 1)] ?? 1)]));
   const migrationTask = oneOffTask(outputs);
   return {
@@ -77,6 +79,7 @@ export function releaseTarget(outputs: StackOutputs): ReleaseTarget {
     cluster,
     repositoryName: outputs.string('ecr_repository_name'),
     repositoryUrl: outputs.string('ecr_repository_url'),
+    otherRepositories: outputs.has('ecr_repositories') ? Object.entries(outputs.map<string>('ecr_repositories')).filter(([n]) => n !== 'app').map(([, url]) => url) : [],
     imageTagParameter: outputs.string('image_tag_parameter'),
     lockParameter: String(settings.lock_parameter),
     databaseSetupParameter: String(settings.database_setup_parameter),
@@ -180,16 +183,19 @@ export async function release(deps: ReleaseDeps, target: ReleaseTarget, tag: str
 }
 
 async function assertImageExists(ecr: Sender, target: ReleaseTarget, tag: string): Promise<void> {
-  try {
-    const out = await ecr.send(new DescribeImagesCommand({ repositoryName: target.repositoryName, imageIds: [{ imageTag: tag }] }));
-    if ((out.imageDetails ?? []).length > 0) return;
-  } catch (e) {
-    if (awsErrorName(e) !== 'ImageNotFoundException') throw e;
+  for (const url of [target.repositoryUrl, ...target.otherRepositories]) {
+    const repositoryName = url === target.repositoryUrl ? target.repositoryName : url.slice(url.indexOf('/') + 1);
+    try {
+      const out = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+      if ((out.imageDetails ?? []).length > 0) continue;
+    } catch (e) {
+      if (awsErrorName(e) !== 'ImageNotFoundException') throw e;
+    }
+    throw new ReleaseError(
+      `${target.environment}: image ${url}:${tag} is not in ECR: build and push it first ` +
+        `(docker build --platform linux/amd64 -t ${url}:${tag} . && docker push ${url}:${tag}); nothing was changed`,
+    );
   }
-  throw new ReleaseError(
-    `${target.environment}: image ${target.repositoryUrl}:${tag} is not in ECR: build and push it first ` +
-      `(docker build --platform linux/amd64 -t ${target.repositoryUrl}:${tag} . && docker push ${target.repositoryUrl}:${tag}); nothing was changed`,
-  );
 }
 
 async function acquireLock(deps: ReleaseDeps, target: ReleaseTarget, tag: string): Promise<void> {

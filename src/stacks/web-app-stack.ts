@@ -8,6 +8,7 @@ import { ComputeLayer } from '../layers/compute';
 import { EdgeLayer } from '../layers/edge';
 import { Layer } from '../layers/layer';
 import { MonitoringLayer } from '../layers/monitoring';
+import { WorkloadsLayer } from '../layers/workloads';
 import { CacheModule } from '../modules/cache';
 import { DatabaseModule } from '../modules/database';
 import { NetworkModule } from '../modules/network';
@@ -48,6 +49,7 @@ export class WebAppStack extends SelfContainedStack {
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;
   readonly compute: ComputeLayer;
+  readonly workloads: WorkloadsLayer;
   readonly monitoring: MonitoringLayer;
   private readonly logicalIds = new Map<string, string>();
 
@@ -99,6 +101,15 @@ export class WebAppStack extends SelfContainedStack {
       imageTag: options.imageTag,
     });
 
+    this.workloads = new WorkloadsLayer(this, 'workloads', {
+      config,
+      network: this.network,
+      database: this.database,
+      cache: this.cache,
+      edge: this.edge,
+      compute: this.compute,
+    });
+
     this.monitoring = new MonitoringLayer(this, 'monitoring', {
       config,
       usEast1: this.usEast1,
@@ -107,6 +118,7 @@ export class WebAppStack extends SelfContainedStack {
       cache: this.cache,
       edge: this.edge,
       compute: this.compute,
+      workloads: this.workloads,
     });
 
     this.outputs();
@@ -134,7 +146,7 @@ export class WebAppStack extends SelfContainedStack {
 
   /** What users and scripts read after a deploy (`cdktf output <env>`, `npm run task`, `npm run release`). */
   private outputs(): void {
-    const { config, network, database, cache, edge, compute } = this;
+    const { config, network, database, cache, edge, compute, workloads } = this;
     this.output('vpc_id', network.vpcId, 'VPC id');
 
     this.output('database_endpoint', database.endpoint, 'Postgres endpoint (host:port), private');
@@ -160,16 +172,19 @@ export class WebAppStack extends SelfContainedStack {
     this.output('ecr_repository_name', compute.registry.repositoryName, 'ECR repository of the app image');
     this.output('image_tag_parameter', compute.imageVersion.parameter.name, 'SSM parameter holding the deployed image tag');
     this.output('ecs_cluster_name', compute.cluster.clusterName, 'ECS cluster');
-    this.output('web_service_name', compute.web.serviceName, 'ECS service of the web process');
-    this.output('worker_service_names', compute.workers.map((w) => w.serviceName), 'ECS services of the workers');
-    this.output('log_group_names', [compute.web, ...compute.workers, compute.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
+    this.output('web_service_name', workloads.web.serviceName, 'ECS service of the web process');
+    this.output('worker_service_names', Object.values(workloads.workers).map((w) => w.serviceName), 'ECS services of the workers');
+    this.output('service_names', workloads.longRunning.map((s) => s.module.serviceName), 'Every long-running ECS service (web, HTTP services, workers)');
+    this.output('ecr_repositories', { app: compute.registry.repositoryUrl, ...Object.fromEntries(Object.entries(compute.serviceRegistries).map(([n, r]) => [n, r.repositoryUrl])) }, 'Every ECR repository a release pushes the same tag to');
+    this.output('queue_urls', Object.fromEntries(Object.entries(workloads.queues).map(([n, q]) => [n, q.queue.url])), 'SQS queues by name');
+    this.output('log_group_names', [...workloads.longRunning.map((s) => s.module), workloads.oneOffTask].map((s) => s.logGroupName), 'CloudWatch log groups of the containers');
     this.output('aws_region', config.region, 'Region of the environment');
     this.output('private_subnet_ids', network.privateSubnetIds, 'Subnets for one-off tasks');
     this.output('app_container_name', APP_CONTAINER, 'Container name in every task definition');
-    this.output('oneoff_task_definition_family', compute.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
-    this.output('oneoff_security_group_id', compute.oneOffTask.securityGroupId, 'Security group for one-off tasks');
-    this.output('oneoff_log_group_name', compute.oneOffTask.logGroupName, 'Log group of one-off tasks');
-    const admin = compute.databaseAdmin;
+    this.output('oneoff_task_definition_family', workloads.oneOffTask.taskDefinitionFamily, 'Task definition family for one-off commands (npm run task)');
+    this.output('oneoff_security_group_id', workloads.oneOffTask.securityGroupId, 'Security group for one-off tasks');
+    this.output('oneoff_log_group_name', workloads.oneOffTask.logGroupName, 'Log group of one-off tasks');
+    const admin = workloads.databaseAdmin;
     this.output('db_admin_task_definition_family', admin.task.taskDefinitionFamily, 'Task definition family of the database-admin task (run by npm run release)');
     this.output('db_admin_security_group_id', admin.task.securityGroupId, 'Security group of the database-admin task');
     this.output('db_admin_log_group_name', admin.task.logGroupName, 'Log group of the database-admin task');
@@ -188,7 +203,7 @@ export class WebAppStack extends SelfContainedStack {
       // Written by npm run release, not by Terraform: the lock of a running release, the database setup done.
       lock_parameter: `/${config.project}/${config.name}/release-lock`,
       database_setup_parameter: `/${config.project}/${config.name}/database-setup`,
-      min_counts: Object.fromEntries([['web', config.compute.web.minCount], ...config.compute.workers.map((w) => [w.name, w.minCount])]),
+      min_counts: Object.fromEntries(workloads.longRunning.map((s) => [s.name, s.minCount])),
     }, 'Settings of npm run release');
   }
 

@@ -17,7 +17,7 @@ const DISTRIBUTION = 'aws_cloudfront_distribution.assets_distribution_C099F649';
 const DATABASE = 'aws_db_instance.database_instance_D7FC2283';
 
 /**
- * Known lossy attributes of moto 5.2.1 in the staging stack; each is listed in the README.
+ * Known lossy attributes of moto 5.2.1 in the staging and prod stacks (same addresses); each is listed in the README.
  * Paths are Terraform attribute paths with list indexes (`block.0.attribute`).
  */
 export const LOSSY_ATTRIBUTES: LossyAttribute[] = [
@@ -35,6 +35,16 @@ export const LOSSY_ATTRIBUTES: LossyAttribute[] = [
     address: DATABASE,
     attribute: 'monitoring_interval',
     reason: 'moto RDS has no enhanced monitoring: CreateDBInstance ignores MonitoringInterval and DescribeDBInstances reports 0 instead of 60',
+  },
+  {
+    address: DATABASE,
+    attribute: 'performance_insights_enabled',
+    reason: 'moto RDS has no Performance Insights: CreateDBInstance ignores EnablePerformanceInsights and DescribeDBInstances reports it off (prod only)',
+  },
+  {
+    address: DATABASE,
+    attribute: 'performance_insights_retention_period',
+    reason: 'same: the Performance Insights retention (7 days) is not stored and reads back 0 (prod only)',
   },
   {
     address: DATABASE,

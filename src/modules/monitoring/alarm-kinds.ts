@@ -75,6 +75,27 @@ export const ALARM_KINDS = {
     runbook: 'Raise the task memory or find the leak (worker concurrency, large querysets).',
     missingData: 'notBreaching',
   },
+  'queue-oldest-message': {
+    severity: 'warning',
+    rule: 'the oldest message waited longer than 3 x the consuming worker\'s `acceptableLatencySeconds` for 5 minutes',
+    meaning: 'The queue\'s workers do not keep up (or do not run): work is late.',
+    runbook: 'Check the worker\'s running tasks and errors; raise its maxCount; look for a message that keeps failing.',
+    missingData: 'notBreaching',
+  },
+  'queue-dead-letters': {
+    severity: 'warning',
+    rule: 'any message in the dead-letter queue (`maxReceiveCount` failed receives)',
+    meaning: 'Messages failed again and again and were set aside: that work was not done.',
+    runbook: 'Read them (aws sqs receive-message on the -dlq queue) and the worker logs; fix, then redrive them to the queue (SQS console: Start DLQ redrive).',
+    missingData: 'notBreaching',
+  },
+  'job-start-failures': {
+    severity: 'warning',
+    rule: 'any scheduled job start that failed after its retries (sent to the jobs dead-letter queue) or errored, in 5 minutes',
+    meaning: 'A scheduled job did not start at all (RunTask refused: capacity, permissions, a missing task definition).',
+    runbook: 'Read the message in the <project>-<env>-jobs queue (the error is in its attributes) and the scheduler role\'s permissions.',
+    missingData: 'notBreaching',
+  },
   'db-cpu': {
     severity: 'warning',
     rule: 'RDS CPU above 90% for 10 minutes',
@@ -162,6 +183,7 @@ export const EVENT_ROUTES = [
   { id: 'ecs-task-start-impaired', severity: 'warning' as Severity, what: 'ECS cannot start tasks of a service (SERVICE_TASK_START_IMPAIRED)' },
   { id: 'rds-critical', severity: 'critical' as Severity, what: 'RDS failover, failure or low storage events of the instance' },
   { id: 'rds-maintenance', severity: 'warning' as Severity, what: 'RDS maintenance and configuration-change notifications of the instance' },
+  { id: 'job-failed', severity: 'warning' as Severity, what: 'a scheduled job\'s task stopped with a non-zero exit code (124: its timeout) or failed to start' },
 ];
 
 /** The README table (between the alarm markers), generated from the list above. */

@@ -1,0 +1,209 @@
+import { prod, staging } from '../src/config/environments';
+import { rulePriority } from '../src/config/routing';
+import { EnvironmentConfig } from '../src/config/types';
+import { scheduleProblem } from '../src/config/validate';
+import { JOB_RETRY } from '../src/modules/scheduled-jobs';
+import { expectRejected } from './helpers/config';
+import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
+
+const ENVS = [staging, prod];
+const json = (env: EnvironmentConfig): TfJson => shipped(env.name as 'staging' | 'prod');
+const named = (j: TfJson, type: string, part: string) => {
+  const found = resourcesOf(j, type).filter(([n]) => n.includes(part));
+  if (found.length !== 1) throw new Error(`expected one ${type} *${part}*, found ${found.map(([n]) => n).join(', ')}`);
+  return found[0];
+};
+const containers = (j: TfJson, family: string) => JSON.parse(resourcesOf(j, 'aws_ecs_task_definition').find(([, t]) => t.family === family)![1].container_definitions);
+const taskPolicy = (j: TfJson, process: string) => policyOf(named(j, 'aws_iam_role_policy', `${process}_task-policy_`)[1].policy).Statement;
+
+describe('HTTP services behind the shared load balancer', () => {
+  test.each(ENVS)('$name: the api service has its own target group, health check and host rule; web stays the default route', (env) => {
+    const j = json(env);
+    const [tgName, tg] = named(j, 'aws_lb_target_group', 'service-api-tg');
+    expect(tg).toMatchObject({ name_prefix: 'api-', target_type: 'ip', port: 8080, health_check: { path: '/healthz', matcher: '200-399' }, lifecycle: { create_before_destroy: true } });
+    const [, rule] = named(j, 'aws_lb_listener_rule', 'service-api-rule');
+    expect(rule.condition).toEqual([{ host_header: { values: [`api.${env.domain.name}`] } }]);
+    expect(rule.action).toEqual([{ type: 'forward', target_group_arn: `\${aws_lb_target_group.${tgName}.arn}` }]);
+    expect(rule.priority).toBe(rulePriority(env.compute.services[0]));
+    expect(rule.priority).toBeLessThan(named(j, 'aws_lb_listener_rule', '_web-rule_')[1].priority);
+    // Its host name is on the certificate and aliases the load balancer.
+    const records = resourcesOf(j, 'aws_route53_record').map(([, r]) => r).filter((r) => r.name === `api.${env.domain.name}`);
+    expect(records.map((r) => r.type)).toEqual(['A']);
+  });
+
+  test('rule priorities are deterministic: adding a service moves no other rule; more specific rules come first', () => {
+    const api = { name: 'api', hosts: ['api'], paths: [], priority: undefined };
+    const before = rulePriority(api);
+    const withMore = withConfig(staging, (c) => c.compute.services.unshift({ ...c.compute.services[0], name: 'admin', hosts: [], paths: ['/admin/*'], sidecars: [], targetContainer: undefined }));
+    const j = synthEnv(withMore);
+    expect(named(j, 'aws_lb_listener_rule', 'service-api-rule')[1].priority).toBe(before);
+    expect(rulePriority({ name: 'x', hosts: ['a'], paths: ['/p/*'] })).toBeLessThan(11000);
+    expect(rulePriority({ name: 'x', hosts: [], paths: ['/p/*'] })).toBeGreaterThanOrEqual(11000);
+    expect(rulePriority({ name: 'x', hosts: ['a'], paths: [] })).toBeGreaterThanOrEqual(21000);
+    expect(rulePriority({ name: 'x', hosts: ['a'], paths: [], priority: 7 })).toBe(7);
+    // A path-only service is routed on the app's host names, so unknown hosts still get the 404.
+    const [, admin] = named(j, 'aws_lb_listener_rule', 'service-admin-rule');
+    expect(admin.condition).toEqual([{ host_header: { values: ['staging.example.com'] } }, { path_pattern: { values: ['/admin/*'] } }]);
+  });
+
+  test.each(ENVS)('$name: nginx beside the api container; the load balancer targets nginx; sidecars get no app secrets', (env) => {
+    const j = json(env);
+    const [app, nginx] = containers(j, `webapp-${env.name}-api`);
+    expect(app).toMatchObject({ name: 'app', portMappings: [{ containerPort: 8001, hostPort: 8001, protocol: 'tcp' }], command: ['gunicorn', 'webapp.wsgi', '--bind', '127.0.0.1:8001'] });
+    expect(nginx).toMatchObject({
+      name: 'nginx',
+      essential: true,
+      portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }],
+      dependsOn: [{ containerName: 'app', condition: 'START' }],
+      secrets: [],
+      environment: [],
+      cpu: 64,
+      memoryReservation: 64,
+      // public.ecr.aws through the environment's pull-through cache.
+      image: `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/webapp-${env.name}-pub/nginx/nginx:1.27-alpine`,
+      logConfiguration: { logDriver: 'awslogs' },
+    });
+    const service = resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-${env.name}-api`)![1];
+    expect(service.load_balancer).toEqual([{ target_group_arn: expect.stringContaining('service-api-tg'), container_name: 'nginx', container_port: 8080 }]);
+    const execution = policyOf(named(j, 'aws_iam_role_policy', 'service-api_execution-policy_')[1].policy).Statement;
+    expect(execution.map((s: any) => s.Sid)).toContain('PullThroughPublicCache');
+    expect(app.environment).toContainEqual({ name: 'APP_HOSTS', value: `api.${env.domain.name}` });
+  });
+
+  test('a sidecar gets a declared secret only when it asks for it', () => {
+    const j = synthEnv(withConfig(staging, (c) => (c.compute.services[0].sidecars[0].secrets = ['SENTRY_DSN'])));
+    const [, nginx] = containers(j, 'webapp-staging-api');
+    expect(nginx.secrets).toEqual([{ name: 'SENTRY_DSN', valueFrom: expect.stringMatching(/aws_secretsmanager_secret\.app-secrets_SENTRY_DSN_\w+\.arn/) }]);
+  });
+});
+
+describe('queues and their workers', () => {
+  test.each(ENVS)('$name: the queue is encrypted, long-polling, with a dead-letter queue and a redrive policy', (env) => {
+    const j = json(env);
+    const [, queue] = named(j, 'aws_sqs_queue', 'queue-emails_queue');
+    const [dlqName, dlq] = named(j, 'aws_sqs_queue', 'queue-emails_dlq');
+    expect(queue).toMatchObject({ name: `webapp-${env.name}-emails`, sqs_managed_sse_enabled: true, receive_wait_time_seconds: 20, visibility_timeout_seconds: 900, message_retention_seconds: 4 * 86400 });
+    expect(JSON.parse(queue.redrive_policy)).toEqual({ deadLetterTargetArn: `\${aws_sqs_queue.${dlqName}.arn}`, maxReceiveCount: 5 });
+    expect(dlq).toMatchObject({ name: `webapp-${env.name}-emails-dlq`, sqs_managed_sse_enabled: true, message_retention_seconds: 14 * 86400 });
+    expect(resourcesOf(j, 'aws_sqs_queue_redrive_allow_policy')).toEqual([]);
+  });
+
+  test.each(ENVS)('$name: the mailer may consume exactly its queue; web may only send to it; both find its URL in their environment', (env) => {
+    const j = json(env);
+    const [queueName] = named(j, 'aws_sqs_queue', 'queue-emails_queue');
+    const arn = `\${aws_sqs_queue.${queueName}.arn}`;
+    const sqs = (process: string) => taskPolicy(j, process).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('sqs:')));
+    expect(sqs('worker-mailer')).toEqual([{ Sid: 'Consumeemails', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: arn }]);
+    expect(sqs('web')).toEqual([{ Sid: 'Sendemails', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: arn }]);
+    expect(sqs('worker-celery')).toEqual([]);
+    for (const family of [`webapp-${env.name}-web`, `webapp-${env.name}-mailer`]) {
+      const vars = Object.fromEntries(containers(j, family)[0].environment.map((e: any) => [e.name, e.value]));
+      expect(vars.QUEUE_URL_EMAILS).toBe(`\${aws_sqs_queue.${queueName}.url}`);
+      expect(vars.QUEUE_NAME_EMAILS).toBe(`\${aws_sqs_queue.${queueName}.name}`);
+    }
+  });
+
+  test.each(ENVS)('$name: the mailer scales on backlog per task (visible messages / running tasks), target = latency / processing time; no CPU policy', (env) => {
+    const j = json(env);
+    const mailer = env.compute.workers.find((w) => w.name === 'mailer')!;
+    const [, policy] = named(j, 'aws_appautoscaling_policy', 'worker-mailer_backlog');
+    const config = policy.target_tracking_scaling_policy_configuration;
+    expect(config.target_value).toBe(mailer.acceptableLatencySeconds / mailer.processingSeconds);
+    const metrics = config.customized_metric_specification.metrics;
+    expect(metrics[0]).toMatchObject({ id: 'visible0', return_data: false, metric_stat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: `webapp-${env.name}-emails` }] } } });
+    expect(metrics[1]).toMatchObject({ id: 'tasks', metric_stat: { metric: { namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' } } });
+    expect(metrics[2]).toEqual({ id: 'backlogPerTask', expression: '(visible0) / tasks', label: 'Visible messages per running task', return_data: true });
+    expect(resourcesOf(j, 'aws_appautoscaling_policy').filter(([n]) => n.startsWith('worker-mailer_'))).toHaveLength(1);
+    // The queue's alarms: late work and dead letters.
+    const alarms = resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+    expect(alarms.find((a) => a.alarm_name === `webapp-${env.name}-queue-emails-oldest-message`)).toMatchObject({ threshold: 3 * mailer.acceptableLatencySeconds, metric_name: 'ApproximateAgeOfOldestMessage' });
+    expect(alarms.find((a) => a.alarm_name === `webapp-${env.name}-queue-emails-dead-letters`)).toMatchObject({ threshold: 0, dimensions: { QueueName: `\${aws_sqs_queue.${named(j, 'aws_sqs_queue', 'queue-emails_dlq')[0]}.name}` } });
+  });
+});
+
+describe('scheduled jobs', () => {
+  test.each(ENVS)('$name: a schedule per job starts the one-off task family (the released image) with the command under timeout, in its time zone, with retries and a DLQ', (env) => {
+    const j = json(env);
+    const job = env.compute.jobs[0];
+    const [, schedule] = named(j, 'aws_scheduler_schedule', `jobs_${job.name}`);
+    expect(schedule).toMatchObject({
+      name: `webapp-${env.name}-${job.name}`,
+      schedule_expression: 'cron(0 3 * * ? *)',
+      schedule_expression_timezone: 'Europe/Dublin',
+      flexible_time_window: { mode: 'OFF' },
+      state: 'ENABLED',
+    });
+    const target = schedule.target;
+    expect(target.arn).toMatch(/aws_ecs_cluster\..*\.arn/);
+    expect(target.retry_policy).toEqual({ maximum_retry_attempts: JOB_RETRY.maximumRetryAttempts, maximum_event_age_in_seconds: JOB_RETRY.maximumEventAgeInSeconds });
+    expect(target.dead_letter_config.arn).toMatch(/aws_sqs_queue\.jobs_dead-letters_queue_\w+\.arn/);
+    // The family without a revision: always the latest, i.e. the released image.
+    expect(target.ecs_parameters.task_definition_arn).toBe(`arn:aws:ecs:${env.region}:${env.accountId}:task-definition/\${aws_ecs_task_definition.oneoff_task_E29E2622.family}`);
+    expect(target.ecs_parameters).toMatchObject({ task_count: 1, group: `job:${job.name}`, network_configuration: { assign_public_ip: false } });
+    expect(JSON.parse(target.input)).toEqual({ containerOverrides: [{ name: 'app', command: ['timeout', String(job.timeoutMinutes * 60), ...job.command] }], cpu: String(job.cpu), memory: String(job.memory) });
+  });
+
+  test.each(ENVS)('$name: the scheduler role may run only the one-off family on this cluster and pass only its two roles', (env) => {
+    const j = json(env);
+    const [, role] = named(j, 'aws_iam_role', 'jobs_role');
+    expect(policyOf(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': env.accountId } } }]);
+    const statements = policyOf(named(j, 'aws_iam_role_policy', 'jobs_policy')[1].policy).Statement;
+    const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
+    expect(bySid.RunTheOneOffTaskOnThisCluster).toMatchObject({ Action: 'ecs:RunTask', Condition: { ArnEquals: { 'ecs:cluster': expect.stringMatching(/aws_ecs_cluster\..*\.arn/) } } });
+    for (const r of bySid.RunTheOneOffTaskOnThisCluster.Resource) expect(r).toMatch(/task-definition\/\$\{aws_ecs_task_definition\.oneoff_task_\w+\.family\}/);
+    expect(bySid.PassItsTwoRoles).toMatchObject({ Action: 'iam:PassRole', Resource: [expect.stringMatching(/oneoff_execution-role/), expect.stringMatching(/oneoff_task-role/)], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+    expect(bySid.TagTheTasksItStarts.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+    expect(bySid.DeadLetters).toMatchObject({ Action: 'sqs:SendMessage', Resource: expect.stringMatching(/jobs_dead-letters_queue/) });
+    expect(statements).toHaveLength(4);
+  });
+
+  test.each(ENVS)('$name: a job that exits non-zero or fails to start reaches the warning topic; failed starts have an alarm', (env) => {
+    const j = json(env);
+    const rules = resourcesOf(j, 'aws_cloudwatch_event_rule').map(([n, r]) => ({ n, ...r, pattern: JSON.parse(r.event_pattern) }));
+    const exited = rules.find((r) => r.name === `webapp-${env.name}-job-failed`)!;
+    expect(exited.pattern).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'], detail: { group: [`job:${env.compute.jobs[0].name}`], lastStatus: ['STOPPED'], containers: { name: ['app'], exitCode: [{ 'anything-but': 0 }] } } });
+    const notStarted = rules.find((r) => r.name === `webapp-${env.name}-job-failed-to-start`)!;
+    expect(notStarted.pattern.detail.stopCode).toEqual(['TaskFailedToStart']);
+    const targets = resourcesOf(j, 'aws_cloudwatch_event_target').map(([, t]) => t).filter((t) => [exited.n, notStarted.n].some((n) => t.rule.includes(n)));
+    expect(targets.map((t) => t.arn)).toEqual([expect.stringMatching(/alerts_warning/), expect.stringMatching(/alerts_warning/)]);
+    const alarm = resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([, a]) => a).find((a) => a.alarm_name === `webapp-${env.name}-jobs-start-failures`)!;
+    expect(alarm.metric_query.map((q: any) => q.metric?.metric_name).filter(Boolean)).toEqual(['InvocationsSentToDeadLetterCount', 'TargetErrorCount']);
+  });
+});
+
+describe('validation of workloads', () => {
+  const svc = (c: EnvironmentConfig) => c.compute.services[0];
+  test.each<[string, (c: EnvironmentConfig) => void, string, RegExp]>([
+    ['two services with the same name', (c) => c.compute.services.push({ ...svc(c), hosts: ['other'] }), 'compute.services[1].name', /already the name of compute\.services\[0\]\.name/],
+    ['a service with the name of a worker', (c) => (svc(c).name = 'mailer'), 'compute.workers[1].name', /already the name of compute\.services\[0\]\.name/],
+    ['a service routing nothing', (c) => ((svc(c).hosts = []), (svc(c).paths = [])), 'compute.services[0]', /routes nothing/],
+    ['a host outside the domain', (c) => (svc(c).hosts = ['api.other.org']), 'compute.services[0].hosts[0]', /a full name inside staging\.example\.com/],
+    ['two services claiming one host and path', (c) => c.compute.services.push({ ...svc(c), name: 'api2' }), 'compute.services[1]', /claims the same host and path as compute\.services\[0\]/],
+    ['too many rule values', (c) => (svc(c).paths = ['/a/*', '/b/*', '/c/*', '/d/*', '/e/*']), 'compute.services[0]', /at most 5 values in all/],
+    ['two services on one priority', (c) => c.compute.services.push({ ...svc(c), name: 'api2', hosts: ['api2'], priority: rulePriority(svc(c)) }), 'compute.services[1].priority', /also api's listener rule priority/],
+    ['a target container that is not a sidecar', (c) => (svc(c).targetContainer = 'envoy'), 'compute.services[0].targetContainer', /not a sidecar of this service/],
+    ['a sidecar port the app uses', (c) => (svc(c).sidecars[0].port = 8001), 'compute.services[0].sidecars[0].port', /which the app container already listens on/],
+    ['a sidecar named app', (c) => (svc(c).sidecars[0].name = 'app'), 'compute.services[0].sidecars[0].name', /not "app"/],
+    ['a sidecar depending on an unknown container', (c) => (svc(c).sidecars[0].dependsOn = [{ container: 'db', condition: 'START' }]), 'compute.services[0].sidecars[0].dependsOn[0].container', /not a container of this task/],
+    ['a sidecar secret not declared', (c) => (svc(c).sidecars[0].secrets = ['NOPE']), 'compute.services[0].sidecars[0].secrets[0]', /not declared/],
+    ['sidecars taking the whole task', (c) => (svc(c).sidecars[0].memory = 512), 'compute.services[0].sidecars', /leave room for the app container/],
+    ['a worker bound to an unknown queue', (c) => (c.compute.workers[1].queues = ['sms']), 'compute.workers[1].queues[0]', /is "sms", which is not in compute\.queues/],
+    ['a producer of an unknown queue', (c) => (c.compute.web.sendsTo = ['sms']), 'compute.web.sendsTo[0]', /not in compute\.queues/],
+    ['a queue nobody consumes', (c) => c.compute.queues.push({ name: 'orphan', visibilityTimeoutSeconds: 60, retentionDays: 1, maxReceiveCount: 3 }), 'compute.queues[1].name', /consumed by no worker/],
+    ['a visibility timeout shorter than the work', (c) => (c.compute.queues[0].visibilityTimeoutSeconds = 60), 'compute.workers[1].taskTimeoutSeconds', /longer than queue "emails"'s visibility timeout \(60 s\)/],
+    ['a queue worker at zero', (c) => (c.compute.workers[1].minCount = 0), 'compute.workers[1].minCount', /backlog-per-task metric has no data/],
+    ['retention SQS refuses', (c) => (c.compute.queues[0].retentionDays = 30), 'compute.queues[0].retentionDays', /1 to 14 days/],
+    ['a 5-field cron', (c) => (c.compute.jobs[0].schedule = 'cron(0 3 * * *)'), 'compute.jobs[0].schedule', /has 5 cron fields: EventBridge needs 6/],
+    ['a cron without ?', (c) => (c.compute.jobs[0].schedule = 'cron(0 3 * * * *)'), 'compute.jobs[0].schedule', /"\?" in exactly one of day-of-month and day-of-week/],
+    ['a rate with the wrong unit', (c) => (c.compute.jobs[0].schedule = 'rate(1 hours)'), 'compute.jobs[0].schedule', /use "1 hour"/],
+    ['an unknown time zone', (c) => (c.compute.jobs[0].timezone = 'Europe/Atlantis'), 'compute.jobs[0].timezone', /not an IANA time zone/],
+    ['a job size Fargate does not offer', (c) => (c.compute.jobs[0].memory = 3000), 'compute.jobs[0].memory', /Fargate does not offer/],
+  ])('%s', (_label, change, field, fix) => {
+    expectRejected(withConfig(staging, change), field, fix);
+  });
+
+  test('schedule expressions', () => {
+    for (const ok of ['cron(0 3 * * ? *)', 'cron(15 10 ? * MON-FRI *)', 'cron(0/15 * * * ? *)', 'cron(0 8 1 * ? 2026)', 'rate(1 hour)', 'rate(5 minutes)', 'rate(1 day)']) expect([ok, scheduleProblem(ok)]).toEqual([ok, undefined]);
+    for (const bad of ['cron(60 3 * * ? *)', 'cron(0 24 * * ? *)', 'at(2026-01-01T00:00:00)', 'rate(0 minutes)', 'daily']) expect(scheduleProblem(bad)).toBeDefined();
+  });
+});

@@ -1,0 +1,41 @@
+import { EnvironmentConfig, HttpServiceConfig } from './types';
+
+/**
+ * How the load balancer routes: which host names and paths each HTTP service answers, and the
+ * priority of its listener rule. Used by validation (conflicts, limits) and by the stack.
+ */
+
+/** The host names and paths a service's listener rule matches (hosts default to the app's). */
+export function serviceRoute(env: EnvironmentConfig, service: { hosts: string[]; paths: string[] }): { hosts: string[]; paths: string[] } {
+  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
+  const hosts = service.hosts.map((h) => (h.includes('.') ? h : `${h}.${env.domain.name}`));
+  return { hosts: hosts.length > 0 ? hosts : app, paths: service.paths };
+}
+
+/** Every host name the load balancer serves (its certificate's names): the app's and the services'. */
+export function loadBalancerHostNames(env: EnvironmentConfig): string[] {
+  const app = [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`)];
+  return [...new Set([...app, ...env.compute.services.flatMap((s) => serviceRoute(env, s).hosts)])];
+}
+
+/** Listener rule priority of the web service: the last rule, so every other route is matched first. */
+export const DEFAULT_ROUTE_PRIORITY = 50000;
+
+/** FNV-1a of a name: stable across runs and independent of any other service. */
+function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of text) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return hash;
+}
+
+/**
+ * A service's listener rule priority: the configured one, or derived from the name inside a band
+ * by how specific the rule is (host and path 1000-8999, path only 11000-18999, host only
+ * 21000-28999), so more specific rules are evaluated first and adding a service never moves
+ * another one's rule. Validation rejects two services landing on one priority.
+ */
+export function rulePriority(service: Pick<HttpServiceConfig, 'name' | 'hosts' | 'paths' | 'priority'>): number {
+  if (service.priority !== undefined) return service.priority;
+  const band = service.hosts.length > 0 && service.paths.length > 0 ? 1000 : service.paths.length > 0 ? 11000 : 21000;
+  return band + (stableHash(service.name) % 8000);
+}

@@ -1,0 +1,242 @@
+import { Construct } from 'constructs';
+import { DEFAULT_ROUTE_PRIORITY, rulePriority, serviceRoute } from '../config/routing';
+import { EnvironmentConfig, SidecarConfig } from '../config/types';
+import { PolicyStatement } from '../lib/iam';
+import { resourceName } from '../lib/naming';
+import { appTaskPolicy } from '../modules/app-contract';
+import { CacheModule } from '../modules/cache';
+import { DatabaseAdminTask } from '../modules/database-admin';
+import { DatabaseModule } from '../modules/database';
+import { NetworkModule } from '../modules/network';
+import { QueueModule, queueVariables } from '../modules/queue';
+import { ScheduledJobs } from '../modules/scheduled-jobs';
+import { ServiceModule, SidecarSpec } from '../modules/service';
+import { ComputeLayer } from './compute';
+import { EdgeLayer } from './edge';
+import { Layer } from './layer';
+
+export interface WorkloadsLayerProps {
+  readonly config: EnvironmentConfig;
+  readonly network: NetworkModule;
+  readonly database: DatabaseModule;
+  readonly cache: CacheModule;
+  readonly edge: EdgeLayer;
+  readonly compute: ComputeLayer;
+}
+
+/** A long-running service: what monitoring and the release command need to know about it. */
+export interface LongRunningService {
+  readonly name: string;
+  readonly module: ServiceModule;
+  readonly minCount: number;
+  readonly cpuTarget: number;
+  /** HTTP services: routed by the load balancer to this target group. */
+  readonly http?: { readonly targetGroupArnSuffix: string };
+  /** Queue workers: the queues it consumes and the latency it may add. */
+  readonly queues?: { readonly names: string[]; readonly acceptableLatencySeconds: number };
+}
+
+/**
+ * The processes of the app: the web service (the default route), other HTTP services routed by
+ * host and path, workers (on the Redis broker or on SQS queues, scaling on backlog), the one-off
+ * task definition (migrations, commands, scheduled jobs), the database-admin task, the queues and
+ * the job schedules.
+ */
+export class WorkloadsLayer extends Layer {
+  readonly web: ServiceModule;
+  readonly services: Record<string, ServiceModule> = {};
+  readonly workers: Record<string, ServiceModule> = {};
+  readonly queues: Record<string, QueueModule> = {};
+  readonly oneOffTask: ServiceModule;
+  readonly databaseAdmin: DatabaseAdminTask;
+  readonly jobs?: ScheduledJobs;
+  /** Every long-running service, web first. */
+  readonly longRunning: LongRunningService[] = [];
+
+  constructor(scope: Construct, id: string, props: WorkloadsLayerProps) {
+    super(scope, id);
+    const { config, network, database, cache, edge, compute: platform } = props;
+    const compute = config.compute;
+    const prefix = resourceName(config);
+
+    for (const q of compute.queues) {
+      this.queues[q.name] = new QueueModule(this, `queue-${q.name}`, {
+        queueName: resourceName(config, q.name),
+        visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
+        retentionDays: q.retentionDays,
+        maxReceiveCount: q.maxReceiveCount,
+      });
+    }
+    /** Queue URLs in the environment and exactly the SQS actions of a consumer or producer. */
+    const queueAccess = (consumes: string[], sends: string[]) => {
+      const environment: Record<string, string> = {};
+      const statements: PolicyStatement[] = [];
+      for (const name of [...new Set([...consumes, ...sends])]) {
+        const queue = this.queues[name];
+        const vars = queueVariables(name);
+        environment[vars.url] = queue.queue.url;
+        environment[vars.name] = queue.queue.name;
+        const sid = name.replace(/[^A-Za-z0-9]/g, '');
+        if (consumes.includes(name)) statements.push(queue.consumeStatement(`Consume${sid}`));
+        if (sends.includes(name)) statements.push(queue.produceStatement(`Send${sid}`));
+      }
+      return { environment, statements };
+    };
+
+    const pullThrough = platform.registry.publicCachePullStatement();
+    /** Sidecars: public.ecr.aws images come through the environment's pull-through cache. */
+    const sidecars = (list: SidecarConfig[]): SidecarSpec[] =>
+      list.map((c) => ({
+        ...c,
+        image: c.image.startsWith('public.ecr.aws/') ? platform.registry.publicImage(c.image.slice('public.ecr.aws/'.length)) : c.image,
+        secrets: Object.fromEntries(c.secrets.map((name) => [name, platform.contract.secrets[name]])),
+      }));
+    const common = {
+      namePrefix: prefix,
+      region: config.region,
+      clusterArn: platform.cluster.clusterArn,
+      clusterName: platform.cluster.clusterName,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      endpoints: network,
+      logRetentionDays: compute.logRetentionDays,
+      enableExec: compute.enableExec,
+      fargateSpot: compute.fargateSpot,
+    };
+    const baseTaskPolicy = appTaskPolicy(database.appConnectArn, edge.assets.staticBucket, edge.assets.mediaBucket);
+    const app = (options: { repository?: string; consumes?: string[]; sends?: string[]; sidecars?: SidecarConfig[]; environment?: Record<string, string> }) => {
+      const repository = options.repository ? platform.serviceRegistries[options.repository] : platform.registry;
+      const access = queueAccess(options.consumes ?? [], options.sends ?? []);
+      const specs = sidecars(options.sidecars ?? []);
+      const usesCache = (options.sidecars ?? []).some((c) => c.image.startsWith('public.ecr.aws/'));
+      return {
+        ...common,
+        image: `${repository.repositoryUrl}:${platform.imageVersion.tag}`,
+        repositoryArns: [repository.repositoryArn],
+        executionStatements: usesCache ? [pullThrough] : [],
+        sidecars: specs,
+        // Sidecars read only the secrets they declare, which are among the contract's.
+        contract: platform.contract,
+        environment: { ...access.environment, ...options.environment },
+        taskPolicy: [...baseTaskPolicy, ...access.statements],
+        dataStores: [database, cache],
+      };
+    };
+    const gate = (count: number) => platform.gate(count);
+    const lb = platform.loadBalancer;
+
+    // --- The web service: every app host name not routed elsewhere ---
+    const web = compute.web;
+    const webTarget = lb.addTarget('web', {
+      name: 'web',
+      port: targetPort(web),
+      healthCheckPath: web.healthCheckPath,
+      deregistrationDelay: config.loadBalancer.deregistrationDelay,
+      hosts: edge.appHosts,
+      priority: DEFAULT_ROUTE_PRIORITY,
+    });
+    this.web = new ServiceModule(this, 'web', {
+      ...app({ sends: web.sendsTo, sidecars: web.sidecars, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
+      name: 'web',
+      command: web.command,
+      cpu: web.cpu,
+      memory: web.memory,
+      appPort: web.containerPort,
+      loadBalancer: { module: lb, target: webTarget, containerName: web.targetContainer },
+      scaling: { ...web, gate },
+    });
+    this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
+
+    // --- Other HTTP services, by host and/or path ---
+    for (const svc of compute.services) {
+      const route = serviceRoute(config, svc);
+      const target = lb.addTarget(`service-${svc.name}`, {
+        name: svc.name,
+        port: targetPort(svc),
+        healthCheckPath: svc.healthCheckPath,
+        deregistrationDelay: config.loadBalancer.deregistrationDelay,
+        hosts: route.hosts,
+        paths: route.paths,
+        priority: rulePriority(svc),
+      });
+      const module = new ServiceModule(this, `service-${svc.name}`, {
+        ...app({
+          repository: svc.ownRepository ? svc.name : undefined,
+          sends: svc.sendsTo,
+          sidecars: svc.sidecars,
+          // ALLOWED_HOSTS of this service: the names routed to it.
+          environment: { HEALTH_CHECK_PATH: svc.healthCheckPath, APP_HOSTS: route.hosts.join(',') },
+        }),
+        name: svc.name,
+        command: svc.command,
+        cpu: svc.cpu,
+        memory: svc.memory,
+        appPort: svc.containerPort,
+        loadBalancer: { module: lb, target, containerName: svc.targetContainer },
+        scaling: { ...svc, gate },
+      });
+      this.services[svc.name] = module;
+      this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix } });
+    }
+
+    // --- Workers: on the Redis broker (CPU scaling) or on queues (backlog scaling) ---
+    for (const w of compute.workers) {
+      const onQueues = w.queues.length > 0;
+      const module = new ServiceModule(this, `worker-${w.name}`, {
+        ...app({ consumes: w.queues, sends: w.sendsTo, sidecars: w.sidecars }),
+        name: w.name,
+        command: w.command,
+        cpu: w.cpu,
+        memory: w.memory,
+        scaling: {
+          ...w,
+          gate,
+          backlog: onQueues ? { queueNames: w.queues.map((q) => this.queues[q].name), targetPerTask: Math.max(1, Math.floor(w.acceptableLatencySeconds / w.processingSeconds)) } : undefined,
+        },
+      });
+      this.workers[w.name] = module;
+      this.longRunning.push({
+        name: w.name,
+        module,
+        minCount: w.minCount,
+        cpuTarget: w.cpuTarget,
+        queues: onQueues ? { names: w.queues, acceptableLatencySeconds: w.acceptableLatencySeconds } : undefined,
+      });
+    }
+
+    // --- One-off commands (migrations, createsuperuser) and jobs: a task definition without a service ---
+    const jobSends = [...new Set(compute.jobs.flatMap((j) => j.sendsTo))];
+    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ sends: jobSends }), name: 'task', cpu: web.cpu, memory: web.memory });
+    if (compute.jobs.length > 0) {
+      this.jobs = new ScheduledJobs(this, 'jobs', {
+        namePrefix: prefix,
+        region: config.region,
+        accountId: config.accountId,
+        jobs: compute.jobs,
+        clusterArn: platform.cluster.clusterArn,
+        taskFamily: this.oneOffTask.taskDefinitionFamily,
+        executionRoleArn: this.oneOffTask.executionRole.arn,
+        taskRoleArn: this.oneOffTask.taskRole.arn,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: this.oneOffTask.securityGroupId,
+        fargateSpot: compute.fargateSpot,
+      });
+    }
+
+    this.databaseAdmin = new DatabaseAdminTask(this, 'database-admin', {
+      ...common,
+      database,
+      image: platform.registry.publicImage(`docker/library/postgres:${database.majorVersion}-alpine`),
+      repositoryArns: [],
+      executionStatements: [pullThrough],
+      // ECS Exec into the task holding the master password serves no purpose.
+      enableExec: false,
+    });
+  }
+}
+
+/** The port the load balancer sends to: the app's, or that of the sidecar it targets. */
+function targetPort(service: { containerPort: number; targetContainer?: string; sidecars: SidecarConfig[] }): number {
+  if (!service.targetContainer || service.targetContainer === 'app') return service.containerPort;
+  return service.sidecars.find((c) => c.name === service.targetContainer)!.port!;
+}

@@ -1,0 +1,70 @@
+import { Construct } from 'constructs';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { PolicyStatement } from '../lib/iam';
+
+export interface QueueModuleProps {
+  /** `<project>-<env>-<name>` and `...-dlq`. */
+  readonly queueName: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionDays: number;
+  readonly maxReceiveCount: number;
+}
+
+/** Long polling: a receive waits up to 20 s for a message instead of returning empty at once. */
+export const RECEIVE_WAIT_SECONDS = 20;
+/** A dead letter is kept the longest SQS allows, to be inspected and redriven. */
+export const DLQ_RETENTION_DAYS = 14;
+
+/**
+ * An SQS queue for background work and its dead-letter queue: encrypted (SSE-SQS), long polling,
+ * messages that fail `maxReceiveCount` times move to the DLQ (redrive policy on the queue).
+ *
+ * No `aws_sqs_queue_redrive_allow_policy` on the DLQ: SQS lets any queue of the account use a DLQ
+ * unless restricted, and the restriction adds nothing when only this queue can name it; it also
+ * never converges on the test emulator (moto 5.2.1).
+ */
+export class QueueModule extends Construct {
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: QueueModuleProps) {
+    super(scope, id);
+    this.name = props.queueName;
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+      name: `${props.queueName}-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DLQ_RETENTION_DAYS * 86400,
+      receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+    });
+    this.queue = new SqsQueue(this, 'queue', {
+      name: props.queueName,
+      sqsManagedSseEnabled: true,
+      visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
+      messageRetentionSeconds: props.retentionDays * 86400,
+      receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount }),
+    });
+  }
+
+  /** A consumer: receive, delete, extend the visibility of a message it works on, read the queue's attributes. */
+  consumeStatement(sid: string): PolicyStatement {
+    return {
+      Sid: sid,
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      Resource: this.queue.arn,
+    };
+  }
+
+  /** A producer: send (and look the queue up by name, as Celery does). */
+  produceStatement(sid: string): PolicyStatement {
+    return { Sid: sid, Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: this.queue.arn };
+  }
+}
+
+/** The variable names a process finds a queue under: QUEUE_URL_<NAME>, QUEUE_NAME_<NAME>. */
+export function queueVariables(name: string): { url: string; name: string } {
+  const suffix = name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return { url: `QUEUE_URL_${suffix}`, name: `QUEUE_NAME_${suffix}` };
+}
