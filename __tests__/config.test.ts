@@ -228,6 +228,8 @@ describe('names AWS would refuse or that collide fail at synth, derived from the
       ...resourcesOf(json, 'aws_sqs_queue').map(([, r]) => r.name),
       ...resourcesOf(json, 'aws_scheduler_schedule').map(([, r]) => r.name),
       ...resourcesOf(json, 'aws_scheduler_schedule_group').map(([, r]) => r.name),
+      ...resourcesOf(json, 'aws_appautoscaling_scheduled_action').map(([, r]) => r.name),
+      ...resourcesOf(json, 'aws_wafv2_web_acl').map(([, r]) => r.name),
     ];
     expect(synthesized.length).toBeGreaterThan(30);
     expect(synthesized.filter((n) => !planned.has(n))).toEqual([]);

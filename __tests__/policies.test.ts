@@ -792,6 +792,35 @@ const CONTROLS: Control[] = [
     },
   },
 
+  // Protection
+  {
+    id: 'WAF-ON-PRODUCTION-ALB',
+    reason: 'FSBP WAF.1/ELB.16-style / CKV2_AWS_28: every production load balancer is behind a web ACL.',
+    scope: 'production',
+    check: (json) => {
+      const lbs = all(json, 'aws_lb');
+      const associations = all(json, 'aws_wafv2_web_acl_association');
+      return control(lbs.map((l) => l.address), lbs.map((l) => !associations.some((a) => refTarget(a.body.resource_arn) === l.address && refTarget(a.body.web_acl_arn)?.startsWith('aws_wafv2_web_acl.')) && `${l.address}: no web ACL`));
+    },
+  },
+  {
+    id: 'WAF-LOGS-REDACTED',
+    reason: 'FSBP WAF.11 / CKV2_AWS_31: web ACLs log, to an aws-waf-logs- destination, without credentials (Authorization) or sessions (Cookie).',
+    scope: 'all',
+    when: (env) => env.waf.mode !== 'off',
+    check: (json) => {
+      const acls = all(json, 'aws_wafv2_web_acl');
+      const logging = all(json, 'aws_wafv2_web_acl_logging_configuration');
+      return control(acls.map((a) => a.address), acls.map((a) => {
+        const config = logging.find((l) => refTarget(l.body.resource_arn) === a.address)?.body;
+        const redacted = new Set((config?.redacted_fields ?? []).map((f: any) => f.single_header?.name));
+        const destination = refTarget(config?.log_destination_configs?.[0]);
+        const group = destination && json.resource.aws_cloudwatch_log_group?.[destination.split('.')[1]];
+        return !(config && redacted.has('authorization') && redacted.has('cookie') && String(group?.name).startsWith('aws-waf-logs-')) && `${a.address}: no redacted WAF log`;
+      }));
+    },
+  },
+
   // State
   {
     id: 'STATE-ENCRYPTED-LOCKED',
@@ -938,6 +967,7 @@ describe('the controls catch what they guard against', () => {
     }],
     ['ALERT-TOPICS-CMK', (j: TfJson) => (first(j, 'aws_sns_topic').kms_master_key_id = 'alias/aws/sns')],
     ['KMS-ROTATION', (j: TfJson) => (first(j, 'aws_kms_key').enable_key_rotation = false)],
+    ['WAF-LOGS-REDACTED', (j: TfJson) => (first(j, 'aws_wafv2_web_acl_logging_configuration').redacted_fields = [])],
     ['SQS-ENCRYPTED', (j: TfJson) => (first(j, 'aws_sqs_queue').sqs_managed_sse_enabled = false)],
     ['SQS-DEAD-LETTERS', (j: TfJson) => Object.values(j.resource.aws_sqs_queue).forEach((q: any) => delete q.redrive_policy)],
     ['SCHEDULER-ROLE-SCOPED', (j: TfJson) => {

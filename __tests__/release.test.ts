@@ -191,7 +191,7 @@ describe('release', () => {
     const f = fakeAccount();
     const t = { ...target(), otherRepositories: ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/webapp-staging-api'] };
     const describe = f.deps.ecr.send.bind(f.deps.ecr);
-    f.deps.ecr = { send: async (c: any) => (c.input.repositoryName === 'webapp-staging-api' ? Promise.reject(Object.assign(new Error('x'), { name: 'ImageNotFoundException' })) : describe(c)) };
+    (f.deps as { ecr: unknown }).ecr = { send: async (c: any) => (c.input.repositoryName === 'webapp-staging-api' ? Promise.reject(Object.assign(new Error('x'), { name: 'ImageNotFoundException' })) : describe(c)) };
     await expect(release(f.deps, t, 'v2', { stableTimeoutMs: 1000 })).rejects.toThrow(/webapp-staging-api:v2 is not in ECR/);
     expect(f.deploys).toEqual([]);
   });

@@ -57,9 +57,10 @@ const LAYERS: Record<string, string[]> = {
   edge: ['aws_acm_certificate', 'aws_route53_record', 'aws_cloudfront_distribution'],
   compute: ['aws_ecr_repository', 'aws_lb', 'aws_ecs_service', 'aws_appautoscaling_target'],
   workloads: ['aws_lb_listener_rule', 'aws_sqs_queue', 'aws_scheduler_schedule'],
+  protection: ['aws_wafv2_web_acl', 'aws_appautoscaling_scheduled_action'],
   monitoring: ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard', 'aws_sns_topic', 'aws_cloudwatch_event_rule'],
 };
-const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'monitoring'];
+const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'protection', 'monitoring'];
 
 let workDir: string;
 let moto: Moto | undefined;
@@ -316,7 +317,7 @@ function expectGroupOnlyIngress(groupId: string, port: number, sourceGroupIds: s
   expect(sorted(permissions.flatMap((p: any) => p.UserIdGroupPairs.map((g: any) => g.GroupId)))).toEqual(sorted(sourceGroupIds));
 }
 /** Security groups of the app's tasks (web, workers, one-off). */
-const taskGroupIds = () => all('aws_security_group').filter((g) => /^(web|worker-|oneoff)/.test(g.name)).map((g) => g.attributes.id);
+const taskGroupIds = () => all('aws_security_group').filter((g) => /^(web|worker-|service-|oneoff)/.test(g.name)).map((g) => g.attributes.id);
 /** The database-admin task's group (the only non-app group the database admits). */
 const adminGroupIds = () => all('aws_security_group').filter((g) => /^database-admin/.test(g.name)).map((g) => g.attributes.id);
 
@@ -430,8 +431,9 @@ checkWhenSynthesized('aws_lb', 'the ALB is internet-facing in the public subnets
   expect(LoadBalancers![0].VpcId).toBe(one('aws_vpc').attributes.id);
   expect(sorted(LoadBalancers![0].AvailabilityZones!.map((z) => z.SubnetId))).toEqual(publicSubnetIds());
   const { TargetGroups } = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: alb.arn }));
-  expect(TargetGroups).toHaveLength(1);
-  const targetGroup = TargetGroups![0];
+  // web's and every other HTTP service's.
+  expect(TargetGroups).toHaveLength(1 + staging.compute.services.length);
+  const targetGroup = TargetGroups!.find((t) => t.TargetGroupArn === all('aws_lb_target_group').find((g) => g.name.includes('_web-tg_'))!.attributes.arn)!;
   expect(targetGroup.TargetType).toBe('ip');
   expect(targetGroup.Port).toBe(staging.compute.web.containerPort);
   expect(targetGroup.HealthCheckPath).toBe(staging.compute.web.healthCheckPath);
@@ -450,7 +452,7 @@ checkWhenSynthesized('aws_lb', 'the ALB is internet-facing in the public subnets
   // Unknown host names get a fixed 404 from the load balancer; the app's host names go to web.
   expect(https.DefaultActions![0]).toMatchObject({ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } });
   const { Rules } = await elbv2.send(new DescribeRulesCommand({ ListenerArn: https.ListenerArn }));
-  const webRule = Rules!.find((r) => !r.IsDefault)!;
+  const webRule = Rules!.find((r) => r.Actions?.[0]?.TargetGroupArn === targetGroup.TargetGroupArn)!;
   expect(webRule.Priority).toBe('50000');
   expect(webRule.Actions![0]).toMatchObject({ Type: 'forward', TargetGroupArn: targetGroup.TargetGroupArn });
   expect(webRule.Conditions!.find((c) => c.Field === 'host-header')?.HostHeaderConfig?.Values ?? webRule.Conditions![0].Values).toEqual([staging.domain.name]);
@@ -465,7 +467,7 @@ checkWhenSynthesized('aws_ecs_service', 'the ECS services run the released task 
   const ecs = new ECSClient(sdkConfig(endpoint, staging.region));
   const cluster = one('aws_ecs_cluster').attributes;
   const services = all('aws_ecs_service');
-  expect(services).toHaveLength(1 + staging.compute.workers.length);
+  expect(services).toHaveLength(1 + staging.compute.services.length + staging.compute.workers.length);
   const repositoryUrl = one('aws_ecr_repository').attributes.repository_url;
   const { services: described } = await ecs.send(new DescribeServicesCommand({ cluster: cluster.arn, services: services.map((s) => s.attributes.name) }));
   expect(described).toHaveLength(services.length);
@@ -485,9 +487,10 @@ checkWhenSynthesized('aws_ecs_service', 'the ECS services run the released task 
     if (staging.compute.fargateSpot) expect(service.capacityProviderStrategy?.[0].capacityProvider).toBe('FARGATE_SPOT');
   }
   const web = described!.find((s) => s.serviceName!.endsWith('-web'))!;
-  const targetGroup = one('aws_lb_target_group').attributes;
+  const targetGroup = all('aws_lb_target_group').find((g) => g.name.includes('_web-tg_'))!.attributes;
   expect(web.loadBalancers).toEqual([{ targetGroupArn: targetGroup.arn, containerName: 'app', containerPort: staging.compute.web.containerPort }]);
-  const workers = described!.filter((s) => s !== web);
+  const workers = described!.filter((s) => staging.compute.workers.some((w) => s.serviceName === `webapp-staging-${w.name}`));
+  expect(workers).toHaveLength(staging.compute.workers.length);
   expect(workers.every((w) => (w.loadBalancers ?? []).length === 0)).toBe(true);
 });
 
@@ -511,6 +514,7 @@ checkWhenSynthesized('aws_appautoscaling_target', 'every service scales between 
   const cluster = one('aws_ecs_cluster').attributes.name;
   const expected = [
     { name: 'web', ...staging.compute.web },
+    ...staging.compute.services,
     ...staging.compute.workers,
   ].map((s) => ({ ResourceId: `service/${cluster}/${cluster}-${s.name}`, MinCapacity: s.minCount, MaxCapacity: s.maxCount }));
   const actual = targets.ScalableTargets.map((t: any) => ({ ResourceId: t.ResourceId, MinCapacity: t.MinCapacity, MaxCapacity: t.MaxCapacity }));
@@ -587,9 +591,35 @@ checkWhenSynthesized('aws_cloudwatch_metric_alarm', 'alarms, dashboard, encrypte
   expect(rules.Rules.map((r: any) => r.Name).sort()).toEqual(all('aws_cloudwatch_event_rule').map((r) => r.attributes.name).sort());
 });
 
+checkWhenSynthesized('aws_wafv2_web_acl', 'the web ACL protects the load balancer, with its rules in order and a redacted log', async () => {
+  const acl = one('aws_wafv2_web_acl').attributes;
+  const [got, association, logging] = botoCalls(python, endpoint, [
+    { service: 'wafv2', operation: 'get_web_acl', params: { Name: acl.name, Scope: 'REGIONAL', Id: acl.id } },
+    { service: 'wafv2', operation: 'get_web_acl_for_resource', params: { ResourceArn: one('aws_lb').attributes.arn } },
+    { service: 'wafv2', operation: 'get_logging_configuration', params: { ResourceArn: acl.arn } },
+  ]);
+  expect(got.WebACL.Rules.map((r: any) => r.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'SizeRestrictions_BODY-outside-allowed-paths', 'CrossSiteScripting_BODY-outside-allowed-paths', 'rate-limit-per-ip']);
+  expect(association.WebACL.ARN).toBe(acl.arn);
+  expect(logging.LoggingConfiguration.LogDestinationConfigs).toEqual([all('aws_cloudwatch_log_group').find((g) => g.attributes.name === 'aws-waf-logs-webapp-staging')!.attributes.arn]);
+  expect(logging.LoggingConfiguration.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
+});
+
+checkWhenSynthesized('aws_appautoscaling_scheduled_action', 'the night schedule: every service sleeps at 20:00 and wakes at 07:00 (Dublin), the database stops and starts', async () => {
+  const [actions, stop] = botoCalls(python, endpoint, [
+    { service: 'application-autoscaling', operation: 'describe_scheduled_actions', params: { ServiceNamespace: 'ecs' } },
+    { service: 'scheduler', operation: 'get_schedule', params: { Name: 'webapp-staging-database-stop', GroupName: 'webapp-staging-night' } },
+  ]);
+  const services = 1 + staging.compute.services.length + staging.compute.workers.length;
+  expect(actions.ScheduledActions).toHaveLength(2 * services);
+  const down = actions.ScheduledActions.find((a: any) => a.ScheduledActionName === 'webapp-staging-web-down');
+  expect(down).toMatchObject({ Schedule: staging.schedule!.down, ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } });
+  expect(stop.Target.Arn).toBe('arn:aws:scheduler:::aws-sdk:rds:stopDBInstance');
+  expect(JSON.parse(stop.Target.Input)).toEqual({ DbInstanceIdentifier: 'webapp-staging-postgres' });
+});
+
 describe('releases', () => {
   check('the first deploy started no task: every service was created at zero tasks (there was no image yet)', async () => {
-    expect(firstDeployServices.length).toBe(1 + staging.compute.workers.length);
+    expect(firstDeployServices.length).toBe(1 + staging.compute.services.length + staging.compute.workers.length);
     for (const s of firstDeployServices) expect(s.desired).toBe(0);
   });
 

@@ -49,6 +49,8 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
  13. ElastiCache replication groups (cluster mode disabled) created with NumCacheClusters=2+ get a
      single member: moto counts replicas only from ReplicasPerNodeGroup. The members follow
      NumCacheClusters, as in AWS (prod's primary and replica).
+ 14. SQS GetQueueAttributes: moto serializes RedrivePolicy with spaces after separators; AWS returns
+     it compact, and the provider plans an update for the difference on every plan. Compact, as AWS.
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -859,6 +861,21 @@ def patch_elasticache_num_cache_clusters() -> None:
     ReplicationGroup._set_node_members_clusters_disabled = set_members
 
 
+# --- 14. SQS RedrivePolicy as compact JSON ---------------------------------------------------------
+def patch_sqs_compact_redrive_policy() -> None:
+    from moto.sqs.models import Queue
+
+    original = Queue.attributes.fget
+
+    def attributes(self):  # type: ignore[no-untyped-def]
+        result = original(self)
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)  # type: ignore[assignment]
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -876,4 +893,5 @@ if __name__ == "__main__":
     patch_ecr_pull_through_cache_rules()
     patch_appautoscaling_clamps_ecs_desired_count()
     patch_elasticache_num_cache_clusters()
+    patch_sqs_compact_redrive_policy()
     moto_server_main(sys.argv[1:])

@@ -11,7 +11,7 @@ import {
  */
 
 type Kind = 'production' | 'nonProduction';
-type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute'> & {
+type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
   compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'queues' | 'jobs'> & { workers: []; services: []; queues: []; jobs: [] };
@@ -30,6 +30,15 @@ function monitoringDefaults(paging: boolean) {
     errorRatePercent: 5,
     minRequestsPerMinute: 50,
   };
+}
+
+/**
+ * WAF: non-production counts (see what would be blocked), production blocks (the README's rollout
+ * says to start a new production in count and read the logs first). 2000 requests per IP in 5
+ * minutes is far above a person and well below a scraper.
+ */
+function wafDefaults(mode: 'count' | 'block') {
+  return { mode, rateLimitPer5Min: 2000, uploadPaths: [], richTextPaths: ['/admin/'], logRetentionDays: mode === 'block' ? 90 : 14, cloudfront: false };
 }
 
 const DEFAULTS: Record<Kind, Defaults> = {
@@ -68,6 +77,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     },
     release: RELEASE_DEFAULTS,
     monitoring: monitoringDefaults(false),
+    waf: wafDefaults('count'),
     tags: {},
   },
   production: {
@@ -105,6 +115,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     },
     release: RELEASE_DEFAULTS,
     monitoring: monitoringDefaults(true),
+    waf: wafDefaults('block'),
     tags: {},
   },
 };

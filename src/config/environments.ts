@@ -59,6 +59,8 @@ export const staging: EnvironmentConfig = defineEnvironment({
     jobs: workloads.jobs,
   },
   release,
+  // Asleep at night and at weekends (services at zero, the database stopped): see README, "Night schedule".
+  schedule: { timezone: 'Europe/Dublin', up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', stopDatabase: true },
   // Staging pages nobody: its alarms notify the team's warning route only.
   monitoring: { warning: { emails: ['platform-team@example.com'] } },
   tags: { owner: 'platform' },

@@ -67,6 +67,8 @@ export const NAME_RULES = {
   },
   sqsQueue: { maxLength: 80, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
   schedule: { maxLength: 64, pattern: /^[0-9a-zA-Z-_.]+$/, patternText: 'letters, digits, "-", "_" and "."' },
+  scheduledAction: { maxLength: 256, pattern: /^[^:/|]+$/, patternText: 'no ":", "/" or "|"' },
+  wafAcl: { maxLength: 128, pattern: /^[\w-]+$/, patternText: 'letters, digits, "_" and "-"' },
   ecrPullThroughPrefix: {
     minLength: 2,
     maxLength: 30,
@@ -167,6 +169,23 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'cloudfrontName', name: p('security-headers'), what: 'the CloudFront response headers policy', from: base },
     { kind: 'cloudfrontName', name: p('static-cors'), what: 'the CloudFront cache policy', from: base },
   ];
+  // WAF and the night schedule.
+  const waf = env.waf.mode !== 'off';
+  names.push(
+    ...(waf ? [{ kind: 'logGroup' as const, name: `aws-waf-logs-${p()}`, what: 'the WAF log group', from: base }, { kind: 'wafAcl' as const, name: p(), what: 'the web ACL', from: base }] : []),
+    ...(waf && env.waf.cloudfront ? [{ kind: 'logGroup' as const, name: `aws-waf-logs-${p('cdn')}`, what: 'the CloudFront WAF log group', from: base }, { kind: 'wafAcl' as const, name: p('cdn'), what: 'the CloudFront web ACL', from: base }] : []),
+  );
+  if (env.schedule) {
+    names.push(...processNames(env).filter((x) => !['task', 'db-admin'].includes(x.name)).flatMap((x) => ['up', 'down'].map((when) => ({ kind: 'scheduledAction' as const, name: p(x.name, when), what: `the ${when} action of ${x.label}`, from: base }))));
+    if (env.schedule.stopDatabase) {
+      names.push(
+        { kind: 'schedule', name: p('night'), what: 'the schedule group of the night schedule', from: base },
+        { kind: 'schedule', name: p('database', 'stop'), what: 'the database stop schedule', from: base },
+        { kind: 'schedule', name: p('database', 'start'), what: 'the database start schedule', from: base },
+        { kind: 'iamRole', name: p('night-scheduler'), what: 'the night scheduler role', from: base },
+      );
+    }
+  }
   if (env.state.backend === 's3') {
     names.push({ kind: 's3Bucket', name: env.state.bucket, what: 'the state bucket', from: 'state.bucket' });
     if (env.state.dynamodbTable) names.push({ kind: 'dynamodbTable', name: env.state.dynamodbTable, what: 'the lock table', from: 'state.dynamodbTable' });

@@ -300,6 +300,36 @@ export const monitoringSchema = z.strictObject({
   minRequestsPerMinute: int(),
 });
 
+export const wafSchema = z.strictObject({
+  /**
+   * `off`, `count` (every rule only counts: roll out and read the logs first) or `block`
+   * (enforce). Production runs a web ACL whatever the mode; `off` is refused there.
+   */
+  mode: z.enum(['off', 'count', 'block']),
+  /** Requests one client IP may send in 5 minutes before it is blocked (rate-based rule). */
+  rateLimitPer5Min: int(),
+  /** Paths that take large bodies (file uploads): the body-size rule does not block there, e.g. `/upload/`. */
+  uploadPaths: strings(),
+  /** Paths that take HTML (rich-text editors, the Django admin): the body XSS rule does not block there, e.g. `/admin/`. */
+  richTextPaths: strings(),
+  /** Days the WAF log (`aws-waf-logs-<project>-<env>`) is kept. */
+  logRetentionDays: int(),
+  /** Also a CloudFront-scoped ACL (in us-east-1) in front of the static files. */
+  cloudfront: bool(),
+});
+
+/** A non-production environment asleep at night: services at zero, optionally the database stopped. */
+export const scheduleSchema = z.strictObject({
+  /** IANA time zone of `up` and `down`. */
+  timezone: str(),
+  /** When the environment wakes up: `cron(0 7 ? * MON-FRI *)`. */
+  up: str(),
+  /** When it goes to sleep: `cron(0 20 ? * MON-FRI *)`. */
+  down: str(),
+  /** Stop the RDS instance at `down` and start it at `up` (EventBridge Scheduler). */
+  stopDatabase: bool(),
+});
+
 export const releaseSchema = z.strictObject({
   /** Run once per release, as a one-off task on the new image, before any service changes. */
   migrationCommand: strings(),
@@ -334,6 +364,9 @@ export const environmentSchema = z.strictObject({
   compute: computeSchema,
   release: releaseSchema,
   monitoring: monitoringSchema,
+  waf: wafSchema,
+  /** Non-production only: the night schedule (absent: always on). */
+  schedule: scheduleSchema.optional(),
   /** Extra tags on every resource (project, environment and managed-by are always set). */
   tags: stringMap(),
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, dnsSchema, domainSchema, environmentSchema,
-  httpServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, sidecarSchema, stateSchema, webServiceSchema, workerServiceSchema,
+  httpServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -29,6 +29,8 @@ export type ComputeConfig = z.infer<typeof computeSchema>;
 export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;
 export type ReleaseConfig = z.infer<typeof releaseSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
+export type WafConfig = z.infer<typeof wafSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
 /** Every field optional at any depth (arrays and records are given whole). */

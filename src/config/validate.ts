@@ -427,6 +427,27 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (!(mon.errorRatePercent > 0 && mon.errorRatePercent <= 50)) fail('monitoring.errorRatePercent', `is ${mon.errorRatePercent}: use a percentage above 0 and at most 50`);
   if (!Number.isInteger(mon.minRequestsPerMinute) || mon.minRequestsPerMinute < 1) fail('monitoring.minRequestsPerMinute', `is ${mon.minRequestsPerMinute}: use a whole number of requests, at least 1`);
 
+  // WAF
+  const waf = env.waf;
+  if (env.production && waf.mode === 'off') fail('waf.mode', 'is "off" in a production environment: the load balancer faces the internet; use "count" while rolling out (read the WAF log), then "block"');
+  if (!Number.isInteger(waf.rateLimitPer5Min) || waf.rateLimitPer5Min < 10 || waf.rateLimitPer5Min > 2_000_000_000) fail('waf.rateLimitPer5Min', `is ${waf.rateLimitPer5Min}: WAF rate limits are 10 to 2,000,000,000 requests per 5 minutes`);
+  for (const key of ['uploadPaths', 'richTextPaths'] as const) {
+    waf[key].forEach((path, i) => !/^\/[A-Za-z0-9_\-./~]*$/.test(path) && fail(`waf.${key}[${i}]`, `is "${path}": use a path prefix such as "/upload/"`));
+  }
+  if (!LOG_RETENTION_DAYS.includes(waf.logRetentionDays)) fail('waf.logRetentionDays', `is ${waf.logRetentionDays}: CloudWatch accepts ${LOG_RETENTION_DAYS.join(', ')}`);
+
+  // Night schedule
+  if (env.schedule) {
+    const sch = env.schedule;
+    if (env.production) fail('schedule', 'is set in a production environment: production stays up; schedules are for staging, dev and the like');
+    if (!TIME_ZONES.has(sch.timezone)) fail('schedule.timezone', `is "${sch.timezone}", not an IANA time zone: e.g. "Europe/Dublin"`);
+    for (const key of ['up', 'down'] as const) {
+      const problem = sch[key].startsWith('rate(') ? 'is a rate: use a cron(...) expression at a time of day' : scheduleProblem(sch[key]);
+      if (problem) fail(`schedule.${key}`, `"${sch[key]}" ${problem}`);
+    }
+    if (sch.up === sch.down) fail('schedule.down', 'is the same as schedule.up: give the time the environment goes to sleep');
+  }
+
   // Tags
   for (const key of Object.keys(env.tags)) {
     if (key.toLowerCase().startsWith('aws:')) fail('tags', `has "${key}": the aws: prefix is reserved by AWS`);

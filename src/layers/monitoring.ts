@@ -14,6 +14,7 @@ import { NetworkModule } from '../modules/network';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
 import { Layer } from './layer';
+import { ProtectionLayer } from './protection';
 import { WorkloadsLayer } from './workloads';
 
 export interface MonitoringLayerProps {
@@ -25,6 +26,7 @@ export interface MonitoringLayerProps {
   readonly edge: EdgeLayer;
   readonly compute: ComputeLayer;
   readonly workloads: WorkloadsLayer;
+  readonly protection: ProtectionLayer;
 }
 
 const GIB = 2 ** 30;
@@ -45,7 +47,7 @@ export class MonitoringLayer extends Layer {
 
   constructor(scope: Construct, id: string, props: MonitoringLayerProps) {
     super(scope, id);
-    const { config, network, database, cache, edge, compute, workloads } = props;
+    const { config, network, database, cache, edge, compute, workloads, protection } = props;
     const prefix = resourceName(config);
     const mon = config.monitoring;
     const topicProps = { namePrefix: prefix, stackRegion: config.region, accountId: config.accountId, monitoring: mon, production: config.production };
@@ -180,6 +182,28 @@ export class MonitoringLayer extends Layer {
     ];
     for (const c of certificates) {
       add({ kind: 'certificate-expiry', id: `certificate-${c.id}-expiry`, section: 'Certificates', title: `${c.id} certificate: days to expiry`, threshold: 45, comparison: 'LessThanThreshold', period: 86400, evaluationPeriods: 1, datapointsToAlarm: 1, usEast1: c.usEast1, metric: { namespace: 'AWS/CertificateManager', name: 'DaysToExpiry', stat: 'Minimum', dimensions: { CertificateArn: c.arn } } });
+    }
+
+    // --- WAF: a spike of blocked requests (an attack, or a rule blocking real users) ---
+    if (protection.webAcl) {
+      add({
+        kind: 'waf-blocked-spike',
+        id: 'waf-blocked-requests',
+        section: 'Errors',
+        title: `WAF blocked requests (${config.waf.mode})`,
+        threshold: config.waf.rateLimitPer5Min,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        period: 300,
+        metric: {
+          namespace: 'AWS/WAFV2',
+          // In count mode nothing is blocked: watch what would be.
+          name: config.waf.mode === 'block' ? 'BlockedRequests' : 'CountedRequests',
+          stat: 'Sum',
+          dimensions: { WebACL: protection.webAcl.acl.name, Region: config.region, Rule: 'ALL' },
+        },
+      });
     }
 
     // --- Events worth a notification ---

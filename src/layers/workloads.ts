@@ -29,6 +29,7 @@ export interface LongRunningService {
   readonly name: string;
   readonly module: ServiceModule;
   readonly minCount: number;
+  readonly maxCount: number;
   readonly cpuTarget: number;
   /** HTTP services: routed by the load balancer to this target group. */
   readonly http?: { readonly targetGroupArnSuffix: string };
@@ -145,7 +146,7 @@ export class WorkloadsLayer extends Layer {
       loadBalancer: { module: lb, target: webTarget, containerName: web.targetContainer },
       scaling: { ...web, gate },
     });
-    this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
+    this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, maxCount: web.maxCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
 
     // --- Other HTTP services, by host and/or path ---
     for (const svc of compute.services) {
@@ -176,7 +177,7 @@ export class WorkloadsLayer extends Layer {
         scaling: { ...svc, gate },
       });
       this.services[svc.name] = module;
-      this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix } });
+      this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix } });
     }
 
     // --- Workers: on the Redis broker (CPU scaling) or on queues (backlog scaling) ---
@@ -199,6 +200,7 @@ export class WorkloadsLayer extends Layer {
         name: w.name,
         module,
         minCount: w.minCount,
+        maxCount: w.maxCount,
         cpuTarget: w.cpuTarget,
         queues: onQueues ? { names: w.queues, acceptableLatencySeconds: w.acceptableLatencySeconds } : undefined,
       });

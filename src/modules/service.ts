@@ -132,6 +132,8 @@ export class ServiceModule extends Construct {
   readonly taskRole: IamRole;
   readonly service?: EcsService;
   readonly serviceName?: string;
+  /** The service's Application Auto Scaling target (its task-count bounds). */
+  readonly scalingTarget?: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: ServiceModuleProps) {
     super(scope, id);
@@ -317,6 +319,7 @@ export class ServiceModule extends Construct {
       minCapacity: gate(scaling.minCount),
       maxCapacity: scaling.maxCount,
     });
+    this.scalingTarget = target;
     const trackingPolicy = (policyId: string, metric: string, targetValue: number, resourceLabel?: string) =>
       new AppautoscalingPolicy(this, policyId, {
         name: `${name}-${policyId}`,

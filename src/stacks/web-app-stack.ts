@@ -8,6 +8,7 @@ import { ComputeLayer } from '../layers/compute';
 import { EdgeLayer } from '../layers/edge';
 import { Layer } from '../layers/layer';
 import { MonitoringLayer } from '../layers/monitoring';
+import { ProtectionLayer } from '../layers/protection';
 import { WorkloadsLayer } from '../layers/workloads';
 import { CacheModule } from '../modules/cache';
 import { DatabaseModule } from '../modules/database';
@@ -36,7 +37,7 @@ export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
 }
 
 /**
- * One environment: network, then data, then edge, then compute, then monitoring. Every
+ * One environment: network, data, edge, compute, workloads, protection, monitoring. Every
  * environment is a self-contained stack (no cross-stack references) with its own state.
  */
 export class WebAppStack extends SelfContainedStack {
@@ -50,6 +51,7 @@ export class WebAppStack extends SelfContainedStack {
   readonly edge: EdgeLayer;
   readonly compute: ComputeLayer;
   readonly workloads: WorkloadsLayer;
+  readonly protection: ProtectionLayer;
   readonly monitoring: MonitoringLayer;
   private readonly logicalIds = new Map<string, string>();
 
@@ -110,6 +112,15 @@ export class WebAppStack extends SelfContainedStack {
       compute: this.compute,
     });
 
+    this.protection = new ProtectionLayer(this, 'protection', {
+      config,
+      usEast1: this.usEast1,
+      database: this.database,
+      edge: this.edge,
+      compute: this.compute,
+      workloads: this.workloads,
+    });
+
     this.monitoring = new MonitoringLayer(this, 'monitoring', {
       config,
       usEast1: this.usEast1,
@@ -119,6 +130,7 @@ export class WebAppStack extends SelfContainedStack {
       edge: this.edge,
       compute: this.compute,
       workloads: this.workloads,
+      protection: this.protection,
     });
 
     this.outputs();

@@ -96,6 +96,13 @@ export const ALARM_KINDS = {
     runbook: 'Read the message in the <project>-<env>-jobs queue (the error is in its attributes) and the scheduler role\'s permissions.',
     missingData: 'notBreaching',
   },
+  'waf-blocked-spike': {
+    severity: 'warning',
+    rule: 'more requests blocked (counted, in count mode) in 5 minutes than one client may send (`waf.rateLimitPer5Min`)',
+    meaning: 'The WAF blocks (or would block) a burst of requests: an attack, a scraper, or a rule stopping real users.',
+    runbook: 'Query the aws-waf-logs-<project>-<env> log group for the terminating rule and the client IPs; a false positive on a path of yours goes to waf.uploadPaths / waf.richTextPaths.',
+    missingData: 'notBreaching',
+  },
   'db-cpu': {
     severity: 'warning',
     rule: 'RDS CPU above 90% for 10 minutes',
