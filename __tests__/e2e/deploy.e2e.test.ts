@@ -598,7 +598,9 @@ checkWhenSynthesized('aws_wafv2_web_acl', 'the web ACL protects the load balance
     { service: 'wafv2', operation: 'get_web_acl_for_resource', params: { ResourceArn: one('aws_lb').attributes.arn } },
     { service: 'wafv2', operation: 'get_logging_configuration', params: { ResourceArn: acl.arn } },
   ]);
-  expect(got.WebACL.Rules.map((r: any) => r.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'SizeRestrictions_BODY-outside-allowed-paths', 'CrossSiteScripting_BODY-outside-allowed-paths', 'rate-limit-per-ip']);
+  // moto returns the rules unordered; AWS evaluates them by priority.
+  const byPriority = [...got.WebACL.Rules].sort((a: any, b: any) => a.Priority - b.Priority);
+  expect(byPriority.map((r: any) => r.Name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesSQLiRuleSet', 'SizeRestrictions_BODY-outside-allowed-paths', 'CrossSiteScripting_BODY-outside-allowed-paths', 'rate-limit-per-ip']);
   expect(association.WebACL.ARN).toBe(acl.arn);
   expect(logging.LoggingConfiguration.LogDestinationConfigs).toEqual([all('aws_cloudwatch_log_group').find((g) => g.attributes.name === 'aws-waf-logs-webapp-staging')!.attributes.arn]);
   expect(logging.LoggingConfiguration.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
