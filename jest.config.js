@@ -5,8 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Anchored: an unanchored ".js" would also skip any test whose path merely contains "?js".
   testPathIgnorePatterns: ['/node_modules/', '\\.js$', '\\.d\\.ts$', '/e2e/'],
-  // Transpile only (tsconfig isolatedModules); types are checked once by `tsc --noEmit` in npm test.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] },
+  // Transpile only, with esbuild (.jest/esbuild-transform.cjs); types are checked once by `tsc --noEmit` in npm test.
+  transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/setup.ts'],
   testTimeout: 120000,
+  // Every core: the suites are CPU-bound synths and terraform subprocesses (jest's default leaves one idle).
+  maxWorkers: '100%',
 };

@@ -10,7 +10,7 @@ module.exports = {
   // Anchored, like jest.config.js: an unanchored ".js" would also skip paths merely containing "?js".
   testPathIgnorePatterns: ['/node_modules/', '\\.js$', '\\.d\\.ts$'],
   // Transpile only (tsconfig isolatedModules); types are checked by `tsc --noEmit` in npm test.
-  transform: { '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
   // One emulator, one deploy: never run e2e files in parallel (same as --runInBand).
   maxWorkers: 1,
   // The deploy runs in beforeAll (13 min hook timeout); this covers the individual checks.

@@ -25,6 +25,8 @@ interface Run {
   readonly files: Files;
   /** The command's one-line report (CDKTF_APP_DEBUG=1). */
   readonly report: string;
+  /** What happened to the V8 code cache: none/rejected/used, and whether it was written. */
+  readonly codeCache: string;
 }
 
 function readTree(dir: string): Files {
@@ -52,9 +54,10 @@ function runApp(env: Record<string, string> = {}): Run {
       encoding: 'utf8',
     });
     if (result.status !== 0) throw new Error(`node scripts/app.cjs failed (exit ${result.status}):\n${result.stderr}`);
-    const report = result.stderr.split('\n').find((line) => line.startsWith('[app.cjs]'));
+    const report = result.stderr.split('\n').find((line) => line.startsWith('[app.cjs] creation stack traces'));
     if (!report) throw new Error(`no [app.cjs] report on stderr:\n${result.stderr}`);
-    return { files: readTree(outdir), report };
+    const codeCache = result.stderr.split('\n').find((line) => line.startsWith('[app.cjs] code cache: ')) ?? '';
+    return { files: readTree(outdir), report, codeCache: codeCache.replace('[app.cjs] code cache: ', '') };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -139,5 +142,30 @@ describe('the app command patches only the stack-trace helpers it recognises, an
     expect(unrecognised.report).toContain('constructs not patched: cannot be inspected (not the helper you expect)');
     expect(unrecognised.report).toMatch(/bundle main-patched-none\.cjs rebuilt$/);
     expect(differing(unrecognised.files, reference.files)).toEqual([]);
+  });
+});
+
+describe('load time: the V8 code cache and the archiver stub never change the output', () => {
+  test('a run without a code cache writes one; the next run uses it; both synthesize the same files', () => {
+    fs.rmSync(path.join(cacheDir, 'main.cjs.v8cache'), { force: true });
+    const first = runApp();
+    expect(first.codeCache).toMatch(/^(none|rejected), written$/);
+    const second = runApp();
+    expect(second.codeCache).toBe('used');
+    expect(differing(first.files, second.files)).toEqual([]);
+  });
+
+  test('a stale code cache (another bundle) is rejected by V8 and rewritten', () => {
+    runApp();
+    fs.writeFileSync(path.join(cacheDir, 'main.cjs.v8cache'), fs.readFileSync(path.join(cacheDir, 'main-traces.cjs.v8cache')));
+    expect(runApp().codeCache).toBe('rejected, written');
+    expect(runApp().codeCache).toBe('used');
+  });
+
+  test('archiver (zip streams for cdktf assets, unused here) is stubbed out of the bundle', () => {
+    runApp();
+    const bundle = fs.readFileSync(path.join(cacheDir, 'main.cjs'), 'utf8');
+    expect(bundle).toContain('archiver is stubbed out of the bundle');
+    expect(bundle).not.toContain('node_modules/archiver/index.js');
   });
 });

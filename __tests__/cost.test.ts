@@ -4,9 +4,12 @@
  * No network, no AWS, no synth process.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { environments, prod as prodConfig, staging as stagingConfig } from '../src/config/environments';
 import { REGIONS } from '../src/config/regions';
 import { CostIO, parseCostArgs, runCost } from '../src/ops/cost/cli';
+import { nodeCostIO, synthesizeStacks } from '../src/ops/cost/node-io';
 import {
   CostLine, DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, NAT_FREE_ENDPOINTS, StackJson, estimateStack, releasedCount, spotTasks,
   withMultiAzOff, withNatMode, withNightSchedule, withSpot,
@@ -14,7 +17,7 @@ import {
 import { PRICES, allPrices } from '../src/ops/cost/prices';
 import { formatMarkdown, formatText } from '../src/ops/cost/report';
 import { HOURS_PER_MONTH as H, parseWeeklyCron, runningHours } from '../src/ops/cost/schedule';
-import { shipped } from './helpers/synth';
+import { shipped, synthEnv, withConfig } from './helpers/synth';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'cost');
 const fixture = (name: string): StackJson => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
@@ -115,6 +118,38 @@ describe('night schedule hours', () => {
     const sw = e.switches.find((s) => s.id === 'night-schedule')!;
     expect(sw.label).toBe('night schedule (present)');
     expect(sw.savesUsd).toBeGreaterThan(0);
+  });
+
+  test('scheduled actions reach a service through its scaling target, a literal name, or the service itself', () => {
+    const month = (65 * 52) / 12;
+    const forms: Record<string, string> = {
+      'a reference to the scaling target (night-schedule.ts)': '${aws_appautoscaling_target.web.resource_id}',
+      'the scaling target\'s id': '${aws_appautoscaling_target.web.id}',
+      'the cluster and service composition': 'service/${aws_ecs_cluster.cluster.name}/${aws_ecs_service.web.name}',
+      'a literal service/<cluster>/<name>': 'service/sched-cluster/sched-web',
+    };
+    for (const [form, resourceId] of Object.entries(forms)) {
+      const json = fixture('scheduled');
+      for (const a of Object.values(json.resource!.aws_appautoscaling_scheduled_action)) a.resource_id = resourceId;
+      const [vcpu] = lines(estimateStack(json), /^Fargate sched-web vCPU/);
+      expect({ form, quantity: vcpu.quantity }).toEqual({ form, quantity: expect.closeTo(0.25 * month, 10) });
+      expect(vcpu.addresses).toEqual(expect.arrayContaining(['aws_appautoscaling_scheduled_action.web-down', 'aws_appautoscaling_scheduled_action.web-up']));
+    }
+    // A scaling target with a literal resource_id, referenced by the actions.
+    const literal = fixture('scheduled');
+    literal.resource!.aws_appautoscaling_target.web.resource_id = 'service/sched-cluster/sched-web';
+    for (const a of Object.values(literal.resource!.aws_appautoscaling_scheduled_action)) a.resource_id = '${aws_appautoscaling_target.web.resource_id}';
+    expect(lines(estimateStack(literal), /^Fargate sched-web vCPU/)[0].quantity).toBeCloseTo(0.25 * month, 10);
+  });
+
+  test('actions on another service\'s scaling target (or an unknown one) leave a service around the clock', () => {
+    for (const resourceId of ['${aws_appautoscaling_target.other.resource_id}', '${aws_appautoscaling_target.missing.resource_id}', 'service/sched-cluster/sched-web-2']) {
+      const json = fixture('scheduled');
+      json.resource!.aws_appautoscaling_target.other = { ...json.resource!.aws_appautoscaling_target.web, resource_id: 'service/${aws_ecs_cluster.cluster.name}/${aws_ecs_service.other.name}' };
+      for (const a of Object.values(json.resource!.aws_appautoscaling_scheduled_action)) a.resource_id = resourceId;
+      const [vcpu] = lines(estimateStack(json), /^Fargate sched-web vCPU/);
+      expect({ resourceId, label: vcpu.quantityLabel }).toEqual({ resourceId, label: '1 task × 0.25 vCPU × 730 h' });
+    }
   });
 
   test('without a schedule, the switch prices a weekday 07:00-20:00 one', () => {
@@ -307,6 +342,61 @@ describe('shipped environments', () => {
     expect(e.floorUsd).toBeGreaterThan(0);
   });
 
+  describe('staging\'s night schedule (weekdays 07:00-20:00 Europe/Dublin: services to 0, RDS stopped)', () => {
+    const awake = (65 * 52) / 12;
+    const scheduled = asStack(shipped('staging'));
+    const unscheduled = asStack(synthEnv(withConfig(stagingConfig, (c) => { delete c.schedule; })));
+    const withSchedule = estimateStack(scheduled, { name: 'staging', production: false });
+    const without = estimateStack(unscheduled, { name: 'staging', production: false });
+    const hourly = /^(Fargate .* (vCPU|memory) |RDS postgres |Public IPv4 of )/;
+
+    test('the synthesized actions reference the scaling targets (what the estimate has to follow)', () => {
+      const actions = Object.values(scheduled.resource!.aws_appautoscaling_scheduled_action);
+      expect(actions.length).toBe(2 * Object.keys(scheduled.resource!.aws_ecs_service).length);
+      for (const a of actions) expect(a.resource_id).toMatch(/^\$\{aws_appautoscaling_target\.[^.]+\.resource_id\}$/);
+      expect(unscheduled.resource!.aws_appautoscaling_scheduled_action).toBeUndefined();
+    });
+
+    test('with the schedule, every service\'s Fargate hours are the awake hours (65 h/week), as are RDS\'s', () => {
+      const fargate = lines(withSchedule, /^Fargate .* (vCPU|memory) /);
+      expect(fargate).toHaveLength(2 * Object.keys(scheduled.resource!.aws_ecs_service).length);
+      for (const l of fargate) {
+        expect({ item: l.item, label: l.quantityLabel }).toEqual({ item: l.item, label: expect.stringMatching(/ × 281\.67 h$/) });
+        expect(l.addresses.filter((a) => a.startsWith('aws_appautoscaling_scheduled_action.'))).toHaveLength(2);
+        const [around] = without.lines.filter((o) => o.item === l.item);
+        expect(l.quantity).toBeCloseTo((around.quantity * awake) / HOURS_PER_MONTH, 10);
+        expect(l.monthlyUsd).toBeCloseTo((around.monthlyUsd * awake) / HOURS_PER_MONTH, 10);
+      }
+      expect(fargate[0].notes).toContain('up cron(0 7 ? * MON-FRI *) / down cron(0 20 ? * MON-FRI *): 65 h/week (Europe/Dublin)');
+      expect(lines(withSchedule, /^RDS postgres/)[0].quantity).toBeCloseTo(awake, 10);
+    });
+
+    test('without the schedule, Fargate and RDS run 730 h', () => {
+      const fargate = lines(without, /^Fargate .* (vCPU|memory) /);
+      expect(fargate.length).toBeGreaterThan(0);
+      for (const l of fargate) expect({ item: l.item, label: l.quantityLabel }).toEqual({ item: l.item, label: expect.stringMatching(/ × 730 h$/) });
+      expect(lines(without, /^RDS postgres/)[0].quantityLabel).toBe('730 h');
+    });
+
+    test('"night schedule (present)" saves the Fargate and RDS hours asleep: the floor without it minus the floor with it', () => {
+      const sw = withSchedule.switches.find((s) => s.id === 'night-schedule')!;
+      expect(sw.label).toBe('night schedule (present)');
+      expect(sw.detail).toMatch(/4 services scale to 0 and RDS stops, 65 h\/week instead of 168/);
+      const asleep = sum(lines(without, hourly)) * (1 - awake / HOURS_PER_MONTH);
+      expect(sw.savesUsd).toBeCloseTo(asleep, 8);
+      expect(sw.savesUsd).toBeCloseTo(without.floorUsd - withSchedule.floorUsd, 8);
+      const rdsOnly = lines(without, /^RDS postgres/)[0].monthlyUsd * (1 - awake / HOURS_PER_MONTH);
+      const fargateOnly = sum(lines(without, /^Fargate /)) * (1 - awake / HOURS_PER_MONTH);
+      expect(fargateOnly).toBeGreaterThan(0);
+      expect(sw.savesUsd).toBeCloseTo(rdsOnly + fargateOnly, 8);
+      // The switch modelled on a stack without a schedule is the same schedule: same saving.
+      const would = without.switches.find((s) => s.id === 'night-schedule')!;
+      expect(would.label).toBe('night schedule (weekdays 07:00-20:00)');
+      expect(would.savesUsd).toBeCloseTo(sw.savesUsd!, 8);
+      expect(would.floorAfterUsd).toBeCloseTo(withSchedule.floorUsd, 8);
+    });
+  });
+
   test('prod: on-demand services at their released minimum count, Multi-AZ, no Spot', () => {
     const e = estimateStack(asStack(shipped('prod')), { name: 'prod', production: true });
     expect(e.error).toBeUndefined();
@@ -318,7 +408,8 @@ describe('shipped environments', () => {
 });
 
 describe('command line', () => {
-  function io(files: Record<string, string>, synthCreates: Record<string, string> = {}) {
+  /** A CostIO over an in-memory file system; synth() returns `synthesizes` (stack name → cdk.tf.json text). */
+  function io(files: Record<string, string>, synthesizes: Record<string, string> = {}) {
     const store = new Map(Object.entries(files));
     const out: string[] = [];
     const err: string[] = [];
@@ -335,7 +426,7 @@ describe('command line', () => {
       },
       synth: () => {
         synths++;
-        for (const [k, v] of Object.entries(synthCreates)) store.set(k, v);
+        return new Map(Object.entries(synthesizes));
       },
       out: (t) => out.push(t),
       err: (t) => err.push(t),
@@ -362,25 +453,65 @@ describe('command line', () => {
     expect(s.assumptions).toMatchObject({ sqsMillionRequests: 10, wafMillionRequests: 2 });
   });
 
-  test('environments from the config; missing stacks are synthesized first; --markdown', () => {
-    const t = io({}, { '/repo/cdktf.out/stacks/staging/cdk.tf.json': staging, '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+  test('environments from the config are synthesized first; --markdown', () => {
+    const t = io({}, { bootstrap: '{}', staging, prod });
     expect(runCost(['--markdown'], t.value)).toBe(0);
     expect(t.synths()).toBe(1);
-    expect(t.err.join('\n')).toMatch(/missing: running npx cdktf synth/);
+    expect(t.err.join('\n')).toMatch(/synthesizing staging, prod from the current configuration \(in-process/);
     const text = t.out.join('\n');
     expect(text).toMatch(/### staging \(eu-west-1, non-production\)/);
     expect(text).toMatch(/### prod \(eu-west-1, production\)/);
     expect(text).toMatch(/\| NAT perAz → single \| saves \d+\.\d\d \|/);
   });
 
-  test('--no-synth fails on a missing stack; --env filters', () => {
+  test('an existing (possibly stale) cdktf.out is not priced: the synth of the current configuration is', () => {
+    const stale = '/repo/cdktf.out/stacks/staging/cdk.tf.json';
+    const t = io({ [stale]: perAz, '/repo/cdktf.out/stacks/prod/cdk.tf.json': perAz }, { staging, prod });
+    const read = jest.spyOn(t.value, 'readText');
+    expect(runCost(['--env', 'staging', '--json'], t.value)).toBe(0);
+    expect(t.synths()).toBe(1);
+    expect(read).not.toHaveBeenCalled();
+    const [s] = JSON.parse(t.out.join('')).stacks;
+    expect(s).toMatchObject({ name: 'staging', region: 'eu-west-1', production: false });
+    expect(s.floorUsd).toBeCloseTo(estimateStack(JSON.parse(staging), { production: false }).floorUsd, 10);
+  });
+
+  test('a synth without the stack of an environment is an input error', () => {
+    const t = io({}, { prod });
+    expect(runCost(['--env', 'staging'], t.value)).toBe(2);
+    expect(t.err.join('\n')).toMatch(/the synth produced no stack staging/);
+  });
+
+  test('--no-synth prices cdktf.out as it is (and says it may be stale), fails on a missing stack; --env filters', () => {
     const t = io({ '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
     expect(runCost(['--no-synth'], t.value)).toBe(2);
     expect(t.err.join('\n')).toMatch(/no synthesized stack at .*staging/);
-    const u = io({ '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
+    const u = io({ '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod }, { prod: perAz });
     expect(runCost(['--env', 'prod', '--no-synth'], u.value)).toBe(0);
+    expect(u.synths()).toBe(0);
+    expect(u.err.join('\n')).toMatch(/pricing \/repo\/cdktf\.out\/stacks\/prod\/cdk\.tf\.json as synthesized earlier \(not re-synthesized: may not match the current configuration\)/);
     expect(u.out.join('\n')).toMatch(/== prod \(eu-west-1, production\)/);
     expect(u.out.join('\n')).toMatch(/infracost breakdown --path cdktf\.out\/stacks\/<env>/);
+  });
+
+  test('--cdktf-out <dir> prices <dir>/stacks/<env> without a synth (relative to the project root)', () => {
+    const t = io({ '/ci/out/stacks/staging/cdk.tf.json': perAz }, { staging });
+    expect(runCost(['--cdktf-out', '/ci/out', '--env', 'staging', '--json'], t.value)).toBe(0);
+    expect(t.synths()).toBe(0);
+    const [s] = JSON.parse(t.out.join('')).stacks;
+    expect(s).toMatchObject({ name: 'staging', region: 'us-east-1', production: false });
+    const u = io({ '/repo/old/stacks/prod/cdk.tf.json': prod });
+    expect(runCost(['--cdktf-out', 'old', '--env', 'prod'], u.value)).toBe(0);
+    expect(u.synths()).toBe(0);
+    const v = io({});
+    expect(runCost(['--cdktf-out', '/nowhere', '--env', 'prod'], v.value)).toBe(2);
+    expect(v.err.join('\n')).toMatch(/no synthesized stack at \/nowhere\/stacks\/prod\/cdk\.tf\.json/);
+  });
+
+  test('--stack never synthesizes', () => {
+    const t = io({ '/f/per-az.json': perAz }, { staging });
+    expect(runCost(['--stack', '/f/per-az.json'], t.value)).toBe(0);
+    expect(t.synths()).toBe(0);
   });
 
   test('an unpriced region exits 1 and says so', () => {
@@ -390,11 +521,76 @@ describe('command line', () => {
   });
 
   test('usage errors exit 2', () => {
-    for (const argv of [['--assume', 'nope=1'], ['--assume', 'logsIngestedGb=-3'], ['--json', '--markdown'], ['--env', 'qa'], ['--bogus']]) {
+    for (const argv of [['--assume', 'nope=1'], ['--assume', 'logsIngestedGb=-3'], ['--json', '--markdown'], ['--env', 'qa'], ['--bogus'],
+      ['--cdktf-out', 'x', '--stack', 'y'], ['--cdktf-out', '']]) {
       const t = io({ '/repo/cdktf.out/stacks/staging/cdk.tf.json': staging, '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
       expect(runCost(argv, t.value)).toBe(2);
       expect(t.err.join('\n')).toMatch(/^cost: /);
     }
     expect(parseCostArgs(['-h']).help).toBe(true);
+  });
+});
+
+describe('npm run cost on the real file system (src/ops/cost/node-io.ts)', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-test-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function run(argv: string[], envs = environments) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = runCost(argv, nodeCostIO({ root, environments: envs, out: (t) => out.push(t), err: (t) => err.push(t) }));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  test('the in-process synth gives each stack of the app as cdk.tf.json text (even under SYNTH_HCL_OUTPUT), as the test synth does, and leaves no folder', () => {
+    // SYNTH_HCL_OUTPUT=true (HCL instead of JSON) is set aside for the synth, then restored.
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    let stacks: Map<string, string>;
+    try {
+      stacks = synthesizeStacks(environments, root);
+      expect(process.env.SYNTH_HCL_OUTPUT).toBe('true');
+    } finally {
+      delete process.env.SYNTH_HCL_OUTPUT;
+    }
+    expect(fs.readdirSync(root)).toEqual([]);
+    expect([...stacks.keys()].sort()).toEqual(expect.arrayContaining(['prod', 'staging']));
+    for (const env of ['staging', 'prod'] as const) {
+      const json = JSON.parse(stacks.get(env)!);
+      expect(Object.keys(json.resource).sort()).toEqual(Object.keys(shipped(env).resource).sort());
+      expect(estimateStack(json, { production: env === 'prod' }).floorUsd).toBeCloseTo(estimateStack(asStack(shipped(env)), { production: env === 'prod' }).floorUsd, 8);
+    }
+  });
+
+  test('a stale cdktf.out (an older config without the night schedule) is ignored by default and priced with --no-synth', () => {
+    const old = synthEnv(withConfig(stagingConfig, (c) => { delete c.schedule; }));
+    fs.mkdirSync(path.join(root, 'cdktf.out', 'stacks', 'staging'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'cdktf.out', 'stacks', 'staging', 'cdk.tf.json'), JSON.stringify(old));
+    const current = estimateStack(asStack(shipped('staging')), { production: false });
+    const stale = estimateStack(asStack(old), { production: false });
+    expect(stale.floorUsd).toBeGreaterThan(current.floorUsd);
+
+    const fresh = run(['--env', 'staging', '--json']);
+    expect(fresh.code).toBe(0);
+    const [s] = JSON.parse(fresh.out).stacks;
+    expect(s.floorUsd).toBeCloseTo(current.floorUsd, 8);
+    expect(s.switches.find((w: { id: string }) => w.id === 'night-schedule').label).toBe('night schedule (present)');
+    // Nothing written to the project's cdktf.out.
+    expect(fs.readdirSync(path.join(root, 'cdktf.out', 'stacks'))).toEqual(['staging']);
+
+    const kept = run(['--env', 'staging', '--json', '--no-synth']);
+    expect(kept.code).toBe(0);
+    expect(JSON.parse(kept.out).stacks[0].floorUsd).toBeCloseTo(stale.floorUsd, 8);
+    expect(kept.err).toMatch(/as synthesized earlier/);
+  });
+
+  test('the configuration given is the one synthesized (staging without its schedule: 730 h)', () => {
+    const envs = [withConfig(stagingConfig, (c) => { delete c.schedule; }), prodConfig];
+    const r = run(['--env', 'staging'], envs);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Fargate webapp-staging-web vCPU \(Spot, x86\)\s+1 task × 0\.25 vCPU × 730 h/);
+    expect(r.out).toMatch(/night schedule \(weekdays 07:00-20:00\)\s+saves \d+\.\d\d/);
   });
 });

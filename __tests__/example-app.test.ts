@@ -1,7 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { environments } from '../src/config/environments';
 import { databaseSetupSql } from '../src/modules/database-setup-sql';
+import { queueVariables } from '../src/modules/queue';
 import { describeWithLocalServices, emulateRds, LocalPostgres, LocalRequirement, postgresRequirement } from './helpers/local-postgres';
 
 /**
@@ -21,6 +23,24 @@ function pythonRequirement(): LocalRequirement {
   const probe = spawnSync(PYTHON, ['-c', 'import django\ntry:\n import psycopg\nexcept ImportError:\n import psycopg2'], { encoding: 'utf8' });
   return { what: `${PYTHON} with Django and psycopg2 (or psycopg 3)`, ok: probe.status === 0, aptPackages: ['python3-django', 'python3-psycopg2'] };
 }
+
+/**
+ * The shipped config runs the reference app: every SQS queue is consumed by a worker running the
+ * app's consumer of that queue (not, say, a Celery worker reading a Redis list of the same name),
+ * and everything that sends to a queue is given its URL under the name the app reads.
+ */
+describe('the shipped config wires the reference app to its SQS queues', () => {
+  test.each(environments.map((e) => [e.name, e] as const))('%s: each queue worker runs `python manage.py consume_queue <its queue>`', (_name, env) => {
+    const consumers = env.compute.workers.filter((w) => w.queues.length > 0);
+    expect(consumers.map((w) => w.queues).flat().sort()).toEqual(env.compute.queues.map((q) => q.name).sort());
+    for (const worker of consumers) {
+      expect(worker.queues).toHaveLength(1); // one queue per consumer process
+      expect(worker.command).toEqual(['python', 'manage.py', 'consume_queue', worker.queues[0]]);
+    }
+    expect(fs.existsSync(path.join(APP_DIR, 'webapp', 'core', 'management', 'commands', 'consume_queue.py'))).toBe(true);
+  });
+
+});
 
 describeWithLocalServices('example Django app (examples/django)', [pythonRequirement(), postgresRequirement()], () => {
   let pg: LocalPostgres;
@@ -75,6 +95,23 @@ describeWithLocalServices('example Django app (examples/django)', [pythonRequire
   test('IAM backend: a new token per new connection, with the contract host/port/user', () => {
     const output = runPythonTests('tests.test_iam_backend');
     expect(output).toMatch(/test_token_is_generated_for_every_new_connection .* ok/);
+  });
+
+  test('SQS queue emails: web queues e-mails, `consume_queue emails` sends and deletes them, leaves failures, stops on SIGTERM', () => {
+    const output = runPythonTests('tests.test_queues');
+    expect(output).toMatch(/test_enqueue_email_sends_json_to_the_url_from_the_environment .* ok/);
+    expect(output).toMatch(/test_a_handled_message_is_sent_then_deleted_with_one_log_line_each .* ok/);
+    expect(output).toMatch(/test_a_failing_send_leaves_the_message_in_the_queue .* ok/);
+    expect(output).toMatch(/test_sigterm_finishes_the_current_message_returns_the_rest_of_the_batch_and_stops .* ok/);
+    expect(output).toMatch(/test_as_an_ecs_task_sigterm_during_the_long_poll_exits_0 .* ok/);
+  });
+
+  test('the app reads each queue URL under the name the stack sets (QUEUE_URL_<NAME>)', () => {
+    const names = [...environments.flatMap((e) => e.compute.queues.map((q) => q.name)), 'bulk-mail.v2'];
+    const code = 'import json, sys, tests\nfrom webapp.core.queues import queue_url_variable\nprint(json.dumps([queue_url_variable(n) for n in sys.argv[1:]]))';
+    const result = spawnSync(PYTHON, ['-c', code, ...names], { cwd: APP_DIR, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', DJANGO_SETTINGS_MODULE: 'tests.settings' }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(names.map((n) => queueVariables(n).url));
   });
 
   test('migrate_locked as the app role: migrates, and a second run waits for the advisory lock', () => {

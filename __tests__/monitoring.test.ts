@@ -95,12 +95,40 @@ describe('alarms', () => {
     const j = json(env);
     for (const s of [{ name: 'web', ...env.compute.web }, ...env.compute.workers]) {
       const tasks = alarm(j, `${s.name}-running-tasks`);
-      expect(tasks).toMatchObject({ threshold: s.minCount, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching', namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' });
+      expect(tasks).toMatchObject({ threshold: s.minCount, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
+      const running = env.schedule ? tasks.metric_query.find((q: any) => q.id === 'm1').metric : tasks;
+      expect(running).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' });
       expect(tasks.actions_enabled).toMatch(/^\$\{\(?aws_ssm_parameter\.image-version_tag_\w+\.insecure_value != "unreleased"\)?\}$/);
       expect(alarm(j, `${s.name}-cpu`).threshold).toBe(Math.min(95, s.cpuTarget + 25));
     }
     expect(alarm(j, 'web-healthy-hosts').actions_enabled).toMatch(/!= "unreleased"/);
     expect(alarm(j, 'web-target-5xx-rate').actions_enabled).toBeUndefined();
+  });
+
+  test('with a night schedule, task alarms are judged only while their services should run (asleep is not down); without one, the plain metric', () => {
+    expect(staging.schedule).toBeDefined();
+    const j = json(staging);
+    const service = (name: string) => `\${aws_ecs_service.${resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-staging-${name}`)![0]}.name}`;
+    const desiredOf = (a: any) => a.metric_query.filter((q: any) => q.id.startsWith('d')).map((q: any) => {
+      expect(q.metric).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'DesiredTaskCount', stat: 'Maximum' });
+      return q.metric.dimensions.ServiceName;
+    });
+    const tasks = alarm(j, 'web-running-tasks');
+    expect(tasks.metric_query[0]).toMatchObject({ id: 'e1', expression: `IF(FILL(d1, 0) > 0, FILL(m1, 0), ${staging.compute.web.minCount})`, return_data: true });
+    expect(desiredOf(tasks)).toEqual([service('web')]);
+    const hosts = alarm(j, 'api-healthy-hosts');
+    expect(hosts.metric_query[0].expression).toBe('IF(FILL(d1, 0) > 0, FILL(m1, 0), 1)');
+    expect(hosts.metric_query.find((q: any) => q.id === 'm1').metric.metric_name).toBe('HealthyHostCount');
+    expect(desiredOf(hosts)).toEqual([service('api')]);
+    // A queue is late only while a worker consuming it should run.
+    const late = alarm(j, 'queue-emails-oldest-message');
+    expect(late.metric_query[0].expression).toBe('IF(FILL(d1, 0) > 0, FILL(m1, 0), 0)');
+    expect(desiredOf(late)).toEqual([service('mailer')]);
+    // No schedule (prod): the plain metrics.
+    const p = json(prod);
+    expect(alarm(p, 'web-running-tasks')).toMatchObject({ metric_name: 'RunningTaskCount' });
+    expect(alarm(p, 'web-running-tasks').metric_query).toBeUndefined();
+    expect(alarm(p, 'queue-emails-oldest-message')).toMatchObject({ metric_name: 'ApproximateAgeOfOldestMessage' });
   });
 
   test('database thresholds follow the instance: a bigger class allows more connections and more freeable-memory floor; more storage, a larger free-space floor', () => {
@@ -222,7 +250,7 @@ describe('config', () => {
   });
 });
 
-test('the README alarm table is generated from the alarm kinds (npm run docs:alarms)', () => {
+test('the README alarm table is generated from the alarm kinds (npm run docs)', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   const section = /<!-- alarms:start -->\n([\s\S]*?)\n<!-- alarms:end -->/.exec(readme);
   expect(section).not.toBeNull();

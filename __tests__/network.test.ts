@@ -71,10 +71,11 @@ describe('network module', () => {
     expect(gateway.service_name).toBe(`com.amazonaws.${staging.region}.s3`);
     expect(gateway.route_table_ids.some((id: string) => id.includes('private'))).toBe(true);
     // Image pulls (ECR API + registry; layers come through the S3 gateway), logs and secrets,
-    // and ECS Exec's channels where exec is on: exactly what a task needs to start and run.
+    // ECS Exec's channels where exec is on, and SQS for the queues' producers and consumers:
+    // exactly what the tasks need to start and run.
     const interfaces = endpoints.filter((e) => e.vpc_endpoint_type === 'Interface');
     expect(interfaces.map((e) => e.service_name).sort()).toEqual(
-      ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssmmessages'].map((s) => `com.amazonaws.${staging.region}.${s}`),
+      ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'sqs', 'ssmmessages'].map((s) => `com.amazonaws.${staging.region}.${s}`),
     );
     for (const e of interfaces) {
       expect(e).toMatchObject({ private_dns_enabled: true });
@@ -88,9 +89,17 @@ describe('network module', () => {
     expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
   });
 
-  test('natMode none without ECS Exec has no SSM endpoint; with NAT there are no interface endpoints', () => {
+  test('natMode none without ECS Exec has no SSM endpoint, without queues no SQS endpoint; with NAT there are no interface endpoints', () => {
     const noExec = synthEnv(withConfig(staging, (c) => ((c.network.natMode = 'none'), (c.compute.enableExec = false))));
     expect(resourcesOf(noExec, 'aws_vpc_endpoint').map(([, e]) => e.service_name)).not.toContain(`com.amazonaws.${staging.region}.ssmmessages`);
+    const noQueues = synthEnv(withConfig(staging, (c) => {
+      c.network.natMode = 'none';
+      c.compute.queues = [];
+      c.compute.web.sendsTo = [];
+      c.compute.services.forEach((svc) => (svc.sendsTo = []));
+      c.compute.workers = c.compute.workers.filter((w) => !w.queues?.length);
+    }));
+    expect(resourcesOf(noQueues, 'aws_vpc_endpoint').map(([, e]) => e.service_name)).not.toContain(`com.amazonaws.${staging.region}.sqs`);
     expect(resourcesOf(shipped('staging'), 'aws_vpc_endpoint').map(([, e]) => e.vpc_endpoint_type)).toEqual(['Gateway']);
   });
 

@@ -4,6 +4,7 @@ import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
 import { environments, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
+import { workloadBoundaryArn } from '../src/delivery/names';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
 /**
@@ -608,6 +609,17 @@ const CONTROLS: Control[] = [
     },
   },
 
+  {
+    id: 'IAM-WORKLOAD-BOUNDARY',
+    reason: 'With delivery, the deploy role writes these roles: each carries the boundary, so none can exceed it (no escalation through a task role).',
+    scope: 'all',
+    when: (env) => env.delivery !== undefined,
+    check: (json, env) => {
+      const roles = all(json, 'aws_iam_role');
+      return control(roles.map((r) => r.address), roles.map((r) => r.body.permissions_boundary !== workloadBoundaryArn(env) && `${r.address}: permissions_boundary is ${r.body.permissions_boundary ?? 'missing'}`));
+    },
+  },
+
   // Logs
   {
     id: 'LOGS-RETENTION',
@@ -977,6 +989,7 @@ describe('the controls catch what they guard against', () => {
       policy.policy = JSON.stringify(doc);
     }],
     ['ALARMS-ACTIONABLE', (j: TfJson) => (first(j, 'aws_cloudwatch_metric_alarm').alarm_actions = [])],
+    ['IAM-WORKLOAD-BOUNDARY', (j: TfJson) => delete first(j, 'aws_iam_role').permissions_boundary],
     ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);

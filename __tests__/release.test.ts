@@ -1,4 +1,4 @@
-import { stackOutputsFrom } from '../src/ops/aws';
+import { serviceNames, stackOutputsFrom } from '../src/ops/aws';
 import { ReleaseDeps, ReleaseError, ReleaseTarget, formatSummary, release, releaseTarget, withImage } from '../src/ops/release';
 import { missingSecrets, rollServices, setSecret, valueFromInput } from '../src/ops/secrets';
 import { shipped } from './helpers/synth';
@@ -206,6 +206,23 @@ describe('release', () => {
     expect(f.params.has('/webapp/staging/release-lock')).toBe(false);
   });
 
+  test('a blocked plan (the guard in prepare) stops the release before the database setup and migration; the lock is released', async () => {
+    const f = fakeAccount();
+    const prepared: string[] = [];
+    f.deps.prepare = async (tag) => {
+      prepared.push(tag);
+      expect(f.params.has('/webapp/staging/release-lock')).toBe(true);
+      throw new ReleaseError('staging: the plan would replace aws_db_instance.database_instance');
+    };
+    await expect(run(f)).rejects.toThrow(/would replace aws_db_instance/);
+    expect(prepared).toEqual(['v2']);
+    expect(names(f)).not.toContain('RunTaskCommand');
+    expect(names(f)).not.toContain('RegisterTaskDefinitionCommand');
+    expect(f.deploys).toEqual([]);
+    expect(f.params.get('/webapp/staging/image-tag')).toBe('v1');
+    expect(f.params.has('/webapp/staging/release-lock')).toBe(false);
+  });
+
   test('a migration without an exit code (never started) stops the release too', async () => {
     const f = fakeAccount({ exitCodes: () => undefined });
     await expect(run(f)).rejects.toThrow(/the migration of v2 stopped without an exit code .*nothing was deployed/);
@@ -320,6 +337,17 @@ describe('secrets', () => {
       { cluster: CLUSTER, service: 'webapp-staging-web', forceNewDeployment: true },
       { cluster: CLUSTER, service: 'webapp-staging-celery', forceNewDeployment: true },
     ]);
+  });
+
+  test('the services rolled (and released) are every long-running one: web, HTTP services and workers', () => {
+    const all = ['webapp-staging-web', 'webapp-staging-api', 'webapp-staging-celery', 'webapp-staging-mailer'];
+    const withServices = { ...outputs(), service_names: { value: all, type: 'x', sensitive: false } };
+    // web_service_name + worker_service_names would miss the api service.
+    expect(serviceNames(stackOutputsFrom(withServices, 'staging'))).toEqual(all);
+    expect(Object.keys(releaseTarget(stackOutputsFrom(withServices, 'staging')).services)).toEqual(all);
+    // An older stack without service_names: web and workers.
+    const { service_names: _dropped, ...older } = outputs();
+    expect(serviceNames(stackOutputsFrom(older, 'staging'))).toEqual(['webapp-staging-web', 'webapp-staging-celery']);
   });
 
   test('one trailing newline from echo or the terminal is not part of the value', () => {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { prod, staging } from '../src/config/environments';
-import { StateBootstrapStack } from '../src/stacks/state-bootstrap-stack';
+import { bootstrapStacks } from '../src/stacks/bootstrap-stack';
 import { resourcesOf, shipped, synthEnv, withConfig } from './helpers/synth';
 import { TfJson } from './helpers/synth';
 
@@ -56,7 +56,7 @@ describe('providers', () => {
 });
 
 describe('state bootstrap stack', () => {
-  const bootstrap = (): TfJson => JSON.parse(Testing.synth(new StateBootstrapStack(Testing.app(), [staging, prod])));
+  const bootstrap = (): TfJson => JSON.parse(Testing.synth(bootstrapStacks(Testing.app(), [staging, prod])[0]));
 
   test('creates the shared state bucket once, locked down and never destroyed', () => {
     const json = bootstrap();
@@ -79,7 +79,7 @@ describe('state bootstrap stack', () => {
 
   test('creates a DynamoDB lock table when one is configured', () => {
     const withTable = withConfig(prod, (c) => c.state.backend === 's3' && (c.state.dynamodbTable = 'tf-locks'));
-    const json: TfJson = JSON.parse(Testing.synth(new StateBootstrapStack(Testing.app(), [staging, withTable])));
+    const json: TfJson = JSON.parse(Testing.synth(bootstrapStacks(Testing.app(), [staging, withTable])[0]));
     const [[, table]] = resourcesOf(json, 'aws_dynamodb_table');
     expect(table).toMatchObject({ name: 'tf-locks', hash_key: 'LockID', lifecycle: { prevent_destroy: true } });
     expect(table.server_side_encryption.enabled).toBe(true);

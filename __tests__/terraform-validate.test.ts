@@ -21,7 +21,7 @@ const stackDirs = fs.readdirSync(path.join(outdir, 'stacks'));
 
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-test('one stack folder per environment plus the state bootstrap', () => {
+test('one stack folder per environment plus the bootstrap stack', () => {
   expect(stackDirs.sort()).toEqual(['bootstrap', ...stacks.map((s) => s.config.name)].sort());
 });
 
@@ -32,6 +32,11 @@ describe.each(stackDirs)('stack %s', (name) => {
     const result = validateStack(dir);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  test('requires the Terraform the stacks need (write-only arguments with ephemeral values: 1.11)', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+    expect(json.terraform.required_version).toBe('>= 1.11.0');
   });
 
   test('is self-contained: plain terraform in the folder needs nothing outside it', () => {

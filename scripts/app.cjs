@@ -123,6 +123,21 @@ const withoutCreationStackTraces = {
   },
 };
 
+/**
+ * esbuild plugin: `archiver` (zip streams for cdktf's TerraformAsset, ~25 ms of module loading on
+ * every synth) becomes a stub. The stacks use no assets; one that did would fail loudly, here.
+ */
+const withoutArchiver = {
+  name: 'without-archiver',
+  setup(build) {
+    build.onResolve({ filter: /^archiver$/ }, () => ({ path: 'archiver', namespace: 'stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: "module.exports = function archiver() { throw new Error('cdktf assets (TerraformAsset) are not supported by scripts/app.cjs: archiver is stubbed out of the bundle'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 /** Writes next to the destination, then renames: a concurrent synth never reads half a file. */
 function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.tmp`;
@@ -142,7 +157,7 @@ async function buildBundle() {
     metafile: true,
     write: false,
     logLevel: 'warning',
-    plugins: patched.length ? [withoutCreationStackTraces] : [],
+    plugins: [withoutArchiver, ...(patched.length ? [withoutCreationStackTraces] : [])],
   });
   writeAtomically(bundle, result.outputFiles[0].contents);
   // Project files only: package changes are covered by the lock files (and the detection).
@@ -165,7 +180,44 @@ async function main() {
   }
   // CDK Terrain's own switch for the same saving (ignored by cdktf).
   if (!keepStackTraces && process.env.CDKTN_DISABLE_CREATION_STACK === undefined) process.env.CDKTN_DISABLE_CREATION_STACK = '1';
-  require(bundle);
+  requireWithCodeCache(bundle);
+}
+
+/**
+ * require() of the bundle with V8's code cache kept next to it (`<bundle>.v8cache`): parsing and
+ * compiling the ~5 MB bundle is a sixth of a synth, and node 20 has no module compile cache. The
+ * cache is written after the run (so it holds the functions the synth compiled), and V8 rejects it
+ * by itself when the bundle changed: it is then simply rewritten.
+ */
+function requireWithCodeCache(file) {
+  const Module = require('module');
+  const vm = require('vm');
+  const cacheFile = `${file}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  mod.loaded = true;
+  const run = script.runInThisContext();
+  const stale = cachedData === undefined || script.cachedDataRejected;
+  run.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+  let written = false;
+  if (stale) {
+    // When main's synth is done (it runs synchronously inside the call above).
+    try {
+      writeAtomically(cacheFile, script.createCachedData());
+      written = true;
+    } catch {
+      // A read-only cache folder costs speed, never the synth.
+    }
+  }
+  if (debug) console.error(`[app.cjs] code cache: ${stale ? (cachedData === undefined ? 'none' : 'rejected') : 'used'}${written ? ', written' : ''}`);
 }
 
 main().catch((error) => {

@@ -1,28 +1,17 @@
-/** `npm run cost -- [options]`: monthly cost floor of each environment, offline. See src/ops/cost/. */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
+/**
+ * `npm run cost -- [options]`: monthly cost floor of each environment, offline, priced on the
+ * current configuration synthesized in-process (see src/ops/cost/, usage: --help).
+ */
 import * as path from 'path';
 import { environments } from '../src/config/environments';
 import { runCost } from '../src/ops/cost/cli';
-
-const root = path.join(__dirname, '..');
+import { nodeCostIO } from '../src/ops/cost/node-io';
 
 try {
-  process.exitCode = runCost(process.argv.slice(2), {
-    environments: environments.map((e) => ({ name: e.name, production: e.production })),
-    root,
-    exists: (file) => fs.existsSync(file),
-    isDirectory: (file) => fs.existsSync(file) && fs.statSync(file).isDirectory(),
-    readText: (file) => fs.readFileSync(file, 'utf8'),
-    synth: () => {
-      // Synth output goes to stderr so that --json/--markdown stay clean on stdout.
-      const r = spawnSync('npx', ['cdktf', 'synth'], { cwd: root, stdio: ['ignore', 2, 2], env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-      if (r.status !== 0) throw new Error(`npx cdktf synth failed (exit ${r.status})`);
-    },
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-  });
+  process.exitCode = runCost(process.argv.slice(2), nodeCostIO({ root: path.join(__dirname, '..'), environments }));
 } catch (err) {
-  console.error(`cost: ${(err as Error).stack ?? (err as Error).message}`);
+  const error = err as Error;
+  // An invalid configuration is the user's to fix: its message names environment, field and fix.
+  console.error(`cost: ${error.name === 'ConfigError' ? error.message : error.stack ?? error.message}`);
   process.exitCode = 2;
 }

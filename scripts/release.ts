@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { awsClients, loadStackOutputs, stackDir } from '../src/ops/aws';
+import { runPlanGuard } from '../src/ops/plan-guard';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
 
 const projectDir = process.cwd();
@@ -15,6 +16,17 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = proj
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 2, 2] });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** Runs a command and returns its stdout (stderr passes through). */
+function capture(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 2] });
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
   });
 }
 
@@ -29,6 +41,7 @@ async function main(): Promise<number> {
       outdir: { type: 'string', default: 'cdktf.out' },
       timeout: { type: 'string', default: '30' },
       unlock: { type: 'boolean', default: false },
+      guard: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -40,6 +53,7 @@ async function main(): Promise<number> {
   if (!environment || (!tag && !values.unlock) || positionals.length > 2) throw new ReleaseError(`expected <environment> <image-tag>\n${RELEASE_USAGE}`, 2);
   const deployWith = values['deploy-with'];
   if (deployWith !== 'cdktf' && deployWith !== 'terraform') throw new ReleaseError(`--deploy-with is "${deployWith}": use cdktf or terraform`, 2);
+  if (values.guard && deployWith !== 'terraform') throw new ReleaseError('--guard needs --deploy-with terraform (it applies the plan file it checked)', 2);
   const timeoutMinutes = Number(values.timeout);
   if (!(timeoutMinutes > 0)) throw new ReleaseError(`--timeout must be a positive number of minutes, got "${values.timeout}"`, 2);
 
@@ -53,21 +67,52 @@ async function main(): Promise<number> {
   }
 
   const deployArgs = values['deploy-arg'] ?? [];
+  const dir = stackDir(projectDir, environment, values.outdir);
+  const withTag = (imageTag: string) => ({ ...process.env, IMAGE_TAG: imageTag });
+  /** Plain Terraform on the synthesized folder: synthesize with the tag, init once. */
+  const synth = async (imageTag: string) => {
+    await run('npx', ['cdktf', 'synth', '--output', values.outdir!], withTag(imageTag));
+    if (!fs.existsSync(path.join(dir, '.terraform'))) await run('terraform', ['init', '-input=false'], withTag(imageTag), dir);
+  };
+  const planFile = (imageTag: string) => `release-${imageTag}.tfplan`;
+  /**
+   * --guard: plan to a file, stop when the plan destroys or replaces a stateful resource that
+   * ALLOW_DESTROY does not name (src/ops/plan-guard.ts, summary in $GITHUB_STEP_SUMMARY), and
+   * apply exactly that file later: what was checked is what is applied.
+   */
+  const guardedPlan = async (imageTag: string) => {
+    await synth(imageTag);
+    await run('terraform', ['plan', '-input=false', `-out=${planFile(imageTag)}`, ...deployArgs], withTag(imageTag), dir);
+    const json = path.join(dir, `${planFile(imageTag)}.json`);
+    fs.writeFileSync(json, await capture('terraform', ['show', '-json', planFile(imageTag)], withTag(imageTag), dir));
+    const io = { readText: (f: string) => fs.readFileSync(f, 'utf8'), readStdin: async () => '', appendText: (f: string, t: string) => fs.appendFileSync(f, t), out: (t: string) => console.error(t), err: (t: string) => console.error(t) };
+    const verdict = await runPlanGuard([`${environment}=${json}`], process.env, io);
+    if (verdict !== 0) throw new ReleaseError(`${environment}: the plan for ${imageTag} destroys or replaces a stateful resource (above); nothing was changed. If that is intended, release again with ALLOW_DESTROY naming it.`);
+  };
+  const planned = new Set<string>();
+  const prepare = values.guard
+    ? async (imageTag: string) => {
+        await guardedPlan(imageTag);
+        planned.add(imageTag);
+      }
+    : undefined;
   const deploy = async (imageTag: string) => {
-    const env = { ...process.env, IMAGE_TAG: imageTag };
     if (deployWith === 'cdktf') {
-      await run('npx', ['cdktf', 'deploy', environment, '--auto-approve', '--output', values.outdir!, ...deployArgs], env);
+      await run('npx', ['cdktf', 'deploy', environment, '--auto-approve', '--output', values.outdir!, ...deployArgs], withTag(imageTag));
       return;
     }
-    // Plain Terraform on the synthesized folder: synthesize with the tag, then apply.
-    await run('npx', ['cdktf', 'synth', '--output', values.outdir!], env);
-    const dir = stackDir(projectDir, environment, values.outdir);
-    if (!fs.existsSync(path.join(dir, '.terraform'))) await run('terraform', ['init', '-input=false'], env, dir);
-    await run('terraform', ['apply', '-auto-approve', '-input=false', ...deployArgs], env, dir);
+    if (values.guard) {
+      // The rollback deploy of the previous tag is planned and checked on its own.
+      if (!planned.delete(imageTag)) await guardedPlan(imageTag);
+      await run('terraform', ['apply', '-input=false', planFile(imageTag)], withTag(imageTag), dir);
+      return;
+    }
+    await synth(imageTag);
+    await run('terraform', ['apply', '-auto-approve', '-input=false', ...deployArgs], withTag(imageTag), dir);
   };
 
   const summary = await release(
-    { ...clients, deploy, log: (line) => console.error(line), actor: process.env.GITHUB_ACTOR ?? os.userInfo().username },
+    { ...clients, deploy, prepare, log: (line) => console.error(line), actor: process.env.GITHUB_ACTOR ?? os.userInfo().username },
     target,
     tag,
     { stableTimeoutMs: timeoutMinutes * 60_000 },

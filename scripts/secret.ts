@@ -1,7 +1,7 @@
 /** `npm run secret -- set|check|list <environment> [NAME]`: see src/ops/secrets.ts. */
 import * as readline from 'readline';
 import { parseArgs } from 'util';
-import { awsClients, loadStackOutputs } from '../src/ops/aws';
+import { awsClients, loadStackOutputs, serviceNames } from '../src/ops/aws';
 import { SECRET_USAGE, SecretError, rollServices, secretStatuses, setSecret, valueFromInput } from '../src/ops/secrets';
 
 /** Reads the value: typed without echo on a terminal, or everything piped in. */
@@ -62,8 +62,7 @@ async function main(): Promise<number> {
     await setSecret(clients.secrets, arns, environment, name, value);
     console.error(`stored a new value of ${name} in ${environment} (${value.length} characters)`);
     const roll = values.roll ?? (values['no-roll'] ? false : await confirm('Roll the services now so they pick it up?'));
-    const services = [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
-    if (roll) await rollServices(clients.ecs, outputs.string('ecs_cluster_name'), services, (l) => console.error(l));
+    if (roll) await rollServices(clients.ecs, outputs.string('ecs_cluster_name'), serviceNames(outputs), (l) => console.error(l));
     else console.error(`running tasks keep the old value until they restart: npm run secret -- set ${environment} ${name} --roll, or the next release`);
     return 0;
   }

@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { EnvironmentConfig } from './config/types';
 import { validateEnvironments } from './config/validate';
 import { EmulatorSettings } from './lib/emulator';
-import { StateBootstrapStack } from './stacks/state-bootstrap-stack';
+import { bootstrapStacks } from './stacks/bootstrap-stack';
 import { WebAppStack, WebAppStackOptions } from './stacks/web-app-stack';
 
 /** What ECR (and Docker) accept as a tag. */
@@ -12,12 +12,12 @@ export interface BuildOptions extends WebAppStackOptions {
   readonly emulator?: EmulatorSettings;
 }
 
-/** Validates the environments once, then adds the bootstrap stack and one stack per environment. */
+/** Validates the environments once, then adds the bootstrap stack(s) (one per account) and one stack per environment. */
 export function buildApp(app: App, environments: EnvironmentConfig[], options: BuildOptions = {}): WebAppStack[] {
   validateEnvironments(environments);
   if (options.imageTag !== undefined && !IMAGE_TAG.test(options.imageTag)) {
     throw new Error(`IMAGE_TAG "${options.imageTag}" is not a valid image tag: use 1-128 letters, digits, '.', '_' or '-' (e.g. a git SHA)`);
   }
-  new StateBootstrapStack(app, environments, options.emulator);
+  bootstrapStacks(app, environments, options.emulator);
   return environments.map((env) => new WebAppStack(app, env, options));
 }

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CreateBucketCommand, GetBucketPolicyCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketPolicyCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -28,6 +28,8 @@ import { EnvironmentConfig } from '../../src/config/types';
 import { emulatorFromEndpoint } from '../../src/lib/emulator';
 import { subnetLayout } from '../../src/modules/network';
 import { stateKey } from '../../src/stacks/web-app-stack';
+import { BOOTSTRAP_STACK } from '../../src/stacks/bootstrap-stack';
+import { deliveryRoleNames, workloadBoundaryArn } from '../../src/delivery/names';
 import { synthEnv } from '../helpers/synth';
 import { assertLoopback, emulatorEnv, sdkConfig } from './harness/aws-env';
 import { botoCalls } from './harness/boto';
@@ -137,22 +139,24 @@ const one = (type: string, part = ''): StateInstance => oneInstance(state, type,
 const all = (type: string): StateInstance[] => stateInstances(state, type);
 const withDot = (name: string) => (name.endsWith('.') ? name : `${name}.`);
 
-/** What an account holds before a first deploy: the state bucket (bootstrap stack) and the hosted zone. */
-async function prepareAccount(at: string, config: EnvironmentConfig): Promise<void> {
+/**
+ * What an account holds before a first deploy: what `npm run bootstrap` creates (the state bucket,
+ * the GitHub OIDC provider, the delivery roles and boundaries) and the hosted zone.
+ */
+async function prepareAccount(at: string, config: EnvironmentConfig, childEnv: NodeJS.ProcessEnv, out: string): Promise<void> {
   if (config.state.backend !== 's3') throw new Error('the e2e test expects the S3 state backend');
-  const bucket = new S3Client({ ...sdkConfig(at, config.region), forcePathStyle: true });
-  await bucket.send(new CreateBucketCommand({ Bucket: config.state.bucket, CreateBucketConfiguration: { LocationConstraint: config.state.region as 'eu-west-1' } }));
+  await cdktfDeploy(BOOTSTRAP_STACK, childEnv, out, `cdktf deploy bootstrap (${config.name}'s emulator)`, `bootstrap-${config.name}-deploy.log`);
   const zoneName = config.domain.dns.zoneName ?? config.domain.name;
   await new Route53Client(sdkConfig(at, 'us-east-1')).send(new CreateHostedZoneCommand({ Name: zoneName, CallerReference: `e2e-${config.name}-${Date.now()}` }));
 }
 
-/** `cdktf deploy <env>` as a user runs it (synth, init, plan, apply), into its own output folder. */
-async function cdktfDeploy(config: EnvironmentConfig, childEnv: NodeJS.ProcessEnv, out: string, label: string): Promise<void> {
+/** `cdktf deploy <stack>` as a user runs it (synth, init, plan, apply), into its own output folder. */
+async function cdktfDeploy(stack: string, childEnv: NodeJS.ProcessEnv, out: string, label: string, logName = `${stack}-deploy.log`): Promise<void> {
   await timed(label, () =>
-    run('npx', ['cdktf', 'deploy', config.name, '--auto-approve', '--output', out, ...DEPLOY_FLAGS], {
+    run('npx', ['cdktf', 'deploy', stack, '--auto-approve', '--output', out, ...DEPLOY_FLAGS], {
       cwd: REPO,
       env: childEnv,
-      logFile: path.join(workDir, `${config.name}-deploy.log`),
+      logFile: path.join(workDir, logName),
       timeoutMs: budget(11 * MINUTE),
     }),
   );
@@ -190,8 +194,8 @@ function npmRun(script: string, args: string[], opts: { input?: string; okCodes?
  * set the declared secret, release (database setup, migration on the new image, deploy, wait).
  */
 async function stagingFromZero(): Promise<void> {
-  await prepareAccount(endpoint, staging);
-  await cdktfDeploy(staging, env, stagingOut, 'cdktf deploy staging (first deploy, no image)');
+  await prepareAccount(endpoint, staging, env, stagingOut);
+  await cdktfDeploy('staging', env, stagingOut, 'cdktf deploy staging (first deploy, no image)');
   const first = await readState(endpoint, staging);
   firstDeployServices = stateInstances(first, 'aws_ecs_service').map((s) => ({ name: s.attributes.name, desired: s.attributes.desired_count }));
   pushImage(endpoint, stagingRepository(), IMAGE_TAG);
@@ -204,8 +208,8 @@ async function stagingFromZero(): Promise<void> {
 
 /** Prod on its own emulator, deployed (not only planned), in parallel with staging. */
 async function prodFromZero(): Promise<void> {
-  await prepareAccount(prodEndpoint, prod);
-  await cdktfDeploy(prod, prodEnv, prodOut, 'cdktf deploy prod');
+  await prepareAccount(prodEndpoint, prod, prodEnv, prodOut);
+  await cdktfDeploy('prod', prodEnv, prodOut, 'cdktf deploy prod');
   prodDeployed = JSON.parse(fs.readFileSync(path.join(prodOut, 'stacks', 'prod', 'cdk.tf.json'), 'utf8'));
   prodState = await readState(prodEndpoint, prod);
 }
@@ -619,6 +623,34 @@ checkWhenSynthesized('aws_appautoscaling_scheduled_action', 'the night schedule:
   expect(JSON.parse(stop.Target.Input)).toEqual({ DbInstanceIdentifier: 'webapp-staging-postgres' });
 });
 
+check('delivery: the bootstrap created the GitHub OIDC provider and pinned plan/deploy roles; every staging role carries the workload boundary', async () => {
+  const [providers] = botoCalls(python, endpoint, [{ service: 'iam', operation: 'list_open_id_connect_providers', params: {} }]);
+  expect(providers.OpenIDConnectProviderList).toHaveLength(1);
+  const providerArn = providers.OpenIDConnectProviderList[0].Arn;
+  const names = deliveryRoleNames(staging);
+  const [provider, planRole, deployRole, planPolicies, deployPolicies] = botoCalls(python, endpoint, [
+    { service: 'iam', operation: 'get_open_id_connect_provider', params: { OpenIDConnectProviderArn: providerArn } },
+    { service: 'iam', operation: 'get_role', params: { RoleName: names.plan } },
+    { service: 'iam', operation: 'get_role', params: { RoleName: names.deploy } },
+    { service: 'iam', operation: 'list_attached_role_policies', params: { RoleName: names.plan } },
+    { service: 'iam', operation: 'list_attached_role_policies', params: { RoleName: names.deploy } },
+  ]);
+  expect(provider.Url).toBe('token.actions.githubusercontent.com');
+  expect(provider.ClientIDList).toEqual(['sts.amazonaws.com']);
+  const trust = (r: any) => (typeof r.Role.AssumeRolePolicyDocument === 'string' ? JSON.parse(decodeURIComponent(r.Role.AssumeRolePolicyDocument)) : r.Role.AssumeRolePolicyDocument);
+  const github = staging.delivery!.github;
+  expect(trust(planRole).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(`repo:${github.repository}:pull_request`);
+  expect(trust(deployRole).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(`repo:${github.repository}:environment:${github.environment}`);
+  expect(trust(deployRole).Statement[0].Principal.Federated).toBe(providerArn);
+  expect(planPolicies.AttachedPolicies.map((p: any) => p.PolicyName)).toEqual(['ReadOnlyAccess']);
+  expect(deployPolicies.AttachedPolicies.map((p: any) => p.PolicyName)).toContain('ReadOnlyAccess');
+  expect(deployPolicies.AttachedPolicies.filter((p: any) => p.PolicyName.startsWith(`${names.deploy}-`)).length).toBeGreaterThan(0);
+  // Every role the staging stack created carries the boundary the deploy role is bound to.
+  const roles = botoCalls(python, endpoint, all('aws_iam_role').map((r) => ({ service: 'iam', operation: 'get_role', params: { RoleName: r.attributes.name } })));
+  expect(roles.length).toBeGreaterThan(5);
+  expect(roles.filter((r: any) => r.Role.PermissionsBoundary?.PermissionsBoundaryArn !== workloadBoundaryArn(staging)).map((r: any) => r.Role.RoleName)).toEqual([]);
+});
+
 describe('releases', () => {
   check('the first deploy started no task: every service was created at zero tasks (there was no image yet)', async () => {
     expect(firstDeployServices.length).toBe(1 + staging.compute.services.length + staging.compute.workers.length);
@@ -800,6 +832,13 @@ describe('no drift after the deploys', () => {
   check('prod: a plan of the re-synthesized stack changes nothing', async () => {
     await expectNoDrift(prod, prodEnv, undefined);
   }, 5 * MINUTE);
+
+  check('bootstrap: a plan of the applied bootstrap stack changes nothing (policies, trust and provider as AWS returns them)', async () => {
+    const dir = path.join(stagingOut, 'stacks', BOOTSTRAP_STACK);
+    await timed('bootstrap plan', async () => {
+      await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false'], { cwd: dir, env, logFile: planLog(), timeoutMs: budget(3 * MINUTE) });
+    });
+  }, 4 * MINUTE);
 });
 
 test('the lossy-attribute list is documented', () => {

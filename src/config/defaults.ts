@@ -11,7 +11,7 @@ import {
  */
 
 type Kind = 'production' | 'nonProduction';
-type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule'> & {
+type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule' | 'delivery'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
   compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'queues' | 'jobs'> & { workers: []; services: []; queues: []; jobs: [] };

@@ -35,11 +35,18 @@ const nginx = {
   memory: 64,
 };
 const workloads = {
-  services: [{ name: 'api', hosts: ['api'], command: ['gunicorn', 'webapp.wsgi', '--bind', '127.0.0.1:8001'], containerPort: 8001, sidecars: [nginx], targetContainer: 'nginx' }],
+  services: [{ name: 'api', hosts: ['api'], sendsTo: ['emails'], command: ['gunicorn', 'webapp.wsgi', '--bind', '127.0.0.1:8001'], containerPort: 8001, sidecars: [nginx], targetContainer: 'nginx' }],
   queues: [{ name: 'emails' }],
-  mailer: { name: 'mailer', command: ['celery', '-A', 'webapp', 'worker', '-Q', 'emails', '-l', 'info'], queues: ['emails'], processingSeconds: 2, acceptableLatencySeconds: 60, taskTimeoutSeconds: 120 },
+  mailer: { name: 'mailer', command: ['python', 'manage.py', 'consume_queue', 'emails'], queues: ['emails'], processingSeconds: 2, acceptableLatencySeconds: 60, taskTimeoutSeconds: 120 },
   jobs: [{ name: 'clearsessions', schedule: 'cron(0 3 * * ? *)', timezone: 'Europe/Dublin', command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30 }],
 };
+
+/**
+ * GitHub Actions delivers both environments (README, "Continuous delivery"): pull requests plan
+ * with a read-only role, pushes to main release staging, then prod after an approval on the
+ * "production" GitHub environment. Replace the repository with yours.
+ */
+const repository = 'acme/webapp';
 
 /** migrate under a Postgres advisory lock (examples/django/webapp/core/management/commands/migrate_locked.py). */
 const release = { migrationCommand: ['python', 'manage.py', 'migrate_locked', '--noinput'] };
@@ -56,9 +63,11 @@ export const staging: EnvironmentConfig = defineEnvironment({
     services: workloads.services,
     workers: [celery, workloads.mailer],
     queues: workloads.queues,
-    jobs: workloads.jobs,
+    // Staging's database is stopped at night: its jobs run in the morning, once it is up again.
+    jobs: workloads.jobs.map((job) => ({ ...job, schedule: 'cron(30 7 ? * MON-FRI *)' })),
   },
   release,
+  delivery: { github: { repository, environment: 'staging', branch: 'main' } },
   // Asleep at night and at weekends (services at zero, the database stopped): see README, "Night schedule".
   schedule: { timezone: 'Europe/Dublin', up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', stopDatabase: true },
   // Staging pages nobody: its alarms notify the team's warning route only.
@@ -82,6 +91,7 @@ export const prod: EnvironmentConfig = defineEnvironment({
   },
   release,
   monitoring: { critical: { emails: ['oncall@example.com'] }, warning: { emails: ['platform-team@example.com'] } },
+  delivery: { github: { repository, environment: 'production', branch: 'main' } },
   tags: { owner: 'platform' },
 });
 

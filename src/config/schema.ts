@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+// Each environment is parsed once per synth: compiling zod's fast path (new Function per schema)
+// costs more than it saves there.
+z.config({ jitless: true });
+
 /**
  * The shape of one environment, as a zod schema: the TypeScript types (`types.ts`) are inferred
  * from it, and the same schema checks the config at synth time, so a typo'd key or a wrong type
@@ -330,6 +334,20 @@ export const scheduleSchema = z.strictObject({
   stopDatabase: bool(),
 });
 
+/** The delivery pipeline (GitHub Actions) and the AWS roles it assumes through OIDC, no long-lived keys. */
+export const deliverySchema = z.strictObject({
+  github: z.strictObject({
+    /** `org/name`, exactly: the roles trust this repository only. */
+    repository: str(),
+    /** The GitHub environment whose jobs may deploy here (give production required reviewers). */
+    environment: str(),
+    /** The branch whose pushes release (the workflow's trigger; the deploy role trusts the environment). */
+    branch: str(),
+    /** An existing GitHub OIDC provider of the account (an account holds one per URL); default: the bootstrap stack creates it. */
+    oidcProviderArn: str().optional(),
+  }),
+});
+
 export const releaseSchema = z.strictObject({
   /** Run once per release, as a one-off task on the new image, before any service changes. */
   migrationCommand: strings(),
@@ -365,6 +383,8 @@ export const environmentSchema = z.strictObject({
   release: releaseSchema,
   monitoring: monitoringSchema,
   waf: wafSchema,
+  /** Continuous delivery from GitHub Actions (absent: none). */
+  delivery: deliverySchema.optional(),
   /** Non-production only: the night schedule (absent: always on). */
   schedule: scheduleSchema.optional(),
   /** Extra tags on every resource (project, environment and managed-by are always set). */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, dnsSchema, domainSchema, environmentSchema,
+  NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, deliverySchema, dnsSchema, domainSchema, environmentSchema,
   httpServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
@@ -30,6 +30,7 @@ export type LoadBalancerConfig = z.infer<typeof loadBalancerSchema>;
 export type ReleaseConfig = z.infer<typeof releaseSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type WafConfig = z.infer<typeof wafSchema>;
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 

@@ -102,7 +102,37 @@ export function validateEnvironments(envs: EnvironmentConfig[]): void {
     if (other && other !== env.name) problems.push(`environment "${env.name}": state uses ${state}, the same state as environment "${other}": give it its own state.key or workspace (one would overwrite the other)`);
     states.set(state, env.name);
   }
+  if (problems.length === 0) problems.push(...crossEnvironmentDeliveryProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * Delivery across environments: the deploy role of an environment is scoped to the name prefix
+ * `<project>-<env>-`, so no environment's prefix may begin another's (`staging` and `staging-eu`
+ * would let staging's role change staging-eu); and an account holds one GitHub OIDC provider, so
+ * its environments must agree on whether the bootstrap stack creates it or which one they reuse.
+ */
+export function crossEnvironmentDeliveryProblems(envs: EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  const withDelivery = envs.filter((e) => e.delivery);
+  for (const a of withDelivery) {
+    for (const b of envs) {
+      if (a !== b && a.accountId === b.accountId && `${b.project}-${b.name}-`.startsWith(`${a.project}-${a.name}-`)) {
+        problems.push(`environment "${b.name}": its resource names start with "${a.project}-${a.name}-", the prefix the deploy role of environment "${a.name}" may change: rename one of them (e.g. "${a.name}" and "${b.name.replace(`${a.name}-`, '')}-${a.name}")`);
+      }
+    }
+  }
+  const providers = new Map<string, { env: string; arn: string | undefined }>();
+  for (const env of withDelivery) {
+    const arn = env.delivery!.github.oidcProviderArn;
+    const first = providers.get(env.accountId);
+    if (!first) providers.set(env.accountId, { env: env.name, arn });
+    else if (first.arn !== arn) {
+      const says = (x: string | undefined) => (x ? `reuses ${x}` : 'lets the bootstrap stack create it');
+      problems.push(`environment "${env.name}": delivery.github.oidcProviderArn ${says(arn)}, but environment "${first.env}" in the same account ${says(first.arn)}: an account holds one GitHub OIDC provider, give both the same value`);
+    }
+  }
+  return problems;
 }
 
 /** Every problem of one environment on its own: shape first, then meaning (only for a well-formed config). */
@@ -446,6 +476,20 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
       if (problem) fail(`schedule.${key}`, `"${sch[key]}" ${problem}`);
     }
     if (sch.up === sch.down) fail('schedule.down', 'is the same as schedule.up: give the time the environment goes to sleep');
+  }
+
+  // Delivery
+  if (env.delivery) {
+    const gh = env.delivery.github;
+    // Trust policies are pinned: no wildcard ever reaches one.
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9_.-]{1,100}$/.test(gh.repository)) fail('delivery.github.repository', `is "${gh.repository}": give exactly one repository as "org/name" (no wildcard)`);
+    if (!/^[A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,254}$/.test(gh.environment)) fail('delivery.github.environment', `is "${gh.environment}": give the name of one GitHub environment (no wildcard), e.g. "${env.name}"`);
+    if (!/^[A-Za-z0-9_.\-/]+$/.test(gh.branch) || gh.branch.includes('*')) fail('delivery.github.branch', `is "${gh.branch}": give one branch (no wildcard), e.g. "main"`);
+    if (gh.oidcProviderArn !== undefined && !/^arn:[a-z-]+:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(gh.oidcProviderArn)) {
+      fail('delivery.github.oidcProviderArn', `is "${gh.oidcProviderArn}": give the ARN of the account's GitHub provider (...:oidc-provider/token.actions.githubusercontent.com) or leave it out`);
+    } else if (gh.oidcProviderArn !== undefined && gh.oidcProviderArn.split(':')[4] !== env.accountId) {
+      fail('delivery.github.oidcProviderArn', `belongs to account ${gh.oidcProviderArn.split(':')[4]}, not ${env.accountId}: use the provider of the environment's account`);
+    }
   }
 
   // Tags

@@ -57,6 +57,22 @@ export class MonitoringLayer extends Layer {
     // No notification about tasks before the first release: nothing is meant to run yet.
     const released = Token.asAny(Op.neq(compute.imageVersion.tag, UNRELEASED_TAG)) as unknown as boolean;
     const add = (spec: AlarmSpec) => this.alarms.add(spec);
+    /**
+     * With a night schedule, alarms about tasks are judged only while the services they depend on
+     * are meant to run (ECS desired count above zero): asleep is not down. The value reads as
+     * `asleep` (a non-breaching constant) otherwise. Without a schedule, the plain metric.
+     */
+    const whileAwake = (of: { module: { serviceName?: string } }[], metric: MetricRef, asleep: number, label: string): Pick<AlarmSpec, 'metric' | 'expression'> => {
+      if (!config.schedule || of.length === 0) return { metric };
+      const desired = of.map((s, i) => [`d${i + 1}`, { namespace: 'ECS/ContainerInsights', name: 'DesiredTaskCount', stat: 'Maximum', dimensions: { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! } }] as const);
+      return {
+        expression: {
+          expression: `IF(${desired.map(([id]) => `FILL(${id}, 0)`).join(' + ')} > 0, FILL(m1, 0), ${asleep})`,
+          label,
+          metrics: { m1: metric, ...Object.fromEntries(desired) },
+        },
+      };
+    };
 
     // --- HTTP services: errors, health, latency (ALB metrics of each target group) ---
     const lb = compute.loadBalancer.arnSuffix;
@@ -82,7 +98,7 @@ export class MonitoringLayer extends Layer {
         // The load balancer's own errors (no healthy target, timeouts) are per load balancer: once.
         guard.push(add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }));
       }
-      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, metric: alb('HealthyHostCount', 'Minimum'), actionsEnabled: released });
+      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, ...whileAwake([s], alb('HealthyHostCount', 'Minimum'), 1, 'healthy targets'), actionsEnabled: released });
       for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
         add({
           kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',
@@ -105,7 +121,7 @@ export class MonitoringLayer extends Layer {
     for (const s of services) {
       const dimensions = { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! };
       if (s.minCount > 0) {
-        add({ kind: 'service-running-tasks', id: `${s.name}-running-tasks`, section: 'Services', title: `${s.name}: running tasks`, threshold: s.minCount, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', stat: 'Minimum', dimensions }, actionsEnabled: released });
+        add({ kind: 'service-running-tasks', id: `${s.name}-running-tasks`, section: 'Services', title: `${s.name}: running tasks`, threshold: s.minCount, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, ...whileAwake([s], { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', stat: 'Minimum', dimensions }, s.minCount, 'running tasks'), actionsEnabled: released });
       }
       add({ kind: 'service-cpu', id: `${s.name}-cpu`, section: 'Services', title: `${s.name}: CPU %`, threshold: Math.min(95, s.cpuTarget + 25), comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', dimensions } });
       add({ kind: 'service-memory', id: `${s.name}-memory`, section: 'Services', title: `${s.name}: memory %`, threshold: 85, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'MemoryUtilization', stat: 'Average', dimensions } });
@@ -113,8 +129,9 @@ export class MonitoringLayer extends Layer {
 
     // --- Queues: late work and dead letters ---
     for (const [name, queue] of Object.entries(workloads.queues)) {
-      const latency = Math.max(...services.filter((s) => s.queues?.names.includes(name)).map((s) => s.queues!.acceptableLatencySeconds));
-      add({ kind: 'queue-oldest-message', id: `queue-${name}-oldest-message`, section: 'Queues', title: `${name}: oldest message (s)`, threshold: 3 * latency, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queue.name } } });
+      const consumers = services.filter((s) => s.queues?.names.includes(name));
+      const latency = Math.max(...consumers.map((s) => s.queues!.acceptableLatencySeconds));
+      add({ kind: 'queue-oldest-message', id: `queue-${name}-oldest-message`, section: 'Queues', title: `${name}: oldest message (s)`, threshold: 3 * latency, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, ...whileAwake(consumers, { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queue.name } }, 0, 'oldest message (s)') });
       add({ kind: 'queue-dead-letters', id: `queue-${name}-dead-letters`, section: 'Queues', title: `${name}: dead letters`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', dimensions: { QueueName: queue.deadLetterQueue.name } } });
     }
 

@@ -6,6 +6,8 @@ export interface PolicyStatement {
   Action: string | string[];
   /** Omitted only in trust policies. */
   Resource?: string | string[];
+  /** Everything but these (deny statements). */
+  NotResource?: string | string[];
   Principal?: Record<string, string | string[]> | '*';
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }

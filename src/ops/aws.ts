@@ -96,6 +96,11 @@ export function loadStackOutputs(environment: string, projectDir: string, source
   return stackOutputsFrom(JSON.parse(text), environment);
 }
 
+/** Every long-running ECS service of the stack (web, HTTP services, workers); older stacks lack service_names. */
+export function serviceNames(outputs: StackOutputs): string[] {
+  return outputs.has('service_names') ? outputs.list('service_names') : [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
+}
+
 /** SDK v3 clients for one region (credentials and endpoints from the usual AWS environment). */
 export function awsClients(region: string) {
   return {

@@ -4,6 +4,8 @@
  *   1. the image tag must exist in the environment's ECR repository;
  *   2. every declared secret must have a value;
  *   3. one release per environment at a time (an SSM parameter created only if absent: atomic);
+ *      with --guard (and --deploy-with terraform) the deploy is planned here, and a plan that
+ *      destroys or replaces a stateful resource stops the release before anything changes;
  *   4. the database setup SQL runs (database-admin task) when it changed since the last release;
  *   5. the migration command runs once, as a one-off task on the *new* image (a task definition
  *      revision of its own; the running services are untouched), and a non-zero or missing exit
@@ -20,17 +22,20 @@
 import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import { Sender, StackOutputs, awsErrorName } from './aws';
+import { Sender, StackOutputs, awsErrorName, serviceNames } from './aws';
 import { RunResult, TaskOutputs, oneOffTask, runOneOffTask } from './one-off-task';
 import { missingSecrets } from './secrets';
 
 export const RELEASE_USAGE = `usage: npm run release -- <environment> <image-tag> [options]
   e.g. npm run release -- staging 3f2c1ab
-       npm run release -- prod 3f2c1ab --deploy-with terraform
+       npm run release -- prod 3f2c1ab --deploy-with terraform --guard
 options:
   --outputs <file>        stack outputs file (default: terraform output in cdktf.out/stacks/<env>)
   --deploy-with <how>     cdktf (default: npx cdktf deploy) or terraform (synth, then terraform apply)
-  --deploy-arg <arg>      extra argument for the deploy command (repeatable)
+  --deploy-arg <arg>      extra argument for the deploy command (repeatable; with --guard, for terraform plan)
+  --guard                 with --deploy-with terraform: plan to a file first (before the migration) and stop
+                          when it destroys or replaces a stateful resource not named in ALLOW_DESTROY
+                          (npm run plan-guard); then apply exactly that plan
   --timeout <minutes>     how long to wait for the services to be stable (default 30)
   --unlock                remove a stale release lock of the environment (after a crashed release) and exit
 Roll back by releasing the previous tag: npm run release -- <environment> <previous-tag>`;
@@ -70,8 +75,7 @@ export function releaseTarget(outputs: StackOutputs): ReleaseTarget {
   const settings = outputs.map<any>('release');
   const cluster = outputs.string('ecs_cluster_name');
   const minCounts = settings.min_counts as Record<string, number>;
-  const serviceNames = outputs.has('service_names') ? outputs.list('service_names') : [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
-  const services = Object.fromEntries(serviceNames.map((name) => [name, Number(minCounts[name.slice(cluster.length + 1)] ?? 1)]));
+  const services = Object.fromEntries(serviceNames(outputs).map((name) => [name, Number(minCounts[name.slice(cluster.length + 1)] ?? 1)]));
   const migrationTask = oneOffTask(outputs);
   return {
     environment: outputs.environment,
@@ -111,6 +115,11 @@ export interface ReleaseClients {
 export interface ReleaseDeps extends ReleaseClients {
   /** Applies the stack with this image tag (cdktf deploy, or synth + terraform apply). */
   deploy(tag: string): Promise<void>;
+  /**
+   * Runs under the lock before anything changes (database setup, migration, deploy): the
+   * destructive-plan guard plans here, so a blocked plan leaves the environment as it was.
+   */
+  prepare?(tag: string): Promise<void>;
   log(line: string): void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -154,6 +163,7 @@ export async function release(deps: ReleaseDeps, target: ReleaseTarget, tag: str
   try {
     const previousTag = await currentTag(deps.ssm, target);
     log(`releasing ${image} to ${target.environment} (running now: ${previousTag ?? 'nothing'})`);
+    if (deps.prepare) await deps.prepare(tag);
 
     const databaseSetup = await setUpDatabase(deps, target);
     const migration = await migrate(deps, target, image, tag);

@@ -1,4 +1,8 @@
+import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
+
+/** The oldest Terraform the stacks run on (ephemeral resources and write-only arguments). */
+export const MINIMUM_TERRAFORM = '1.11.0';
 
 /**
  * A stack that never references another stack: every environment (and the bootstrap stack) has its
@@ -15,6 +19,13 @@ import { TerraformStack } from 'cdktf';
  * a cross-stack reference.
  */
 export abstract class SelfContainedStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Write-only secret arguments with ephemeral values (secret_string_wo) need Terraform 1.11: an
+    // older one stops at init with this constraint instead of failing mid-plan on an unknown block.
+    this.addOverride('terraform.required_version', `>= ${MINIMUM_TERRAFORM}`);
+  }
+
   prepareStack(): void {
     // A cdktf that no longer has the check (a future CDK Terrain) gets its full pass back.
     if (typeof this.ensureBackendExists !== 'function') return super.prepareStack();

@@ -1,6 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformElement, TerraformOutput } from 'cdktf';
+import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformElement, TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { workloadBoundaryArn } from '../delivery/names';
 import { EnvironmentConfig } from '../config/types';
 import { EmulatorSettings, emulatorBackendConfig } from '../lib/emulator';
 import { defaultTags, resourceName } from '../lib/naming';
@@ -33,7 +35,12 @@ export function stateKey(config: EnvironmentConfig): string {
 
 /** AWS APIs the tasks call, reached through interface endpoints when the VPC has no NAT. */
 export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
-  return ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', ...(config.compute.enableExec ? ['ssmmessages'] : [])];
+  return [
+    'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager',
+    ...(config.compute.enableExec ? ['ssmmessages'] : []),
+    // Producers and consumers call SQS from the private subnets.
+    ...(config.compute.queues.length > 0 ? ['sqs'] : []),
+  ];
 }
 
 /**
@@ -132,6 +139,17 @@ export class WebAppStack extends SelfContainedStack {
       workloads: this.workloads,
       protection: this.protection,
     });
+
+    if (config.delivery) {
+      // The deploy role may create and change this stack's roles only with this boundary (created
+      // by the bootstrap stack) attached: whatever it writes into them, no role exceeds it.
+      const boundary = workloadBoundaryArn(config);
+      Aspects.of(this).add({
+        visit: (node) => {
+          if (node instanceof IamRole) node.permissionsBoundary = boundary;
+        },
+      });
+    }
 
     this.outputs();
   }

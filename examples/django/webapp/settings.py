@@ -135,6 +135,15 @@ CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks record their effects in the database
 
+# --- E-mail: queued by web on SQS (webapp.core.emails), sent by the mailer worker ---------------
+# The console backend writes each e-mail to the log: the platform grants no SES permission and lets
+# tasks out on HTTPS only. To deliver, use an HTTPS API backend, e.g. django-ses (EMAIL_BACKEND =
+# "django_ses.SESBackend", with ses:SendRawEmail on the mailer's task role), or SMTP with an egress rule.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = f"no-reply@{DOMAIN_NAME}"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+CONTACT_EMAIL = f"contact@{DOMAIN_NAME}"  # where webapp.core.views.contact sends the contact form
+
 # --- Files: static on S3 behind CloudFront, media in a private bucket -------------------------
 # Credentials come from the ECS task role (boto3's default chain): no keys in settings.
 CDN_DOMAIN_NAME = required("CDN_DOMAIN_NAME")

@@ -5,5 +5,6 @@ from webapp.core import views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("contact/", views.contact, name="contact"),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
  * Every kind of alarm the monitoring layer creates: its severity, the rule its threshold follows
  * (derived from the resources' own settings), what it means and what to do first. The alarms, the
  * dashboard annotations and the README's alarm table are all generated from this one list
- * (`npm run docs:alarms` rewrites the table; a test fails when it drifts).
+ * (`npm run docs` rewrites the table; a test fails when it drifts).
  */
 export type Severity = 'critical' | 'warning';
 
@@ -35,9 +35,9 @@ export const ALARM_KINDS = {
   },
   'healthy-hosts': {
     severity: 'critical',
-    rule: 'fewer than 1 healthy target (minimum) for 2 minutes; notifies only once an image is released',
-    meaning: 'No web task passes its health check: the site is down.',
-    runbook: 'Look at the web service events and the stopped tasks\' reasons; check the health path answers 200 before any host check (app contract).',
+    rule: 'fewer than 1 healthy target (minimum) for 2 minutes; notifies only once an image is released (with a night `schedule`: only while the service\'s desired count is above zero)',
+    meaning: 'No task of the HTTP service (web, or the service named in the alarm) passes its health check: that part of the site is down.',
+    runbook: 'Look at the service\'s events and the stopped tasks\' reasons; check the health path answers 200 before any host check (app contract).',
     missingData: 'breaching',
   },
   'latency-p95': {
@@ -56,7 +56,7 @@ export const ALARM_KINDS = {
   },
   'service-running-tasks': {
     severity: 'critical',
-    rule: 'running tasks below the service\'s minimum count (`minCount`) for 5 minutes; no data counts as breaching (nothing runs); notifies only once an image is released',
+    rule: 'running tasks below the service\'s minimum count (`minCount`) for 5 minutes; no data counts as breaching (nothing runs); notifies only once an image is released (with a night `schedule`: only while the service\'s desired count is above zero)',
     meaning: 'The service runs fewer tasks than it must: crashes, failed starts, or Spot interruptions.',
     runbook: 'Read the service events and the stopped tasks\' reasons (image pull, secrets, OOM, health checks).',
     missingData: 'breaching',
@@ -77,7 +77,7 @@ export const ALARM_KINDS = {
   },
   'queue-oldest-message': {
     severity: 'warning',
-    rule: 'the oldest message waited longer than 3 x the consuming worker\'s `acceptableLatencySeconds` for 5 minutes',
+    rule: 'the oldest message waited longer than 3 x the consuming worker\'s `acceptableLatencySeconds` for 5 minutes (with a night `schedule`: only while a consuming worker\'s desired count is above zero)',
     meaning: 'The queue\'s workers do not keep up (or do not run): work is late.',
     runbook: 'Check the worker\'s running tasks and errors; raise its maxCount; look for a message that keeps failing.',
     missingData: 'notBreaching',

@@ -1,6 +1,7 @@
 /**
- * The command line of `npm run cost` (scripts/cost.ts wires it to the file system): which stacks
- * to read, the assumptions, the output format. No process or fs access of its own (CostIO).
+ * The command line of `npm run cost` (node-io.ts wires it to the file system and the in-process
+ * synth, scripts/cost.ts runs it): which stacks to price, the assumptions, the output format. No
+ * process or fs access of its own (CostIO).
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
@@ -9,20 +10,24 @@ import { formatAssumptions, formatFooter, formatJson, formatMarkdown, formatText
 
 export const USAGE = `Usage: npm run cost -- [options]
 
-A monthly (730 h) estimate of each environment's fixed cost floor, offline, from the synthesized
-stacks (cdktf.out/stacks/<env>/cdk.tf.json; synthesized first when missing) and the price table in
-src/ops/cost/prices.ts, plus usage assumption lines and what each cost switch saves.
+A monthly (730 h) estimate of each environment's fixed cost floor, offline, from the stacks of the
+current configuration (src/config/environments.ts, synthesized in-process into a temporary folder;
+cdktf.out is neither read nor written) and the price table in src/ops/cost/prices.ts, plus usage
+assumption lines and what each cost switch saves.
 
 Options:
   --env <name>            only this environment (repeatable; default: every environment in src/config/environments.ts)
-  --stack <path>          price this stack instead: a cdk.tf.json or the folder holding it (repeatable)
+  --stack <path>          price this synthesized stack instead: a cdk.tf.json or the folder holding it (repeatable)
+  --cdktf-out <dir>       price <dir>/stacks/<env>/cdk.tf.json as synthesized earlier (no synth; may be
+                          older than the current configuration)
   --production            a --stack is a production environment (no Spot / night-schedule switches)
   --non-production        a --stack is not production (default when its name is not a known environment)
   --assume <key=value>    change one usage assumption (repeatable), e.g. --assume cloudfrontTransferGb=500
   --assumptions <file>    a JSON object of assumptions, e.g. {"logsIngestedGb": 40}
   --json                  machine-readable output
   --markdown              README-ready Markdown tables
-  --no-synth              fail instead of running "npx cdktf synth" when a stack is missing
+  --no-synth              price cdktf.out/stacks/<env>/cdk.tf.json as synthesized earlier (same as
+                          --cdktf-out cdktf.out): no synth, fails when a stack is missing
   -h, --help              this text
 
 Assumption keys (defaults):
@@ -39,7 +44,10 @@ export interface CostArgs {
   assumptions: Partial<Assumptions>;
   assumptionsFile?: string;
   format: 'text' | 'json' | 'markdown';
+  /** Synthesize the current configuration (false: --no-synth or --cdktf-out). */
   synth: boolean;
+  /** An existing cdktf output folder to price by environment (--cdktf-out; --no-synth: cdktf.out). */
+  cdktfOut?: string;
   help: boolean;
 }
 
@@ -73,6 +81,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
         json: { type: 'boolean' },
         markdown: { type: 'boolean' },
         'no-synth': { type: 'boolean' },
+        'cdktf-out': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -84,6 +93,8 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
   const v = parsed.values;
   if (v.json && v.markdown) throw new CostUsageError('--json and --markdown exclude each other');
   if (v.production && v['non-production']) throw new CostUsageError('--production and --non-production exclude each other');
+  if (v['cdktf-out'] !== undefined && (v.stack ?? []).length > 0) throw new CostUsageError('--cdktf-out and --stack exclude each other');
+  if (v['cdktf-out'] === '') throw new CostUsageError('--cdktf-out expects a folder');
   const assumptions: Partial<Assumptions> = {};
   for (const a of v.assume ?? []) parseAssumption(a, assumptions);
   return {
@@ -93,7 +104,8 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
     assumptions,
     assumptionsFile: v.assumptions,
     format: v.json ? 'json' : v.markdown ? 'markdown' : 'text',
-    synth: !v['no-synth'],
+    synth: !v['no-synth'] && v['cdktf-out'] === undefined,
+    cdktfOut: v['cdktf-out'],
     help: !!v.help,
   };
 }
@@ -106,20 +118,29 @@ export interface CostIO {
   exists(file: string): boolean;
   isDirectory(file: string): boolean;
   readText(file: string): string;
-  /** Runs `npx cdktf synth` in root. */
-  synth(): void;
+  /**
+   * Synthesizes the current configuration (in-process, into a temporary folder) and returns each
+   * stack's cdk.tf.json text by stack name.
+   */
+  synth(): ReadonlyMap<string, string>;
   out(text: string): void;
   err(text: string): void;
 }
 
 interface Target {
   name: string;
+  /** Where the stack is read from (for a synthesized one, where cdktf would have written it). */
   file: string;
   production?: boolean;
 }
 
-function stackFile(root: string, env: string): string {
-  return path.join(root, 'cdktf.out', 'stacks', env, 'cdk.tf.json');
+function stackFile(outdir: string, env: string): string {
+  return path.join(outdir, 'stacks', env, 'cdk.tf.json');
+}
+
+/** The cdktf output folder environments are read from when not synthesized: --cdktf-out, else <root>/cdktf.out. */
+function outdirOf(args: CostArgs, io: CostIO): string {
+  return args.cdktfOut !== undefined ? path.resolve(io.root, args.cdktfOut) : path.join(io.root, 'cdktf.out');
 }
 
 function targetsOf(args: CostArgs, io: CostIO): Target[] {
@@ -135,7 +156,7 @@ function targetsOf(args: CostArgs, io: CostIO): Target[] {
   for (const e of envs) {
     if (!known.has(e)) throw new CostUsageError(`unknown environment "${e}" (known: ${[...known.keys()].join(', ')})`);
   }
-  return envs.map((name) => ({ name, file: stackFile(io.root, name), production: known.get(name) }));
+  return envs.map((name) => ({ name, file: stackFile(outdirOf(args, io), name), production: known.get(name) }));
 }
 
 /** Runs the command; returns the exit code. */
@@ -162,20 +183,29 @@ export function runCost(argv: readonly string[], io: CostIO): number {
       args.assumptions = { ...merged, ...args.assumptions }; // --assume wins over the file
     }
     const targets = targetsOf(args, io);
-    const missing = targets.filter((t) => !io.exists(t.file));
-    if (missing.length > 0 && args.stacks.length === 0 && args.synth) {
-      io.err(`${missing.map((t) => path.relative(io.root, t.file)).join(', ')} missing: running npx cdktf synth`);
-      io.synth();
+    // Environments are priced as the current configuration synthesizes them, never from a
+    // cdktf.out left by an earlier synth (it may predate the last config change), unless asked.
+    let synthesized: ReadonlyMap<string, string> | undefined;
+    if (args.stacks.length === 0 && args.synth) {
+      io.err(`synthesizing ${targets.map((t) => t.name).join(', ')} from the current configuration (in-process; --cdktf-out <dir> or --no-synth price an existing synth instead)`);
+      synthesized = io.synth();
+      const absent = targets.filter((t) => !synthesized!.has(t.name));
+      if (absent.length > 0) throw new CostUsageError(`the synth produced no stack ${absent.map((t) => t.name).join(', ')}`);
+    } else {
+      const missing = targets.filter((t) => !io.exists(t.file));
+      if (missing.length > 0) throw new CostUsageError(`no synthesized stack at ${missing.map((t) => t.file).join(', ')}`);
+      if (args.stacks.length === 0) {
+        io.err(`pricing ${targets.map((t) => t.file).join(', ')} as synthesized earlier (not re-synthesized: may not match the current configuration)`);
+      }
     }
-    const stillMissing = targets.filter((t) => !io.exists(t.file));
-    if (stillMissing.length > 0) throw new CostUsageError(`no synthesized stack at ${stillMissing.map((t) => t.file).join(', ')}`);
 
     const estimates: StackEstimate[] = targets.map((t) => {
       let json: StackJson;
+      const where = synthesized ? `${t.name} (synthesized)` : t.file;
       try {
-        json = JSON.parse(io.readText(t.file));
+        json = JSON.parse(synthesized ? synthesized.get(t.name)! : io.readText(t.file));
       } catch (e) {
-        throw new CostUsageError(`${t.file}: ${(e as Error).message}`);
+        throw new CostUsageError(`${where}: ${(e as Error).message}`);
       }
       return estimateStack(json, { name: t.name, production: t.production, assumptions: args.assumptions });
     });

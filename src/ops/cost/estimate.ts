@@ -14,9 +14,11 @@
  *   twice). Performance Insights with 7 days of retention is free; backup storage up to the size
  *   of the database is free.
  * - Fargate Spot is a floating price (see its entry in prices.ts for the date it was read).
- * - Scheduled scale-to-zero (`aws_appautoscaling_scheduled_action`) and RDS stop/start
- *   (`aws_scheduler_schedule` → rds:stopDBInstance / startDBInstance) reduce running hours; see
- *   schedule.ts for the cron forms understood.
+ * - Scheduled scale-to-zero (`aws_appautoscaling_scheduled_action`, matched to a service through
+ *   the scaling target its `resource_id` references, or the service itself) and RDS stop/start
+ *   (`aws_scheduler_schedule` → rds:stopDBInstance / startDBInstance) reduce running hours: the
+ *   Fargate (and task public IPv4) hours of a scheduled service and the instance hours of a stopped
+ *   DB are the awake hours between the up and down crons; see schedule.ts for the forms understood.
  * - Usage-driven charges are never hidden: they are assumption lines with their price, from an
  *   `Assumptions` object the user can change.
  */
@@ -377,9 +379,22 @@ interface ServiceSchedule {
   addresses: string[];
 }
 
-/** Scheduled actions that target a service (by Terraform reference or by literal service name). */
-function serviceSchedule(json: StackJson, logical: string, serviceName: unknown): ServiceSchedule | undefined {
-  const actions = resourcesOf(json, 'aws_appautoscaling_scheduled_action').filter(([, a]) => targetsService(a.resource_id, logical, serviceName));
+/** ` (time zone)` of scheduled resources when they name one (it moves the window, not its length). */
+function timezoneNote(zones: unknown[]): string {
+  const named = [...new Set(zones.filter((z): z is string => typeof z === 'string' && z !== ''))];
+  return named.length > 0 ? ` (${named.join(', ')})` : '';
+}
+
+/**
+ * Scheduled actions that scale a service: their `resource_id` designates the service directly
+ * (`service/${aws_ecs_cluster.c.name}/${aws_ecs_service.s.name}` or a literal
+ * `service/<cluster>/<name>`) or through its scaling target (`${aws_appautoscaling_target.t.resource_id}`,
+ * what src/modules/night-schedule.ts renders). Up/down: an action that sets min and max to 0 is
+ * "down", any other is "up"; the running hours are those between them (schedule.ts).
+ */
+export function serviceSchedule(json: StackJson, logical: string, serviceName: unknown): ServiceSchedule | undefined {
+  const actions = resourcesOf(json, 'aws_appautoscaling_scheduled_action')
+    .filter(([, a]) => (a.service_namespace ?? 'ecs') === 'ecs' && targetsService(json, a.resource_id, logical, serviceName));
   if (actions.length === 0) return undefined;
   const up: string[] = [];
   const down: string[] = [];
@@ -391,13 +406,34 @@ function serviceSchedule(json: StackJson, logical: string, serviceName: unknown)
     if (min === 0 && (max === 0 || max === undefined)) down.push(schedule);
     else up.push(schedule);
   }
-  return { hours: runningHours(up, down), addresses: actions.map(([n]) => `aws_appautoscaling_scheduled_action.${n}`) };
+  const hours = runningHours(up, down);
+  const zone = down.length > 0 ? timezoneNote(actions.map(([, a]) => a.timezone)) : '';
+  return {
+    hours: { ...hours, description: `${hours.description}${zone}` },
+    addresses: actions.map(([n]) => `aws_appautoscaling_scheduled_action.${n}`),
+  };
 }
 
-function targetsService(resourceId: unknown, logical: string, serviceName: unknown): boolean {
+/** Logical name of the scaling target a `${aws_appautoscaling_target.<name>.resource_id}` (or `.id`) reference designates. */
+function referencedTarget(value: string): string | undefined {
+  return /\baws_appautoscaling_target\.([A-Za-z0-9_-]+)\.(resource_id|id)\b/.exec(value)?.[1];
+}
+
+/**
+ * Whether a scalable-target `resource_id` designates the ECS service `logical` (named `serviceName`):
+ * by a reference to the service, by a reference to a scaling target whose own `resource_id` does,
+ * or by the literal service name as its last segment.
+ */
+function targetsService(json: StackJson, resourceId: unknown, logical: string, serviceName: unknown, seen: ReadonlySet<string> = new Set()): boolean {
   if (typeof resourceId !== 'string') return false;
   if (referencedName(resourceId, 'aws_ecs_service') === logical) return true;
-  return typeof serviceName === 'string' && !serviceName.includes('${') && resourceId.endsWith(`/${serviceName}`);
+  const targetName = referencedTarget(resourceId);
+  if (targetName !== undefined) {
+    const target = json.resource?.aws_appautoscaling_target?.[targetName];
+    if (!target || seen.has(targetName)) return false;
+    return targetsService(json, target.resource_id, logical, serviceName, new Set([...seen, targetName]));
+  }
+  return typeof serviceName === 'string' && serviceName !== '' && !serviceName.includes('${') && resourceId.endsWith(`/${serviceName}`);
 }
 
 /** Tasks on Spot out of `count`, from a capacity provider strategy (base first, then weights). */
@@ -452,7 +488,7 @@ function priceServices(pr: Pricer): void {
     }
 
     // Minimum count: the scaling target's min_capacity, else desired_count (released branch).
-    const target = targets.find(([, t]) => targetsService(t.resource_id, logical, svc.name));
+    const target = targets.find(([, t]) => targetsService(json, t.resource_id, logical, svc.name));
     const raw = target ? target[1].min_capacity : svc.desired_count;
     const parsed = releasedCount(raw ?? 0);
     if (!parsed) {
@@ -530,6 +566,7 @@ function dbSchedule(json: StackJson, logical: string, identifier: unknown, onlyD
   const up: string[] = [];
   const down: string[] = [];
   const addresses: string[] = [];
+  const zones: unknown[] = [];
   for (const [name, s] of resourcesOf(json, 'aws_scheduler_schedule')) {
     if (String(s.state ?? 'ENABLED').toUpperCase() === 'DISABLED') continue;
     const { action, input } = schedulerTarget(s);
@@ -540,8 +577,12 @@ function dbSchedule(json: StackJson, logical: string, identifier: unknown, onlyD
     if (!matches) continue;
     (action === 'stop' ? down : up).push(String(s.schedule_expression ?? ''));
     addresses.push(`aws_scheduler_schedule.${name}`);
+    zones.push(s.schedule_expression_timezone);
   }
-  return addresses.length > 0 ? { hours: runningHours(up, down), addresses } : undefined;
+  if (addresses.length === 0) return undefined;
+  const hours = runningHours(up, down);
+  const zone = down.length > 0 ? timezoneNote(zones) : '';
+  return { hours: { ...hours, description: `${hours.description}${zone}` }, addresses };
 }
 
 function priceDatabases(pr: Pricer): void {
@@ -835,13 +876,19 @@ export function withSpot(json: StackJson): StackJson {
 export function withNightSchedule(json: StackJson, region: string): StackJson {
   const out = clone(json);
   for (const [name, svc] of resourcesOf(out, 'aws_ecs_service')) {
-    const resourceId = `service/\${aws_ecs_cluster.x.name}/\${aws_ecs_service.${name}.name}`;
+    // Like src/modules/night-schedule.ts: the actions act on the service's scaling target when it has one.
+    const target = resourcesOf(out, 'aws_appautoscaling_target').find(([, t]) => targetsService(out, t.resource_id, name, svc.name));
+    const resourceId = target
+      ? `\${aws_appautoscaling_target.${target[0]}.resource_id}`
+      : `service/\${aws_ecs_cluster.x.name}/\${aws_ecs_service.${name}.name}`;
+    const min = target ? target[1].min_capacity : svc.desired_count ?? 1;
+    const max = target ? target[1].max_capacity ?? min : svc.desired_count ?? 1;
     const base = { service_namespace: 'ecs', scalable_dimension: 'ecs:service:DesiredCount', resource_id: resourceId, timezone: NIGHT_SCHEDULE.timezone };
     put(out, 'aws_appautoscaling_scheduled_action', `cost_switch_${name}_down`, {
       ...base, name: `${name}-down`, schedule: NIGHT_SCHEDULE.down, scalable_target_action: { min_capacity: 0, max_capacity: 0 },
     });
     put(out, 'aws_appautoscaling_scheduled_action', `cost_switch_${name}_up`, {
-      ...base, name: `${name}-up`, schedule: NIGHT_SCHEDULE.up, scalable_target_action: { min_capacity: svc.desired_count ?? 1, max_capacity: svc.desired_count ?? 1 },
+      ...base, name: `${name}-up`, schedule: NIGHT_SCHEDULE.up, scalable_target_action: { min_capacity: min, max_capacity: max },
     });
   }
   for (const [name] of resourcesOf(out, 'aws_db_instance')) {
@@ -869,6 +916,19 @@ export function withoutSchedules(json: StackJson): StackJson {
 function hasSchedules(json: StackJson): boolean {
   return resourcesOf(json, 'aws_appautoscaling_scheduled_action').length > 0
     || resourcesOf(json, 'aws_scheduler_schedule').some(([, s]) => schedulerTarget(s).action !== undefined);
+}
+
+/** What a stack's own schedules put to sleep, e.g. "4 services scale to 0 and RDS stops, 65 h/week instead of 168". */
+function scheduledSummary(json: StackJson): string {
+  const services = resourcesOf(json, 'aws_ecs_service').map(([name, svc]) => serviceSchedule(json, name, svc.name)).filter((s) => s !== undefined);
+  const dbs = resourcesOf(json, 'aws_db_instance');
+  const stopped = dbs.map(([name, db]) => dbSchedule(json, name, db.identifier, dbs.length === 1)).filter((s) => s !== undefined);
+  const parts: string[] = [];
+  if (services.length > 0) parts.push(`${services.length} service${services.length === 1 ? '' : 's'} scale${services.length === 1 ? 's' : ''} to 0`);
+  if (stopped.length > 0) parts.push(`${stopped.length === 1 ? 'RDS stops' : `${stopped.length} RDS instances stop`}`);
+  const weekly = [...new Set([...services, ...stopped].map((s) => `${Math.round(s.hours.weeklyHours * 100) / 100} h/week`))];
+  if (parts.length === 0) return 'schedules that match no service or DB instance';
+  return `${parts.join(' and ')}, ${weekly.join(', ')} instead of 168`;
 }
 
 function switches(json: StackJson, prices: RegionPrices, floorUsd: number, production: boolean | undefined): SwitchResult[] {
@@ -911,7 +971,7 @@ function switches(json: StackJson, prices: RegionPrices, floorUsd: number, produ
     const withoutFloor = after(withoutSchedules(json));
     out.push({
       id: 'night-schedule', label: 'night schedule (present)', applicable: true,
-      detail: 'already in the stack and in the total above; the saving shown is against running around the clock',
+      detail: `already in the stack and in the total above: ${scheduledSummary(json)}; the saving shown is against running around the clock`,
       floorAfterUsd: floorUsd, savesUsd: withoutFloor - floorUsd,
     });
   } else if (production) {
