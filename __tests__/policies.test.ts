@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdktf';
 import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
 import { environments, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
+import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryArn } from '../src/delivery/names';
+import { bootstrapStacks } from '../src/stacks/bootstrap-stack';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
 /**
@@ -993,5 +996,133 @@ describe('the controls catch what they guard against', () => {
     ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The bootstrap stacks: state storage and the delivery roles (GitHub OIDC)
+
+/**
+ * Controls on the bootstrap stacks, run on the shipped one (one account, both environments) and
+ * on a two-account variant. Same rules as above: each must check something, and each is shown to
+ * catch a deliberately broken stack.
+ */
+const BOOTSTRAP_CONTROLS: { id: string; reason: string; check: (json: TfJson) => { checked: string[]; violations: string[] } }[] = [
+  {
+    id: 'GITHUB-TRUST-PINNED',
+    reason: 'A role GitHub can assume trusts one exact subject of one repository, GitHub\'s issuer and the STS audience: no pattern, no other principal.',
+    check: (json) => {
+      const roles = all(json, 'aws_iam_role');
+      return control(roles.map((r) => r.address), roles.flatMap((r) => statementsOf(policyOf(r.body.assume_role_policy)).flatMap((s) => {
+        const equals = s.Condition?.StringEquals ?? {};
+        return [
+          !String(s.Principal?.Federated ?? '').match(/aws_iam_openid_connect_provider\.|:oidc-provider\/token\.actions\.githubusercontent\.com$/) && `${r.address}: trusts ${JSON.stringify(s.Principal)}, not the GitHub OIDC provider`,
+          s.Action.join() !== 'sts:AssumeRoleWithWebIdentity' && `${r.address}: trust action ${s.Action.join()}`,
+          equals['token.actions.githubusercontent.com:aud'] !== 'sts.amazonaws.com' && `${r.address}: audience not pinned to sts.amazonaws.com`,
+          !/^repo:[\w.-]+\/[\w.-]+:(pull_request|environment:[\w .-]+)$/.test(String(equals['token.actions.githubusercontent.com:sub'] ?? '')) && `${r.address}: sub is not one exact repository subject`,
+          Object.keys(s.Condition ?? {}).some((op) => op !== 'StringEquals') && `${r.address}: condition operators ${Object.keys(s.Condition).join(', ')} (only StringEquals)`,
+        ];
+      })));
+    },
+  },
+  {
+    id: 'DELIVERY-LEAST-PRIVILEGE',
+    reason: 'No administrator or *FullAccess policy and no wildcard action on a delivery role; every "*" resource is a documented unscoped action (UNSCOPED_ACTIONS).',
+    check: (json) => {
+      const attachments = all(json, 'aws_iam_role_policy_attachment');
+      const docs = [...policyDocs(json, 'aws_iam_policy').filter((d) => !/workload-boundary/.test(json.resource.aws_iam_policy[d.address.split('.')[1]].name)), ...policyDocs(json, 'aws_iam_role_policy')];
+      const documented = new Set(UNSCOPED_ACTIONS.flatMap((u) => u.actions));
+      return control([...attachments.map((a) => a.address), ...docs.map((d) => d.address)], [
+        ...attachments.map((a) => ADMIN_POLICIES.test(a.body.policy_arn) && `${a.address}: attaches ${a.body.policy_arn}`),
+        ...docs.flatMap((d) => statementsOf(d.doc).filter((s) => s.Effect === 'Allow').flatMap((s) => [
+          s.Action.some((a: string) => a === '*' || a.endsWith(':*')) && `${d.address}: wildcard action in ${s.Sid ?? 'statement'}`,
+          s.Resource.includes('*') && s.Action.some((a: string) => !documented.has(a)) && `${d.address}: "*" resource for ${s.Action.filter((a: string) => !documented.has(a)).join(', ')} (not in UNSCOPED_ACTIONS)`,
+        ])),
+      ]);
+    },
+  },
+  {
+    id: 'PLAN-ROLE-READ-ONLY',
+    reason: 'A pull request cannot change anything: the plan role has ReadOnlyAccess and allows only reads (Get/List/Describe) itself.',
+    check: (json) => {
+      const plans = all(json, 'aws_iam_role').filter((r) => r.body.name.endsWith('-github-plan'));
+      const ref = (r: { address: string }) => r.address.replace(/^aws_iam_role\./, '');
+      return control(plans.map((r) => r.address), plans.flatMap((r) => [
+        ...all(json, 'aws_iam_role_policy_attachment')
+          .filter((a) => a.body.role === `\${aws_iam_role.${ref(r)}.name}`)
+          .map((a) => !/policy\/ReadOnlyAccess$/.test(a.body.policy_arn) && `${r.address}: attaches ${a.body.policy_arn}`),
+        ...policyDocs(json, 'aws_iam_role_policy')
+          .filter((d) => json.resource.aws_iam_role_policy[d.address.split('.')[1]].role === `\${aws_iam_role.${ref(r)}.id}`)
+          .flatMap((d) => statementsOf(d.doc).filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action.map((a: string) => !/^[\w-]+:(Get|List|Describe)/.test(a) && `${r.address}: allows ${a}`))),
+      ]));
+    },
+  },
+  {
+    id: 'STATE-BUCKET-PROTECTED',
+    reason: 'The state buckets hold every environment\'s state: versioned, never destroyed, private, encrypted, TLS-only.',
+    check: (json) => {
+      const buckets = all(json, 'aws_s3_bucket');
+      const of = (type: string, b: { address: string }) => attachedTo(json, type, `${b.address}`)[0]?.body;
+      return control(buckets.map((b) => b.address), buckets.flatMap((b) => [
+        b.body.lifecycle?.prevent_destroy !== true && `${b.address}: not prevent_destroy`,
+        of('aws_s3_bucket_versioning', b)?.versioning_configuration?.status !== 'Enabled' && `${b.address}: not versioned`,
+        !of('aws_s3_bucket_server_side_encryption_configuration', b) && `${b.address}: no default encryption`,
+        of('aws_s3_bucket_public_access_block', b)?.restrict_public_buckets !== true && `${b.address}: public access not blocked`,
+        !/aws:SecureTransport/.test(of('aws_s3_bucket_policy', b)?.policy ?? '') && `${b.address}: no TLS-only policy`,
+      ]));
+    },
+  },
+];
+
+const otherAccount = withConfig(environments[1], (c) => {
+  c.accountId = '210987654321';
+  if (c.state.backend === 's3') c.state.bucket = 'webapp-tfstate-210987654321-eu-west-1';
+});
+const BOOTSTRAP_SUBJECTS: [string, () => TfJson][] = [
+  ['bootstrap (shipped)', () => JSON.parse(Testing.synth(bootstrapStacks(Testing.app(), environments)[0]))],
+  ...bootstrapStacks(Testing.app(), [environments[0], otherAccount]).map((s, i) => [`${s.node.id} (two accounts)`, () => JSON.parse(Testing.synth(bootstrapStacks(Testing.app(), [environments[0], otherAccount])[i]))] as [string, () => TfJson]),
+];
+
+describe.each(BOOTSTRAP_SUBJECTS)('%s', (_name, synth) => {
+  const json = synth();
+  test.each(BOOTSTRAP_CONTROLS.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    const { checked, violations } = c.check(json);
+    expect(checked.length).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('the bootstrap controls catch what they guard against', () => {
+  const shipped = BOOTSTRAP_SUBJECTS[0][1];
+  const violationsOf = (id: string, json: TfJson) => BOOTSTRAP_CONTROLS.find((c) => c.id === id)!.check(json).violations;
+  const role = (j: TfJson, suffix: string) => Object.values(j.resource.aws_iam_role).find((r: any) => r.name.endsWith(suffix)) as any;
+  const editTrust = (j: TfJson, suffix: string, edit: (s: any) => void) => {
+    const r = role(j, suffix);
+    const doc = JSON.parse(r.assume_role_policy);
+    edit(doc.Statement[0]);
+    r.assume_role_policy = JSON.stringify(doc);
+  };
+  test.each([
+    ['GITHUB-TRUST-PINNED', (j: TfJson) => editTrust(j, 'staging-github-deploy', (s) => (s.Condition = { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } }))],
+    ['GITHUB-TRUST-PINNED', (j: TfJson) => editTrust(j, 'prod-github-plan', (s) => delete s.Condition.StringEquals['token.actions.githubusercontent.com:aud'])],
+    ['DELIVERY-LEAST-PRIVILEGE', (j: TfJson) => (Object.values(j.resource.aws_iam_role_policy_attachment)[0] as any).policy_arn = 'arn:aws:iam::aws:policy/AdministratorAccess'],
+    ['DELIVERY-LEAST-PRIVILEGE', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_iam_policy).find((p: any) => p.name.includes('github-deploy')) as any;
+      const doc = JSON.parse(policy.policy);
+      doc.Statement.push({ Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' });
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['PLAN-ROLE-READ-ONLY', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_iam_role_policy)[0] as any;
+      const doc = JSON.parse(policy.policy);
+      doc.Statement.push({ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::webapp-tfstate-123456789012-eu-west-1/webapp/staging/terraform.tfstate' });
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['STATE-BUCKET-PROTECTED', (j: TfJson) => delete (Object.values(j.resource.aws_s3_bucket)[0] as any).lifecycle],
+  ])('%s reports a deliberately broken bootstrap stack', (id, change) => {
+    const json = shipped();
+    const before = violationsOf(id, json).length;
+    change(json);
+    expect(violationsOf(id, json).length).toBeGreaterThan(before);
   });
 });

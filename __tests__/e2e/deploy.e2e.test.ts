@@ -201,7 +201,9 @@ async function stagingFromZero(): Promise<void> {
   pushImage(endpoint, stagingRepository(), IMAGE_TAG);
   await npmRun('secret', ['set', 'staging', 'SENTRY_DSN', '--no-roll', '--outdir', stagingOut], { input: SENTRY_DSN_VALUE, logName: 'secret.log' });
   releaseOutput = (await timed('npm run release staging e2e-1', () =>
-    npmRun('release', ['staging', IMAGE_TAG, '--outdir', stagingOut, ...DEPLOY_FLAGS.map((f) => `--deploy-arg=${f}`)], { logName: 'release.log' }))).stdout;
+    // As the deliver workflow runs it: plain Terraform, the plan checked by the destructive-plan
+    // guard before the migration, then exactly that plan applied.
+    npmRun('release', ['staging', IMAGE_TAG, '--outdir', stagingOut, '--deploy-with', 'terraform', '--guard', '--deploy-arg=-parallelism=20', '--deploy-arg=-no-color'], { logName: 'release.log' }))).stdout;
   deployed = JSON.parse(fs.readFileSync(path.join(stagingOut, 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
   state = await readState(endpoint, staging);
 }
@@ -675,6 +677,11 @@ describe('releases', () => {
     expect(new Date(setup[0].time).getTime()).toBeLessThan(new Date(first.time).getTime());
     expect(releaseOutput).toMatch(new RegExp(`released ${IMAGE_TAG} to staging \\(first release\\)[\\s\\S]*migration: +exit 0`));
     expect(releaseOutput).toMatch(/webapp-staging-web +1\/1 running/);
+    // --guard: the plan was checked (before the migration) and that plan file was applied.
+    expect(fs.existsSync(path.join(stagingOut, 'stacks', 'staging', `release-${IMAGE_TAG}.tfplan`))).toBe(true);
+    const plan = JSON.parse(fs.readFileSync(path.join(stagingOut, 'stacks', 'staging', `release-${IMAGE_TAG}.tfplan.json`), 'utf8'));
+    expect(plan.resource_changes.some((c: any) => c.type === 'aws_ecs_task_definition' && c.change.actions.includes('create'))).toBe(true);
+    expect(fs.readFileSync(path.join(workDir, 'release.log'), 'utf8')).toContain('PASSED: no stateful resource is destroyed or replaced.');
     // The database setup is recorded, so the next release skips it.
     const [setupParameter] = botoCalls(python, endpoint, [{ service: 'ssm', operation: 'get_parameter', params: { Name: '/webapp/staging/database-setup' } }]);
     expect(setupParameter.Parameter.Value).toBe(state.outputs.database_setup_version.value);

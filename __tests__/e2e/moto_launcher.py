@@ -51,6 +51,11 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      NumCacheClusters, as in AWS (prod's primary and replica).
  14. SQS GetQueueAttributes: moto serializes RedrivePolicy with spaces after separators; AWS returns
      it compact, and the provider plans an update for the difference on every plan. Compact, as AWS.
+ 15. Bucket policies on object requests: moto evaluates only StringEquals conditions and treats
+     any other condition as matching, so the stacks' TLS-only statement (Deny s3:* when
+     `Bool aws:SecureTransport` is false) refuses every object request, the S3 backend's own state
+     reads included. Requests to AWS use TLS, where that statement never applies: it is left out of
+     the evaluation (only that exact condition; every other statement is evaluated as before).
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -876,6 +881,25 @@ def patch_sqs_compact_redrive_policy() -> None:
     Queue.attributes = property(attributes)  # type: ignore[assignment]
 
 
+# --- 15. TLS-only bucket policy statements do not apply to (TLS) requests --------------------------
+def patch_bucket_policy_secure_transport() -> None:
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    insecure_only = {"Bool": {"aws:SecureTransport": "false"}}
+
+    def get_permission(self, action, resource):  # type: ignore[no-untyped-def]
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        policy = json.loads(self.policy.decode())
+        statements = policy.get("Statement", [])
+        statements = [statements] if isinstance(statements, dict) else statements
+        policy["Statement"] = [st for st in statements if st.get("Condition") != insecure_only]
+        return IAMPolicy(json.dumps(policy)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -894,4 +918,5 @@ if __name__ == "__main__":
     patch_appautoscaling_clamps_ecs_desired_count()
     patch_elasticache_num_cache_clusters()
     patch_sqs_compact_redrive_policy()
+    patch_bucket_policy_secure_transport()
     moto_server_main(sys.argv[1:])
