@@ -155,11 +155,31 @@ describe('load time: the V8 code cache and the archiver stub never change the ou
     expect(differing(first.files, second.files)).toEqual([]);
   });
 
-  test('a stale code cache (another bundle) is rejected by V8 and rewritten', () => {
+  test('a code cache of another bundle is never used, even one of the same length (V8 checks only the length)', () => {
     runApp();
-    fs.writeFileSync(path.join(cacheDir, 'main.cjs.v8cache'), fs.readFileSync(path.join(cacheDir, 'main-traces.cjs.v8cache')));
-    expect(runApp().codeCache).toBe('rejected, written');
+    const bundleFile = path.join(cacheDir, 'main.cjs');
+    const cacheFile = path.join(cacheDir, 'main.cjs.v8cache');
+    // Another bundle's cache: not used, rewritten.
+    fs.writeFileSync(cacheFile, fs.readFileSync(path.join(cacheDir, 'main-traces.cjs.v8cache')));
+    expect(runApp().codeCache).toBe('of another bundle, written');
     expect(runApp().codeCache).toBe('used');
+    // Same length, one character different (an edited account id): the old code must not run.
+    const original = fs.readFileSync(bundleFile, 'utf8');
+    const account = original.indexOf('accountId: "123456789012"');
+    expect(account).toBeGreaterThan(0);
+    const { mtime, atime } = fs.statSync(bundleFile);
+    try {
+      fs.writeFileSync(bundleFile, `${original.slice(0, account)}accountId: "123456789013"${original.slice(account + 'accountId: "123456789012"'.length)}`);
+      // Keep the manifest's fingerprint (size and mtime) so the edited bundle is run as it is.
+      fs.utimesSync(bundleFile, atime, mtime);
+      const edited = runApp();
+      expect(edited.codeCache).toBe('of another bundle, written');
+      expect(JSON.parse(edited.files.get(path.join('stacks', 'staging', 'cdk.tf.json'))!).provider.aws[0].allowed_account_ids).toEqual(['123456789013']);
+    } finally {
+      fs.writeFileSync(bundleFile, original);
+      fs.utimesSync(bundleFile, atime, mtime);
+    }
+    expect(runApp().codeCache).toBe('of another bundle, written');
   });
 
   test('archiver (zip streams for cdktf assets, unused here) is stubbed out of the bundle', () => {

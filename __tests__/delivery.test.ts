@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, App, Testing } from 'cdktf';
 import { buildApp } from '../src/app';
 import { defineEnvironment } from '../src/config/defaults';
 import { environments, prod, staging } from '../src/config/environments';
@@ -37,6 +37,11 @@ const inlineOf = (json: TfJson, roleId: string) =>
   resourcesOf(json, 'aws_iam_role_policy')
     .filter(([, p]) => p.role === `\${aws_iam_role.${roleId}.id}`)
     .flatMap(([, p]) => policyOf(p.policy).Statement);
+const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const matchesAny = (patterns: string | string[] | undefined, value: string) => [patterns ?? []].flat().some((p) => glob(p).test(value));
+/** Whether an unconditional Deny of these statements applies to the action on the resource. */
+const deniedBy = (statements: any[], action: string, resource: string) =>
+  statements.some((st) => st.Effect === 'Deny' && !st.Condition && matchesAny(st.Action, action) && (st.NotResource ? !matchesAny(st.NotResource, resource) : matchesAny(st.Resource, resource)));
 const actionsOf = (statements: any[]) => statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat() as string[]);
 
 describe('the GitHub OIDC provider', () => {
@@ -91,8 +96,25 @@ describe.each(environments.map((e) => [e.name, e] as const))('%s roles', (_name,
     });
     // ReadOnlyAccess would read every object of the account (media uploads too): denied but the state.
     expect(statements.find((s) => s.Sid === 'NoOtherObjects')).toEqual({
-      Sid: 'NoOtherObjects', Effect: 'Deny', Action: 's3:GetObject', NotResource: [`${bucket}/${key}`, `${bucket}/${key}.tflock`],
+      Sid: 'NoOtherObjects', Effect: 'Deny', Action: 's3:GetObject*', NotResource: [`${bucket}/${key}`, `${bucket}/${key}.tflock`],
     });
+    // ... nor any other data ReadOnlyAccess reads, of this or any environment.
+    const other = env.name === 'prod' ? 'staging' : 'prod';
+    for (const [action, resource] of [
+      ['s3:GetObjectVersion', `${bucket}/webapp/${other}/terraform.tfstate`],
+      ['s3:GetObject', `arn:aws:s3:::webapp-${env.name}-media-123456789012-eu-west-1/uploads/a.pdf`],
+      ['ssm:GetParameter', `arn:aws:ssm:eu-west-1:123456789012:parameter/webapp/${other}/image-tag`],
+      ['ssm:GetParametersByPath', 'arn:aws:ssm:eu-west-1:123456789012:parameter/'],
+      ['sqs:ReceiveMessage', `arn:aws:sqs:eu-west-1:123456789012:webapp-${env.name}-emails`],
+      ['logs:GetLogEvents', `arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/webapp-${env.name}/web:log-stream:x`],
+      ['ecr:BatchGetImage', `arn:aws:ecr:eu-west-1:123456789012:repository/webapp-${env.name}`],
+      ['dynamodb:Scan', 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders'],
+      ['lambda:GetFunction', 'arn:aws:lambda:eu-west-1:123456789012:function:f'],
+    ]) {
+      expect([action, resource, deniedBy(statements, action, resource)]).toEqual([action, resource, true]);
+    }
+    expect(deniedBy(statements, 's3:GetObject', `${bucket}/${key}`)).toBe(false);
+    expect(deniedBy(statements, 'ssm:GetParameter', `arn:aws:ssm:eu-west-1:123456789012:parameter/webapp/${env.name}/image-tag`)).toBe(false);
     // The one secret a plan of the stack reads (the Redis token's data source), nothing else.
     expect(statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s) => s.Resource)).toEqual([
       `arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:webapp-${env.name}/cache-auth-token-??????`,
@@ -112,6 +134,16 @@ describe.each(environments.map((e) => [e.name, e] as const))('%s roles', (_name,
     const stateStatements = statements.filter((s) => [s.Resource ?? []].flat().some((r: string) => r.includes(':s3:::webapp-tfstate-')));
     const stateObjects = [...new Set(stateStatements.flatMap((s) => [s.Resource].flat() as string[]).filter((r) => r.includes('/')))];
     expect(stateObjects.sort()).toEqual([`arn:aws:s3:::webapp-tfstate-123456789012-eu-west-1/${key}`, `arn:aws:s3:::webapp-tfstate-123456789012-eu-west-1/${key}.tflock`]);
+    // ReadOnlyAccess's data reads only where the release needs them (its own task logs and images),
+    // and no role to assume (not even one it rewrote to trust it).
+    const other = env.name === 'prod' ? 'staging' : 'prod';
+    const logOf = (e: string) => `arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/webapp-${e}/task:log-stream:app/x`;
+    expect(deniedBy(statements, 'logs:GetLogEvents', logOf(env.name))).toBe(false);
+    expect(deniedBy(statements, 'logs:GetLogEvents', logOf(other))).toBe(true);
+    expect(deniedBy(statements, 'ecr:BatchGetImage', `arn:aws:ecr:eu-west-1:123456789012:repository/webapp-${env.name}`)).toBe(false);
+    expect(deniedBy(statements, 'ecr:BatchGetImage', `arn:aws:ecr:eu-west-1:123456789012:repository/webapp-${other}`)).toBe(true);
+    expect(deniedBy(statements, 's3:GetObjectVersion', `arn:aws:s3:::webapp-tfstate-123456789012-eu-west-1/webapp/${other}/terraform.tfstate`)).toBe(true);
+    expect(deniedBy(statements, 'sts:AssumeRole', `arn:aws:iam::123456789012:role/webapp-${env.name}-web-task`)).toBe(true);
     expect(deploy.body.max_session_duration).toBe(3 * 3600);
     expect(plan.body.max_session_duration).toBe(3600);
   });
@@ -160,6 +192,14 @@ describe('bootstrap stacks per account', () => {
     expect(resourcesOf(second, 'aws_s3_bucket').map(([, b]) => b.bucket)).toEqual(['webapp-tfstate-210987654321-eu-west-1']);
   });
 
+  test('production and non-production delivery in one account is flagged at synth (a warning naming them)', () => {
+    const warnings = (stack: BootstrapStack) => stack.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
+    const [shared] = bootstrapStacks(Testing.app(), [staging, prod]);
+    expect(warnings(shared)).toEqual([expect.stringMatching(/^account 123456789012 holds production \(prod\) and non-production \(staging\) environments with delivery: .*Give production its own account\.$/)]);
+    const separate = bootstrapStacks(Testing.app(), [staging, other]);
+    expect(separate.flatMap(warnings)).toEqual([]);
+  });
+
   test('the app adds one stack folder per account', () => {
     const app = new App({ outdir: require('os').tmpdir() + '/delivery-accounts' });
     buildApp(app, [staging, other]);
@@ -202,6 +242,13 @@ describe('validation', () => {
   ])('a wildcard or foreign %s is refused, naming the field and the fix', (_label, change, message) => {
     const found = problems([withGithub(staging, change), prod]);
     expect(found).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('two environments cannot deploy from one GitHub environment (one approval would release both)', () => {
+    const shared = withGithub(prod, (g) => (g.environment = 'Staging'));
+    expect(problems([staging, shared])).toEqual([
+      'environment "prod": delivery.github.environment is "Staging" of acme/webapp, which environment "staging" already deploys from: give each environment its own GitHub environment (e.g. "prod")',
+    ]);
   });
 
   test('two environments of one account must agree on the OIDC provider', () => {

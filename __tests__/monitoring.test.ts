@@ -118,6 +118,9 @@ describe('alarms', () => {
     expect(desiredOf(tasks)).toEqual([service('web')]);
     const hosts = alarm(j, 'api-healthy-hosts');
     expect(hosts.metric_query[0].expression).toBe('IF(FILL(d1, 0) > 0, FILL(m1, 0), 1)');
+    // Waking up takes minutes: 5 of them, not 2 as in prod.
+    expect(hosts).toMatchObject({ evaluation_periods: 5, datapoints_to_alarm: 5 });
+    expect(alarm(json(prod), 'web-healthy-hosts')).toMatchObject({ evaluation_periods: 2, datapoints_to_alarm: 2 });
     expect(hosts.metric_query.find((q: any) => q.id === 'm1').metric.metric_name).toBe('HealthyHostCount');
     expect(desiredOf(hosts)).toEqual([service('api')]);
     // A queue is late only while a worker consuming it should run.

@@ -470,7 +470,7 @@ function planProblems(wf: Workflow): string[] {
   if (roles.length !== 1 || roles[0] !== '${{ env.PLAN_ROLE_ARN }}') problems.push(`plan: must assume the PLAN role once (got ${roles.join(', ') || 'none'})`);
   const planStep = indexOfStep(plan, (s) => /terraform plan /.test(s.run ?? ''));
   const planLine = (plan.steps[planStep]?.run ?? '').split('\n').find((l) => l.includes('terraform plan ')) ?? '';
-  for (const flag of ['-lock=false', '-input=false', '-out=']) if (!planLine.includes(flag)) problems.push(`plan: terraform plan without ${flag}`);
+  for (const flag of ['-lock=false', '-refresh=false', '-input=false', '-out=']) if (!planLine.includes(flag)) problems.push(`plan: terraform plan without ${flag}`);
   const show = indexOfStep(plan, (s) => /terraform show -json /.test(s.run ?? ''));
   const guard = indexOfStep(plan, (s) => /^npm run plan-guard -- /.test(s.run ?? ''));
   if (show < planStep || guard < show) problems.push('plan: terraform plan, then terraform show -json, then npm run plan-guard');
@@ -484,7 +484,8 @@ describe('pull-request workflow', () => {
   });
 
   test.each([
-    ['a lock', (wf: Workflow) => (wf.jobs.plan.steps.find((s) => s.run?.includes('terraform plan'))!.run = 'terraform plan -input=false -out="$RUNNER_TEMP/p"\nterraform show -json x'), 'plan: terraform plan without -lock=false'],
+    ['a lock', (wf: Workflow) => (wf.jobs.plan.steps.find((s) => s.run?.includes('terraform plan'))!.run = 'terraform plan -refresh=false -input=false -out="$RUNNER_TEMP/p"\nterraform show -json x'), 'plan: terraform plan without -lock=false'],
+    ['a refresh (reads secret values)', (wf: Workflow) => (wf.jobs.plan.steps.find((s) => s.run?.includes('terraform plan'))!.run = 'terraform plan -lock=false -input=false -out="$RUNNER_TEMP/p"\nterraform show -json x'), 'plan: terraform plan without -refresh=false'],
     ['the deploy role', (wf: Workflow) => (wf.jobs.plan.steps.find((s) => isAction(s, CREDENTIALS_ACTION))!.with!['role-to-assume'] = '${{ env.DEPLOY_ROLE_ARN }}'), 'plan: must assume the PLAN role once (got ${{ env.DEPLOY_ROLE_ARN }})'],
     ['an environment', (wf: Workflow) => (wf.jobs.plan.environment = 'staging'), 'plan: declares an environment (the plan role trusts pull requests, not environments)'],
     ['no guard', (wf: Workflow) => (wf.jobs.plan.steps = wf.jobs.plan.steps.filter((s) => !s.run?.startsWith('npm run plan-guard'))), 'plan: terraform plan, then terraform show -json, then npm run plan-guard'],

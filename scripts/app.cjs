@@ -186,20 +186,28 @@ async function main() {
 /**
  * require() of the bundle with V8's code cache kept next to it (`<bundle>.v8cache`): parsing and
  * compiling the ~5 MB bundle is a sixth of a synth, and node 20 has no module compile cache. The
- * cache is written after the run (so it holds the functions the synth compiled), and V8 rejects it
- * by itself when the bundle changed: it is then simply rewritten.
+ * cache is written after the run (so it holds the functions the synth compiled). V8 checks cached
+ * data against the source's *length* only, so an edit that keeps the bundle's length (a region, an
+ * account id) would run the old code: the cache file starts with the SHA-256 of the bundle it was
+ * made from and is used only for exactly that bundle.
  */
 function requireWithCodeCache(file) {
   const Module = require('module');
   const vm = require('vm');
+  const crypto = require('crypto');
   const cacheFile = `${file}.v8cache`;
+  const source = fs.readFileSync(file);
+  const hash = crypto.createHash('sha256').update(source).digest();
   let cachedData;
+  let foreign = false;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    const cache = fs.readFileSync(cacheFile);
+    if (cache.length > hash.length && cache.subarray(0, hash.length).equals(hash)) cachedData = cache.subarray(hash.length);
+    else foreign = true;
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
@@ -211,13 +219,14 @@ function requireWithCodeCache(file) {
   if (stale) {
     // When main's synth is done (it runs synchronously inside the call above).
     try {
-      writeAtomically(cacheFile, script.createCachedData());
+      writeAtomically(cacheFile, Buffer.concat([hash, script.createCachedData()]));
       written = true;
     } catch {
       // A read-only cache folder costs speed, never the synth.
     }
   }
-  if (debug) console.error(`[app.cjs] code cache: ${stale ? (cachedData === undefined ? 'none' : 'rejected') : 'used'}${written ? ', written' : ''}`);
+  const state = !stale ? 'used' : foreign ? 'of another bundle' : cachedData === undefined ? 'none' : 'rejected';
+  if (debug) console.error(`[app.cjs] code cache: ${state}${written ? ', written' : ''}`);
 }
 
 main().catch((error) => {

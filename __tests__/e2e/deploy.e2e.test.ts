@@ -560,9 +560,9 @@ checkWhenSynthesized('aws_sqs_queue', 'the e-mail queue is encrypted, long-polli
   expect(JSON.parse(mailer.attributes.container_definitions)[0].environment).toContainEqual({ name: 'QUEUE_URL_EMAILS', value: queue.url });
 });
 
-checkWhenSynthesized('aws_scheduler_schedule', 'the nightly job is scheduled in its time zone on the one-off task family, with retries and a dead-letter queue', async () => {
+checkWhenSynthesized('aws_scheduler_schedule', 'the daily job is scheduled in its time zone on the one-off task family, with retries and a dead-letter queue', async () => {
   const [schedule] = botoCalls(python, endpoint, [{ service: 'scheduler', operation: 'get_schedule', params: { Name: 'webapp-staging-clearsessions', GroupName: 'webapp-staging' } }]);
-  expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Dublin', State: 'ENABLED' });
+  expect(schedule).toMatchObject({ ScheduleExpression: staging.compute.jobs[0].schedule, ScheduleExpressionTimezone: 'Europe/Dublin', State: 'ENABLED' });
   expect(schedule.Target.Arn).toBe(one('aws_ecs_cluster').attributes.arn);
   expect(schedule.Target.EcsParameters.TaskDefinitionArn).toMatch(/task-definition\/webapp-staging-task$/);
   expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });

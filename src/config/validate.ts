@@ -122,6 +122,15 @@ export function crossEnvironmentDeliveryProblems(envs: EnvironmentConfig[]): str
       }
     }
   }
+  // Two deploy roles trusting one GitHub environment would let one approval (or none) deploy both.
+  const trusted = new Map<string, string>();
+  for (const env of withDelivery) {
+    const gh = env.delivery!.github;
+    const key = `${gh.repository.toLowerCase()}:${gh.environment.toLowerCase()}`;
+    const other = trusted.get(key);
+    if (other) problems.push(`environment "${env.name}": delivery.github.environment is "${gh.environment}" of ${gh.repository}, which environment "${other}" already deploys from: give each environment its own GitHub environment (e.g. "${env.name}")`);
+    else trusted.set(key, env.name);
+  }
   const providers = new Map<string, { env: string; arn: string | undefined }>();
   for (const env of withDelivery) {
     const arn = env.delivery!.github.oidcProviderArn;

@@ -2,6 +2,7 @@ import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
 import { arn, defaultTags, globalBucketName, managedPolicyArn, resourceName } from '../lib/naming';
 import { deliveryRoleArns, deployPolicyName, workloadBoundaryArn } from './names';
+import { dataReadDenials } from './data-reads';
 import { stateStatements } from './state-access';
 
 /**
@@ -755,13 +756,10 @@ function releaseStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] 
     // Nothing outside the environment's regions (its own, us-east-1 for CloudFront's, the state's).
     // Global services (IAM, CloudFront, Route53) are signed for us-east-1.
     { Sid: 'OnlyTheEnvironmentsRegions', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': regions } } },
-    // ReadOnlyAccess reads every SSM parameter (SecureStrings included): only this environment's.
-    {
-      Sid: 'NoOtherParameters',
-      Effect: 'Deny',
-      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'],
-      NotResource: [s.at('ssm', `parameter/${env.project}/${env.name}`), s.at('ssm', `parameter/${env.project}/${env.name}/*`)],
-    },
+    // ReadOnlyAccess reads data (parameters, messages, items, logs, images) of the whole account.
+    ...dataReadDenials(env, 'deploy'),
+    // Nothing to assume: a role this one may rewrite must not become a way out of its own limits.
+    { Sid: 'NoRoleAssumption', Effect: 'Deny', Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'], Resource: '*' },
   ];
 }
 

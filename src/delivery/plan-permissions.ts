@@ -1,6 +1,7 @@
 import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
 import { arn, resourceName } from '../lib/naming';
+import { dataReadDenials } from './data-reads';
 import { stateStatements } from './state-access';
 
 /**
@@ -11,6 +12,7 @@ import { stateStatements } from './state-access';
 export function planStatements(env: EnvironmentConfig): PolicyStatement[] {
   return [
     ...stateStatements(env, false),
+    ...dataReadDenials(env, 'plan'),
     {
       // The stack reads the Redis AUTH token with a data source to hand it to the replication
       // group (ElastiCache takes it only as a plain argument): a plan needs its value.

@@ -34,7 +34,8 @@ export function stateStatements(env: EnvironmentConfig, write: boolean): PolicyS
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${env.state.bucket}/${state.keys[0]}*`] } },
     });
   }
-  // No object of any bucket other than the state itself (ReadOnlyAccess would allow every object, media included).
-  statements.push({ Sid: 'NoOtherObjects', Effect: 'Deny', Action: 's3:GetObject', NotResource: state.keys.map((k) => `${state.bucketArn}/${k}`) });
+  // No object (nor object version) of any bucket other than the state itself: ReadOnlyAccess would
+  // read every object, media uploads and other environments' states (their Redis token) included.
+  statements.push({ Sid: 'NoOtherObjects', Effect: 'Deny', Action: 's3:GetObject*', NotResource: state.keys.map((k) => `${state.bucketArn}/${k}`) });
   return statements;
 }

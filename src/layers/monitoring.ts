@@ -98,7 +98,9 @@ export class MonitoringLayer extends Layer {
         // The load balancer's own errors (no healthy target, timeouts) are per load balancer: once.
         guard.push(add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }));
       }
-      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, ...whileAwake([s], alb('HealthyHostCount', 'Minimum'), 1, 'healthy targets'), actionsEnabled: released });
+      // Waking up (desired above zero, tasks starting, health checks passing) takes a few minutes.
+      const minutes = config.schedule ? 5 : 2;
+      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: minutes, datapointsToAlarm: minutes, ...whileAwake([s], alb('HealthyHostCount', 'Minimum'), 1, 'healthy targets'), actionsEnabled: released });
       for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
         add({
           kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',

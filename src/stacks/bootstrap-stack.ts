@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { AnnotationMetadataEntryType, LocalBackend, TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { EnvironmentConfig } from '../config/types';
@@ -59,9 +59,21 @@ export class BootstrapStack extends SelfContainedStack {
 
     const delivered = environments.filter((e) => e.delivery);
     if (delivered.length === 0) return;
+    const production = delivered.filter((e) => e.production).map((e) => e.name);
+    const other = delivered.filter((e) => !e.production).map((e) => e.name);
+    if (production.length > 0 && other.length > 0) {
+      // A synth warning (cdktf prints it), without a stack trace: the manifest stays reproducible.
+      this.node.addMetadata(
+        AnnotationMetadataEntryType.WARN,
+        `account ${account} holds production (${production.join(', ')}) and non-production (${other.join(', ')}) environments with delivery: ` +
+          'a few grants cannot be scoped to one environment (README, "Continuous delivery", What the design accepts), so the deploy role of ' +
+          `${other.join(', ')} (no reviewers) could reach production through them. Give production its own account.`,
+        { stackTrace: false },
+      );
+    }
     // IAM is global: the roles go through the provider of the first delivered environment's region.
     const first = delivered[0];
-    const provider = providerFor(first.region, { project: first.project, 'managed-by': 'cdktf', purpose: 'delivery' });
+    const provider = providerFor(first.region, { project: first.project, 'managed-by': 'cdktf', stack: 'bootstrap' });
     // Validation guarantees the environments of one account agree on the provider.
     const oidcProviderArn = first.delivery!.github.oidcProviderArn ?? new GithubOidcProvider(this, 'github-oidc', { provider }).arn;
     for (const env of delivered) {
@@ -75,7 +87,7 @@ export class BootstrapStack extends SelfContainedStack {
     for (const env of environments) {
       const state = env.state;
       if (state.backend !== 's3') continue;
-      const provider = providerFor(state.region, { project: env.project, 'managed-by': 'cdktf', purpose: 'terraform-state' });
+      const provider = providerFor(state.region, { project: env.project, 'managed-by': 'cdktf', stack: 'bootstrap' });
       if (!buckets.has(state.bucket)) {
         buckets.add(state.bucket);
         const bucket = new PrivateBucket(this, `state-${state.bucket}`, {

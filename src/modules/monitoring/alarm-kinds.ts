@@ -35,7 +35,7 @@ export const ALARM_KINDS = {
   },
   'healthy-hosts': {
     severity: 'critical',
-    rule: 'fewer than 1 healthy target (minimum) for 2 minutes; notifies only once an image is released (with a night `schedule`: only while the service\'s desired count is above zero)',
+    rule: 'fewer than 1 healthy target (minimum) for 2 minutes; notifies only once an image is released (with a night `schedule`: for 5 minutes, only while the service\'s desired count is above zero)',
     meaning: 'No task of the HTTP service (web, or the service named in the alarm) passes its health check: that part of the site is down.',
     runbook: 'Look at the service\'s events and the stopped tasks\' reasons; check the health path answers 200 before any host check (app contract).',
     missingData: 'breaching',
