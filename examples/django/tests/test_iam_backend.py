@@ -12,6 +12,7 @@ from django.db import OperationalError, connections
 
 from tests import fake_iam
 from tests.support import require_database
+from webapp import aws_clients
 from webapp.db.iam_postgresql import base as iam
 
 
@@ -54,12 +55,10 @@ class ConnectionParamsTests(unittest.TestCase):
         rds = mock.Mock()
         rds.generate_db_auth_token.return_value = "signed-token"
         fake_boto3 = types.SimpleNamespace(client=mock.Mock(return_value=rds))
-        iam._rds_clients.clear()
-        with mock.patch.dict(sys.modules, {"boto3": fake_boto3}):
+        with mock.patch.dict(sys.modules, {"boto3": fake_boto3}), mock.patch.dict(aws_clients._clients, clear=True):
             wrapper = iam.DatabaseWrapper(settings_dict(TOKEN_GENERATOR=None), alias="iam-test")
             self.assertEqual(wrapper.get_connection_params()["password"], "signed-token")
             wrapper.get_connection_params()
-        iam._rds_clients.clear()
         fake_boto3.client.assert_called_once_with("rds", region_name=os.environ["AWS_REGION"])  # one client, reused
         self.assertEqual(rds.generate_db_auth_token.call_count, 2)  # one token per connection
         expected = contract_call().kwargs

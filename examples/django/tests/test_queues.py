@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from tests.fake_sqs import URL, FakeSQS, message
+from webapp import aws_clients
 from webapp.core import emails, queues
 from webapp.core.emails import enqueue_email
 from webapp.core.management.commands import consume_queue
@@ -68,7 +69,7 @@ class ProducerTests(unittest.TestCase):
 
     def test_the_real_client_is_boto3_sqs_in_the_contract_region_created_once_per_process(self):
         boto3 = types.SimpleNamespace(client=mock.Mock(return_value=object()))
-        with mock.patch.dict(sys.modules, {"boto3": boto3}), mock.patch.dict(queues._clients, clear=True):
+        with mock.patch.dict(sys.modules, {"boto3": boto3}), mock.patch.dict(aws_clients._clients, clear=True):
             first, second = queues.sqs_client(), queues.sqs_client()
         self.assertIs(first, second)
         boto3.client.assert_called_once_with("sqs", region_name="eu-west-1")

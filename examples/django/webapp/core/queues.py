@@ -13,28 +13,18 @@ import json
 import logging
 import os
 import re
-import threading
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-logger = logging.getLogger("webapp.queues")
+from webapp import aws_clients
 
-_clients = {}
-_clients_lock = threading.Lock()
+logger = logging.getLogger("webapp.queues")
 
 
 def sqs_client():
-    """One SQS client per process (boto3 clients are thread-safe and slow to create)."""
-    region = settings.AWS_REGION
-    with _clients_lock:
-        client = _clients.get(region)
-        if client is None:
-            import boto3  # lazily: only processes that use a queue need it (and tests use a fake)
-
-            client = boto3.client("sqs", region_name=region)
-            _clients[region] = client
-        return client
+    """The process's SQS client in the contract's region."""
+    return aws_clients.client("sqs", settings.AWS_REGION)
 
 
 def queue_url_variable(name):

@@ -15,31 +15,15 @@ settings.DATABASES["default"]:
 Works with psycopg 3 (Django 4.2+) and psycopg2. RDS requires TLS with IAM authentication:
 keep "sslmode" at "require" or "verify-full" in OPTIONS.
 """
-import threading
-
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base as postgresql
 from django.utils.module_loading import import_string
 
-_rds_clients = {}
-_rds_clients_lock = threading.Lock()
-
-
-def _rds_client(region):
-    # One client per region and process: creating a client reads botocore's data files.
-    with _rds_clients_lock:
-        client = _rds_clients.get(region)
-        if client is None:
-            import boto3  # lazily: only processes that open database connections need it
-
-            client = boto3.client("rds", region_name=region)
-            _rds_clients[region] = client
-        return client
-
+from webapp import aws_clients
 
 def generate_rds_auth_token(*, host, port, user, region):
     """An RDS IAM authentication token, signed locally with the task role's credentials."""
-    return _rds_client(region).generate_db_auth_token(DBHostname=host, Port=int(port), DBUsername=user)
+    return aws_clients.client("rds", region).generate_db_auth_token(DBHostname=host, Port=int(port), DBUsername=user)
 
 
 class DatabaseWrapper(postgresql.DatabaseWrapper):
