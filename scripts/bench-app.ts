@@ -1,6 +1,6 @@
 /**
  * Benchmark entry: the real app with BENCH_ENVS environments (default 2). Environments beyond the
- * shipped two are copies of staging with their own name, CIDR and domain, so validation passes and
+ * shipped two are copies of staging with their own name, CIDR, domain and GitHub environment, so validation passes and
  * every stack is as large as a real one. Used by `npm run bench` to measure growth; never deployed.
  */
 import { App } from 'cdktf';
@@ -17,6 +17,7 @@ const copies: EnvironmentConfig[] = Array.from({ length: Math.max(0, count - env
   copy.name = name;
   copy.network.cidr = `10.${100 + i}.0.0/16`;
   copy.domain.name = `${name}.example.com`;
+  if (copy.delivery) copy.delivery.github.environment = name;
   return copy;
 });
 
