@@ -11,4 +11,5 @@ module.exports = {
   testTimeout: 120000,
   // Every core: the suites are CPU-bound synths and terraform subprocesses (jest's default leaves one idle).
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/.jest/sequencer.cjs',
 };
