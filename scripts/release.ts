@@ -7,6 +7,7 @@ import { parseArgs } from 'util';
 import { awsClients, loadStackOutputs, stackDir } from '../src/ops/aws';
 import { runPlanGuard } from '../src/ops/plan-guard';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
+import { runCommand } from '../src/ops/command';
 
 const projectDir = process.cwd();
 
@@ -121,10 +122,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(err instanceof ReleaseError ? err.message : err.stack ?? err.message);
-    process.exit(err instanceof ReleaseError ? err.exitCode : 2);
-  },
-);
+runCommand(main);

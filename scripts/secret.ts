@@ -3,6 +3,7 @@ import * as readline from 'readline';
 import { parseArgs } from 'util';
 import { awsClients, loadStackOutputs, serviceNames } from '../src/ops/aws';
 import { SECRET_USAGE, SecretError, rollServices, secretStatuses, setSecret, valueFromInput } from '../src/ops/secrets';
+import { runCommand } from '../src/ops/command';
 
 /** Reads the value: typed without echo on a terminal, or everything piped in. */
 async function readValue(name: string): Promise<string> {
@@ -80,10 +81,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    console.error(err instanceof SecretError ? err.message : err.stack ?? err.message);
-    process.exit(err instanceof SecretError ? err.exitCode : 2);
-  },
-);
+runCommand(main);

@@ -200,17 +200,20 @@ export function formatReplacePaths(paths: ResourceChange['change']['replace_path
 // Allow patterns
 // ---------------------------------------------------------------------------------------------
 
-/** Splits an address at top-level dots; dots inside `["a.example.com"]` keys do not split. */
-function splitAddress(address: string): string[] {
-  const steps: string[] = [];
+/**
+ * Splits text at separators outside `["..."]` keys: a dot or comma inside `["a.b,c"]` does not
+ * split (a quoted key may hold escaped quotes).
+ */
+function splitOutsideKeys(text: string, isSeparator: (c: string) => boolean): string[] {
+  const parts: string[] = [];
   let current = '';
   let inString = false;
   let depth = 0;
-  for (let i = 0; i < address.length; i++) {
-    const c = address[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (inString) {
       if (c === '\\') {
-        current += c + (address[i + 1] ?? '');
+        current += c + (text[i + 1] ?? '');
         i++;
         continue;
       }
@@ -218,16 +221,19 @@ function splitAddress(address: string): string[] {
     } else if (c === '"') inString = true;
     else if (c === '[') depth++;
     else if (c === ']') depth--;
-    else if (c === '.' && depth === 0) {
-      steps.push(current);
+    else if (depth === 0 && isSeparator(c)) {
+      parts.push(current);
       current = '';
       continue;
     }
     current += c;
   }
-  steps.push(current);
-  return steps;
+  parts.push(current);
+  return parts;
 }
+
+/** Splits an address at top-level dots; dots inside `["a.example.com"]` keys do not split. */
+const splitAddress = (address: string): string[] => splitOutsideKeys(address, (c) => c === '.');
 
 const stripKey = (step: string) => step.replace(/\[.*\]$/s, '');
 
@@ -268,31 +274,7 @@ export function allowMatches(pattern: string, address: string): boolean {
  */
 export function splitAllowList(value: string | undefined): string[] {
   if (!value) return [];
-  const items: string[] = [];
-  let current = '';
-  let inString = false;
-  let depth = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (inString) {
-      if (c === '\\') {
-        current += c + (value[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '[') depth++;
-    else if (c === ']') depth--;
-    else if ((c === ',' || c === '\n') && depth === 0) {
-      items.push(current);
-      current = '';
-      continue;
-    }
-    current += c;
-  }
-  items.push(current);
-  return items.map((s) => s.trim()).filter((s) => s !== '');
+  return splitOutsideKeys(value, (c) => c === ',' || c === '\n').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 export interface AllowRule {

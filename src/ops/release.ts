@@ -25,6 +25,7 @@ import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from
 import { Sender, StackOutputs, awsErrorName, serviceNames } from './aws';
 import { RunResult, TaskOutputs, oneOffTask, runOneOffTask } from './one-off-task';
 import { missingSecrets } from './secrets';
+import { CommandError } from './command';
 
 export const RELEASE_USAGE = `usage: npm run release -- <environment> <image-tag> [options]
   e.g. npm run release -- staging 3f2c1ab
@@ -41,12 +42,7 @@ options:
 Roll back by releasing the previous tag: npm run release -- <environment> <previous-tag>`;
 
 /** A failed release: what happened, and the exit code the command ends with. */
-export class ReleaseError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'ReleaseError';
-  }
-}
+export class ReleaseError extends CommandError {}
 
 /** What the release needs from the environment's stack outputs. */
 export interface ReleaseTarget {

@@ -6,6 +6,7 @@
 import { DescribeSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { Sender, awsErrorName } from './aws';
+import { CommandError } from './command';
 
 export const SECRET_USAGE = `usage: npm run secret -- <command> <environment> [NAME] [options]
   set <env> <NAME> [--roll|--no-roll]   read the value from stdin (hidden when typed), store it;
@@ -15,12 +16,7 @@ export const SECRET_USAGE = `usage: npm run secret -- <command> <environment> [N
   e.g. printf '%s' "$SENTRY_DSN" | npm run secret -- set staging SENTRY_DSN --roll
 options: --outputs <file> (stack outputs file, as for npm run task)`;
 
-export class SecretError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-    this.name = 'SecretError';
-  }
-}
+export class SecretError extends CommandError {}
 
 export interface SecretStatus {
   readonly name: string;
