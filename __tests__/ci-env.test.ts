@@ -5,7 +5,7 @@ import * as path from 'path';
 import { environments, prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import {
-  CiEnvError, DEPLOY_ROLE_SESSION_SECONDS, ciMatrix, ciVariables, deliveryEnvironments, ecrRegistry, ecrRepositories, envFileLines, runCiEnv,
+  CiEnvError, DEPLOY_ROLE_SESSION_SECONDS, JobFacts, ciMatrix, ciVariables, deliveryEnvironments, ecrRegistry, ecrRepositories, envFileLines, runCiEnv, trustProblems,
 } from '../src/delivery/ci-env';
 import { resourcesOf, synthEnv, withConfig } from './helpers/synth';
 
@@ -47,8 +47,6 @@ describe('ci:env <environment>', () => {
       APP_URL: 'https://staging.example.com',
       HEALTH_URL: 'https://staging.example.com/healthz',
       GITHUB_ENVIRONMENT: 'staging',
-      DELIVERY_REPOSITORY: 'acme/webapp',
-      DELIVERY_BRANCH: 'main',
     });
   });
 
@@ -167,6 +165,70 @@ describe('ci:env --matrix', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/no environment has a `delivery` field/);
+  });
+});
+
+/**
+ * GitHub's OIDC subject claims (docs.github.com, "OpenID Connect reference", Immutable subject
+ * claims): repositories created, renamed or transferred since 2026-07-15, or opted in, get
+ * `repo:OWNER@OWNER_ID/REPO@REPO_ID:...`; others keep `repo:OWNER/REPO:...`.
+ */
+describe('ci:env --check-trust', () => {
+  const immutable = withConfig(deliveredStaging, (c) => Object.assign(c.delivery!.github, { ownerId: 1342004, repositoryId: 987654321 }));
+  const job = (over: Partial<JobFacts> = {}): JobFacts => ({ repository: 'acme/webapp', ownerId: '1342004', repositoryId: '987654321', ref: 'refs/heads/main', ...over });
+
+  test('name-only subjects: the job of the configured repository and GitHub environment is trusted', () => {
+    expect(trustProblems([deliveredStaging], 'staging', 'deploy', job({ subject: 'repo:acme/webapp:environment:staging' }))).toEqual([]);
+    expect(trustProblems([deliveredStaging], 'staging', 'plan', job({ subject: 'repo:acme/webapp:pull_request', ref: 'refs/pull/7/merge' }))).toEqual([]);
+  });
+
+  test('the repository sends immutable subjects but the config has no ids: the fix names the ids of this repository', () => {
+    const [problem] = trustProblems([deliveredStaging], 'staging', 'deploy', job({ subject: 'repo:acme@1342004/webapp@987654321:environment:staging' }));
+    expect(problem).toMatch(/trusts the subject "repo:acme\/webapp:environment:staging" but this job's OIDC token says "repo:acme@1342004\/webapp@987654321:environment:staging"/);
+    expect(problem).toMatch(/set delivery\.github\.ownerId: 1342004 and repositoryId: 987654321 for staging in src\/config\/environments\.ts, then apply the bootstrap stack/);
+  });
+
+  test('ids in the config: the immutable subject is trusted, a name-only one is told to drop them', () => {
+    expect(trustProblems([immutable], 'staging', 'deploy', job({ subject: 'repo:acme@1342004/webapp@987654321:environment:staging' }))).toEqual([]);
+    expect(trustProblems([immutable], 'staging', 'plan', job({ subject: 'repo:acme@1342004/webapp@987654321:pull_request' }))).toEqual([]);
+    const [problem] = trustProblems([immutable], 'staging', 'deploy', job({ subject: 'repo:acme/webapp:environment:staging' }));
+    expect(problem).toMatch(/sends name-only subject claims: remove delivery\.github\.ownerId and repositoryId of staging/);
+  });
+
+  test('a namesake (same names, other ids) is refused twice: its ids and its subject', () => {
+    const problems = trustProblems([immutable], 'staging', 'deploy', job({ ownerId: '77', repositoryId: '88', subject: 'repo:acme@77/webapp@88:environment:staging' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/ownerId\/repositoryId of staging are 1342004\/987654321 but this repository's are 77\/88/),
+      expect.stringMatching(/trusts the subject "repo:acme@1342004\/webapp@987654321:environment:staging"/),
+    ]);
+  });
+
+  test('another repository, or the deploy role from another branch, is named with the field to change', () => {
+    expect(trustProblems([deliveredStaging], 'staging', 'plan', job({ repository: 'acme/fork' }))).toEqual([expect.stringMatching(/delivery\.github\.repository of staging is "acme\/webapp" but this is acme\/fork/)]);
+    expect(trustProblems([deliveredStaging], 'staging', 'deploy', job({ ref: 'refs/heads/feature' }))).toEqual(['staging is delivered from main (delivery.github.branch), not refs/heads/feature']);
+    // Pull requests plan from their merge ref: the plan role has no branch.
+    expect(trustProblems([deliveredStaging], 'staging', 'plan', job({ ref: 'refs/pull/7/merge' }))).toEqual([]);
+  });
+
+  test('the command: ::error:: lines and exit 1 on a problem, one line of what was checked otherwise', () => {
+    const bad = runCiEnv(['--check-trust', 'deploy', 'staging'], delivered, job({ subject: 'repo:acme@1/webapp@2:environment:staging' }));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^::error::the deploy role of staging trusts the subject/);
+    const good = runCiEnv(['--check-trust', 'deploy', 'staging'], delivered, job({ subject: 'repo:acme/webapp:environment:staging' }));
+    expect(good).toEqual({ code: 0, stdout: 'the deploy role of staging trusts this job (OIDC subject repo:acme/webapp:environment:staging)\n', stderr: '' });
+    expect(runCiEnv(['--check-trust', 'apply', 'staging'], delivered).stderr).toMatch(/--check-trust takes "plan" or "deploy", not "apply"/);
+  });
+
+  test('npm run ci:env -- --check-trust reads the job from GitHub\'s variables (no token outside a job: the subject is not read)', () => {
+    const name = deliveryEnvironments(environments)[0];
+    const gh = name.delivery!.github;
+    const run = spawnSync('npm', ['run', '--silent', 'ci:env', '--', '--check-trust', 'deploy', name.name], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_REPOSITORY: 'someone/else', GITHUB_REF: `refs/heads/${gh.branch}`, ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`::error::delivery\\.github\\.repository of ${name.name} is "${gh.repository}" but this is someone/else`));
   });
 });
 

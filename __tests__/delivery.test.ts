@@ -84,6 +84,16 @@ describe.each(environments.map((e) => [e.name, e] as const))('%s roles', (_name,
     expect(JSON.stringify(statements)).not.toMatch(/[*?]/);
   });
 
+  test('with the repository\'s immutable ids, both roles trust exactly the immutable subject GitHub sends (OpenID Connect reference, immutable subject claims)', () => {
+    const ids = (c: EnvironmentConfig) => Object.assign(c.delivery!.github, { ownerId: 1342004, repositoryId: 987654321 });
+    const [json] = synthBootstrap(environments.map((e) => withConfig(e, ids)));
+    const [owner, repo] = github.repository.split('/');
+    const subject = (name: string) => policyOf(role(json, name).body.assume_role_policy).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
+    expect(subject(names.plan)).toBe(`repo:${owner}@1342004/${repo}@987654321:pull_request`);
+    expect(subject(names.deploy)).toBe(`repo:${owner}@1342004/${repo}@987654321:environment:${github.environment}`);
+    expect(JSON.stringify(policyOf(role(json, names.deploy).body.assume_role_policy))).not.toMatch(/[*?]/);
+  });
+
   test('the plan role reads: ReadOnlyAccess, its state read-only, no write action anywhere', () => {
     expect(attached(bootstrap, plan.id)).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const statements = inlineOf(bootstrap, plan.id);
@@ -239,9 +249,19 @@ describe('validation', () => {
     ['branch', (g: any) => (g.branch = 'release/*'), /delivery\.github\.branch is "release\/\*": give one branch \(no wildcard\)/],
     ['provider of another account', (g: any) => (g.oidcProviderArn = 'arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com'), /oidcProviderArn belongs to account 999999999999, not 123456789012/],
     ['provider of another issuer', (g: any) => (g.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/gitlab.com'), /oidcProviderArn is .*gitlab\.com.*token\.actions\.githubusercontent\.com/],
+    ['owner id without the repository id', (g: any) => (g.ownerId = 1342004), /delivery\.github\.repositoryId is missing while ownerId is set: .*repo:ORG@OWNER_ID\/NAME@REPO_ID.*gh api repos\/acme\/webapp --jq '\.owner\.id, \.id'/],
+    ['repository id without the owner id', (g: any) => (g.repositoryId = 987654321), /delivery\.github\.ownerId is missing while repositoryId is set/],
+    ['an id that is not a whole number', (g: any) => Object.assign(g, { ownerId: 13.5, repositoryId: 987654321 }), /delivery\.github\.ownerId is 13\.5: give GitHub's numeric id/],
+    ['a negative id', (g: any) => Object.assign(g, { ownerId: 1342004, repositoryId: -1 }), /delivery\.github\.repositoryId is -1: give GitHub's numeric id/],
   ])('a wildcard or foreign %s is refused, naming the field and the fix', (_label, change, message) => {
     const found = problems([withGithub(staging, change), prod]);
     expect(found).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('an id given as a string is a type error naming the field', () => {
+    expect(problems([withGithub(staging, (g: any) => Object.assign(g, { ownerId: '1342004', repositoryId: 987654321 })), prod])).toEqual([
+      expect.stringMatching(/delivery\.github\.ownerId is "1342004": expected a number/),
+    ]);
   });
 
   test('two environments cannot deploy from one GitHub environment (one approval would release both)', () => {

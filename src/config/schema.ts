@@ -339,6 +339,14 @@ export const deliverySchema = z.strictObject({
   github: z.strictObject({
     /** `org/name`, exactly: the roles trust this repository only. */
     repository: str(),
+    /**
+     * GitHub's immutable ids of the owner and the repository (`gh api repos/ORG/NAME --jq '.owner.id, .id'`).
+     * Give both when GitHub issues immutable subject claims for the repository (created, renamed or
+     * transferred since 2026-07-15, or opted in): the roles then trust `repo:ORG@OWNER_ID/NAME@REPO_ID:...`,
+     * which a re-created namesake can never send. Absent: the name-only subject.
+     */
+    ownerId: int().optional(),
+    repositoryId: int().optional(),
     /** The GitHub environment whose jobs may deploy here (give production required reviewers). */
     environment: str(),
     /** The branch whose pushes release (the workflow's trigger; the deploy role trusts the environment). */

@@ -494,6 +494,16 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9_.-]{1,100}$/.test(gh.repository)) fail('delivery.github.repository', `is "${gh.repository}": give exactly one repository as "org/name" (no wildcard)`);
     if (!/^[A-Za-z0-9_.-][A-Za-z0-9 _.-]{0,254}$/.test(gh.environment)) fail('delivery.github.environment', `is "${gh.environment}": give the name of one GitHub environment (no wildcard), e.g. "${env.name}"`);
     if (!/^[A-Za-z0-9_.\-/]+$/.test(gh.branch) || gh.branch.includes('*')) fail('delivery.github.branch', `is "${gh.branch}": give one branch (no wildcard), e.g. "main"`);
+    // Immutable subject claims: both ids or neither, each a GitHub database id (a positive integer).
+    const readIds = `read them with: gh api repos/${gh.repository} --jq '.owner.id, .id'`;
+    for (const key of ['ownerId', 'repositoryId'] as const) {
+      const id = gh[key];
+      if (id !== undefined && !(Number.isSafeInteger(id) && id > 0)) fail(`delivery.github.${key}`, `is ${id}: give GitHub's numeric id (a positive whole number; ${readIds})`);
+    }
+    if ((gh.ownerId === undefined) !== (gh.repositoryId === undefined)) {
+      const missing = gh.ownerId === undefined ? 'ownerId' : 'repositoryId';
+      fail(`delivery.github.${missing}`, `is missing while ${missing === 'ownerId' ? 'repositoryId' : 'ownerId'} is set: immutable subject claims carry both ids (repo:ORG@OWNER_ID/NAME@REPO_ID); give both (${readIds}) or neither`);
+    }
     if (gh.oidcProviderArn !== undefined && !/^arn:[a-z-]+:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(gh.oidcProviderArn)) {
       fail('delivery.github.oidcProviderArn', `is "${gh.oidcProviderArn}": give the ARN of the account's GitHub provider (...:oidc-provider/token.actions.githubusercontent.com) or leave it out`);
     } else if (gh.oidcProviderArn !== undefined && gh.oidcProviderArn.split(':')[4] !== env.accountId) {

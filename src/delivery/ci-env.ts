@@ -10,7 +10,7 @@ import { parseArgs } from 'util';
 import { partitionOf } from '../config/regions';
 import { EnvironmentConfig } from '../config/types';
 import { resourceName } from '../lib/naming';
-import { DEPLOY_SESSION_SECONDS, deliveryRoleArns } from './names';
+import { DEPLOY_SESSION_SECONDS, deliveryRoleArns, githubSubjects } from './names';
 
 /** Bad input (an unknown environment, one without delivery, wrong arguments): a message for the user, exit 2. */
 export class CiEnvError extends Error {
@@ -21,7 +21,9 @@ export class CiEnvError extends Error {
 }
 
 export const CI_ENV_USAGE = `usage: npm run --silent ci:env -- <environment>   KEY=value lines for $GITHUB_ENV
-       npm run --silent ci:env -- --matrix          the environments with delivery, as a JSON job matrix`;
+       npm run --silent ci:env -- --matrix          the environments with delivery, as a JSON job matrix
+       npm run --silent ci:env -- --check-trust <plan|deploy> <environment>
+                                                   in a job: does the role trust this job (repository, ids, branch, OIDC subject)?`;
 
 /** The session the deploy job asks for: the deploy role's maximum. */
 export const DEPLOY_ROLE_SESSION_SECONDS = DEPLOY_SESSION_SECONDS;
@@ -104,10 +106,55 @@ export function ciVariables(environments: readonly EnvironmentConfig[], name: st
     APP_URL: appUrl,
     HEALTH_URL: `${appUrl}${env.compute.web.healthCheckPath}`,
     GITHUB_ENVIRONMENT: github.environment,
-    // What the roles trust: a workflow in another repository (a fork, a rename) fails early and clearly.
-    DELIVERY_REPOSITORY: github.repository,
-    DELIVERY_BRANCH: github.branch,
   };
+}
+
+/** What a running job is, as GitHub Actions tells it (default variables and the OIDC token's `sub`). */
+export interface JobFacts {
+  /** GITHUB_REPOSITORY, `org/name`. */
+  readonly repository?: string;
+  /** GITHUB_REPOSITORY_OWNER_ID and GITHUB_REPOSITORY_ID. */
+  readonly ownerId?: string;
+  readonly repositoryId?: string;
+  /** GITHUB_REF, `refs/heads/main`. */
+  readonly ref?: string;
+  /** The `sub` claim of the job's OIDC token (undefined when it could not be read). */
+  readonly subject?: string;
+}
+
+/**
+ * Whether the plan or deploy role of an environment trusts the job: the repository, its immutable
+ * ids, the delivery branch (deploy) and, above all, the `sub` GitHub puts in the token against the
+ * one the role trusts exactly. Each problem is a line for `::error::` with the fix, instead of an
+ * AccessDenied from STS. GitHub sends `repo:ORG@OWNER_ID/NAME@REPO_ID:...` (immutable subject
+ * claims) for repositories created, renamed or transferred since 2026-07-15, or opted in, and
+ * `repo:ORG/NAME:...` otherwise; the config says which one the roles trust.
+ */
+export function trustProblems(environments: readonly EnvironmentConfig[], name: string, role: 'plan' | 'deploy', job: JobFacts): string[] {
+  const env = deliveryEnvironment(environments, name);
+  const github = env.delivery.github;
+  const expected = githubSubjects(github)[role];
+  const problems: string[] = [];
+  const config = 'src/config/environments.ts';
+  if (job.repository !== undefined && job.repository !== github.repository) {
+    problems.push(`delivery.github.repository of ${env.name} is "${github.repository}" but this is ${job.repository}: its roles trust the configured repository only (${config})`);
+  }
+  if (github.repositoryId !== undefined && job.repositoryId !== undefined && (String(github.repositoryId) !== job.repositoryId || String(github.ownerId) !== job.ownerId)) {
+    problems.push(`delivery.github.ownerId/repositoryId of ${env.name} are ${github.ownerId}/${github.repositoryId} but this repository's are ${job.ownerId}/${job.repositoryId}: the roles trust those ids only (a repository re-created under the same name has new ones)`);
+  }
+  if (role === 'deploy' && job.ref !== undefined && job.ref !== `refs/heads/${github.branch}`) {
+    problems.push(`${env.name} is delivered from ${github.branch} (delivery.github.branch), not ${job.ref}`);
+  }
+  if (job.subject !== undefined && job.subject !== expected) {
+    const immutable = /^repo:[^/:]+@\d+\/[^/:]+@\d+:/.test(job.subject);
+    const fix = immutable && github.repositoryId === undefined
+      ? `GitHub sends immutable subject claims for this repository: set delivery.github.ownerId: ${job.ownerId ?? 'OWNER_ID'} and repositoryId: ${job.repositoryId ?? 'REPO_ID'} for ${env.name} in ${config}, then apply the bootstrap stack (npm run bootstrap)`
+      : !immutable && github.repositoryId !== undefined
+        ? `this repository sends name-only subject claims: remove delivery.github.ownerId and repositoryId of ${env.name} (or opt the repository in to immutable subject claims), then apply the bootstrap stack`
+        : `make delivery.github of ${env.name} match this repository and GitHub environment, then apply the bootstrap stack`;
+    problems.push(`the ${role} role of ${env.name} trusts the subject "${expected}" but this job's OIDC token says "${job.subject}": ${fix}`);
+  }
+  return problems;
 }
 
 /** `KEY=value` lines for $GITHUB_ENV / $GITHUB_OUTPUT (single-line values only: anything else is refused, never mangled). */
@@ -130,16 +177,25 @@ export interface CiEnvResult {
   readonly stderr: string;
 }
 
-/** The command line, without the process: arguments in, exit code and output out. */
-export function runCiEnv(argv: readonly string[], environments: readonly EnvironmentConfig[]): CiEnvResult {
+/** The command line, without the process: arguments in, exit code and output out (`job`: what --check-trust compares). */
+export function runCiEnv(argv: readonly string[], environments: readonly EnvironmentConfig[], job: JobFacts = {}): CiEnvResult {
   try {
     const { values, positionals } = parseArgs({
       args: argv.filter((a, i) => !(i === 0 && a === '--')),
       allowPositionals: true,
       strict: true,
-      options: { matrix: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { matrix: { type: 'boolean', default: false }, 'check-trust': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
     });
     if (values.help) return { code: 0, stdout: `${CI_ENV_USAGE}\n`, stderr: '' };
+    const role = values['check-trust'];
+    if (role !== undefined) {
+      if (role !== 'plan' && role !== 'deploy') throw new CiEnvError(`ci:env: --check-trust takes "plan" or "deploy", not "${role}"`);
+      if (positionals.length !== 1) throw new CiEnvError('ci:env: --check-trust needs exactly one environment');
+      const problems = trustProblems(environments, positionals[0], role, job);
+      if (problems.length > 0) return { code: 1, stdout: problems.map((p) => `::error::${p}\n`).join(''), stderr: '' };
+      const subject = job.subject === undefined ? ' (OIDC subject not read: no token in this job)' : ` (OIDC subject ${job.subject})`;
+      return { code: 0, stdout: `the ${role} role of ${positionals[0]} trusts this job${subject}\n`, stderr: '' };
+    }
     if (values.matrix) {
       if (positionals.length > 0) throw new CiEnvError(`ci:env: --matrix takes no environment (got ${positionals.join(' ')})`);
       const matrix = ciMatrix(environments);

@@ -43,7 +43,28 @@ export function deployPolicyName(env: Scope, part: string): string {
   return resourceName(env, 'github-deploy', part);
 }
 
-/** The `sub` claims the roles trust, exactly (never a wildcard). */
-export function githubSubjects(repository: string, environment: string): { plan: string; deploy: string } {
-  return { plan: `repo:${repository}:pull_request`, deploy: `repo:${repository}:environment:${environment}` };
+/** What the trust of an environment's roles is built from (`delivery.github`). */
+export interface GithubTrust {
+  readonly repository: string;
+  readonly environment: string;
+  readonly ownerId?: number;
+  readonly repositoryId?: number;
+}
+
+/**
+ * The repository part of the `sub` claim GitHub sends: `ORG/NAME`, or with immutable subject claims
+ * (GitHub docs, "OpenID Connect reference", Immutable subject claims) `ORG@OWNER_ID/NAME@REPO_ID`:
+ * the numeric ids are appended to each name with an `@` and are never reused, so a namesake
+ * created after a deletion or rename cannot match.
+ */
+export function githubSubjectRepository(github: GithubTrust): string {
+  if (github.ownerId === undefined || github.repositoryId === undefined) return github.repository;
+  const [owner, name] = github.repository.split('/');
+  return `${owner}@${github.ownerId}/${name}@${github.repositoryId}`;
+}
+
+/** The `sub` claims the roles trust, exactly (never a wildcard, never a wildcard id). */
+export function githubSubjects(github: GithubTrust): { plan: string; deploy: string } {
+  const repo = githubSubjectRepository(github);
+  return { plan: `repo:${repo}:pull_request`, deploy: `repo:${repo}:environment:${github.environment}` };
 }

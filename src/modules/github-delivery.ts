@@ -59,7 +59,7 @@ export class DeliveryRoles extends Construct {
     const { env, provider } = props;
     const github = env.delivery!.github;
     const names = deliveryRoleNames(env);
-    const subjects = githubSubjects(github.repository, github.environment);
+    const subjects = githubSubjects(github);
     const trust = (sub: string) =>
       policyDocument([
         {
