@@ -156,17 +156,46 @@ describe('CloudFront', () => {
     expect(onlyResource(j, 'aws_cloudfront_distribution').default_cache_behavior.response_headers_policy_id).toBe(`\${aws_cloudfront_response_headers_policy.${name}.id}`);
   });
 
-  test('access logs: on in prod to an ACL-capable private log bucket, off in staging', () => {
+  test('access logs: standard logging v2 in prod (vended delivery through us-east-1) to a private, ACL-less log bucket; off in staging', () => {
     const p = json(prod);
-    const logging = onlyResource(p, 'aws_cloudfront_distribution').logging_config;
+    const [distribution] = resourcesOf(p, 'aws_cloudfront_distribution')[0];
     const [logLogical] = bucketNamed(p, globalBucketName(prod, 'cdn-logs'));
-    expect(logging).toEqual({ bucket: `\${aws_s3_bucket.${logLogical}.bucket_domain_name}`, prefix: 'cloudfront/', include_cookies: false });
-    expect(attached(p, 'aws_s3_bucket_ownership_controls', logLogical)[0].rule.object_ownership).toBe('BucketOwnerPreferred');
+    // The legacy ACL-based logging is gone: no logging_config, and the bucket is BucketOwnerEnforced like every other.
+    expect(onlyResource(p, 'aws_cloudfront_distribution').logging_config).toBeUndefined();
+    expect(attached(p, 'aws_s3_bucket_ownership_controls', logLogical)[0].rule.object_ownership).toBe('BucketOwnerEnforced');
     expect(attached(p, 'aws_s3_bucket_public_access_block', logLogical)[0]).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
-    expect(onlyResource(json(staging), 'aws_cloudfront_distribution').logging_config).toBeUndefined();
-    expect(resourcesOf(json(staging), 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain(globalBucketName(staging, 'cdn-logs'));
+    // CloudFront developer guide, "Configure standard logging (v2)": source ACCESS_LOGS of the distribution,
+    // an S3 destination, a delivery, all through the us-east-1 API whatever the bucket's region.
+    const [sourceName, source] = resourcesOf(p, 'aws_cloudwatch_log_delivery_source')[0];
+    expect(source).toEqual({ provider: 'aws.us_east_1', name: 'webapp-prod-cdn-access-logs', log_type: 'ACCESS_LOGS', resource_arn: `\${aws_cloudfront_distribution.${distribution}.arn}` });
+    const [destinationName, destination] = resourcesOf(p, 'aws_cloudwatch_log_delivery_destination')[0];
+    expect(destination).toEqual({ provider: 'aws.us_east_1', name: 'webapp-prod-cdn-access-logs', output_format: 'w3c', delivery_destination_configuration: [{ destination_resource_arn: `\${aws_s3_bucket.${logLogical}.arn}` }] });
+    const delivery = onlyResource(p, 'aws_cloudwatch_log_delivery');
+    expect(delivery).toMatchObject({ provider: 'aws.us_east_1', delivery_source_name: `\${aws_cloudwatch_log_delivery_source.${sourceName}.name}`, delivery_destination_arn: `\${aws_cloudwatch_log_delivery_destination.${destinationName}.arn}` });
+    // The bucket admits the delivery first, and only this account's delivery sources, under AWSLogs/<account>/.
+    const [policyName, policy] = resourcesOf(p, 'aws_s3_bucket_policy').find(([, b]) => b.bucket === `\${aws_s3_bucket.${logLogical}.id}`)!;
+    expect(delivery.depends_on).toContain(`aws_s3_bucket_policy.${policyName}`);
+    expect(JSON.parse(policy.policy).Statement).toContainEqual({
+      Sid: 'CloudFrontLogDeliveryWrites',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `\${aws_s3_bucket.${logLogical}.arn}/AWSLogs/${prod.accountId}/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': prod.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:logs:us-east-1:${prod.accountId}:delivery-source:*` } },
+    });
     const rules = attached(p, 'aws_s3_bucket_lifecycle_configuration', logLogical)[0].rule;
     expect(rules).toContainEqual(expect.objectContaining({ expiration: [{ days: 90 }] }));
+    // Staging: none of it.
+    expect(resourcesOf(json(staging), 'aws_cloudwatch_log_delivery_source')).toEqual([]);
+    expect(resourcesOf(json(staging), 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain(globalBucketName(staging, 'cdn-logs'));
+  });
+
+  test('no bucket of any environment accepts ACLs (the last exception to BucketOwnerEnforced is gone)', () => {
+    for (const j of [json(prod), json(staging)]) {
+      const owners = resourcesOf(j, 'aws_s3_bucket_ownership_controls').map(([, o]) => o.rule.object_ownership);
+      expect(owners.length).toBe(resourcesOf(j, 'aws_s3_bucket').length);
+      expect(new Set(owners)).toEqual(new Set(['BucketOwnerEnforced']));
+    }
   });
 
   test('price class, IPv6 and access logs follow the config, not the shipped values', () => {
@@ -180,7 +209,7 @@ describe('CloudFront', () => {
     const distribution = onlyResource(j, 'aws_cloudfront_distribution');
     expect(distribution.price_class).toBe('PriceClass_All');
     expect(distribution.is_ipv6_enabled).toBe(false);
-    expect(distribution.logging_config).toMatchObject({ prefix: 'cloudfront/', include_cookies: false });
+    expect(resourcesOf(j, 'aws_cloudwatch_log_delivery')).toHaveLength(1);
     expect(bucketNamed(j, globalBucketName(staging, 'cdn-logs'))).toBeDefined();
     // Without IPv6 the static domain gets an A record only.
     const staticRecords = resourcesOf(j, 'aws_route53_record').map(([, r]) => r).filter((r) => r.name === cdnName(staging));

@@ -15,6 +15,8 @@ const alarm = (j: TfJson, suffix: string) => {
   if (found.length !== 1) throw new Error(`expected one alarm *-${suffix}, found ${found.map((a) => a.alarm_name).join(', ')}`);
   return found[0];
 };
+/** The metric an alarm watches: its own, or m1 of its metric math (`m1` of a sleeping alarm). */
+const watched = (a: any) => (a.metric_name ? { namespace: a.namespace, metric_name: a.metric_name, dimensions: a.dimensions, statistic: a.statistic } : { ...a.metric_query.find((q: any) => q.id === 'm1').metric, statistic: a.metric_query.find((q: any) => q.id === 'm1').metric.stat });
 /** Topic logical name -> its name. */
 const topics = (j: TfJson) => Object.fromEntries(resourcesOf(j, 'aws_sns_topic').map(([n, t]) => [`\${aws_sns_topic.${n}.arn}`, t]));
 
@@ -30,15 +32,43 @@ describe('alert topics', () => {
       expect(key.enable_key_rotation).toBe(true);
       // Not the AWS-managed alias/aws/sns key: CloudWatch cannot use that one and drops the notifications.
       expect(topic.kms_master_key_id).not.toMatch(/alias\/aws\/sns/);
-      const grant = JSON.parse(key.policy).Statement.find((s: any) => s.Sid === 'AlarmsAndEventsPublish');
-      expect(grant.Principal.Service).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
-      expect(grant.Action).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
-      expect(grant.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': env.accountId } });
       // The us-east-1 topics and their key come from the aliased provider.
       const usEast1 = topic.name.endsWith('-us-east-1');
+      const region = usEast1 ? 'us-east-1' : env.region;
+      const statements = JSON.parse(key.policy).Statement;
+      // CloudWatch: only alarms of this account and region (SNS developer guide, key management, step 3).
+      expect(statements.find((s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com')).toEqual({
+        Sid: 'AlarmsOfThisAccountPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': env.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${env.accountId}:alarm:*` } },
+      });
+      // EventBridge: no condition at all. The same page: "Adding the aws:SourceAccount, aws:SourceArn,
+      // and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics"
+      // (the previous statement, events.amazonaws.com with aws:SourceAccount, dropped every event).
+      expect(statements.find((s: any) => s.Principal?.Service === 'events.amazonaws.com')).toEqual({
+        Sid: 'EventBridgePublishes', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*',
+      });
+      expect(statements.filter((s: any) => s.Principal?.Service)).toHaveLength(2);
       expect(topic.provider).toBe(usEast1 ? 'aws.us_east_1' : undefined);
       expect(key.provider).toBe(topic.provider);
     }
+  });
+
+  test.each(ENVS)('$name: topic policies: CloudWatch for this account\'s alarms of the region, EventBridge without a condition (EventBridge user guide: no Condition blocks in SNS topic policies for EventBridge), TLS only', (env) => {
+    const j = json(env);
+    const byArn = topics(j);
+    const policies = resourcesOf(j, 'aws_sns_topic_policy').map(([, p]) => ({ topic: byArn[p.arn], statements: JSON.parse(p.policy).Statement }));
+    expect(policies).toHaveLength(4);
+    for (const { topic, statements } of policies) {
+      const region = topic.name.endsWith('-us-east-1') ? 'us-east-1' : env.region;
+      const arn = expect.stringMatching(/^\$\{aws_sns_topic\.[\w-]+\.arn\}$/);
+      expect(statements).toEqual([
+        { Sid: 'AlarmsOfThisAccount', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: arn, Condition: { StringEquals: { 'aws:SourceAccount': env.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${env.accountId}:alarm:*` } } },
+        { Sid: 'EventBridgeRules', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: arn },
+        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sns:Publish', Resource: arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ]);
+    }
+    // The rules target the topics directly: no RoleArn (EventBridge user guide: it may fail delivery to KMS-encrypted SNS).
+    expect(resourcesOf(j, 'aws_cloudwatch_event_target').every(([, t]) => t.role_arn === undefined)).toBe(true);
   });
 
   test.each(ENVS)('$name: e-mail subscribers of each route, on both regions\' topics', (env) => {
@@ -96,8 +126,7 @@ describe('alarms', () => {
     for (const s of [{ name: 'web', ...env.compute.web }, ...env.compute.workers]) {
       const tasks = alarm(j, `${s.name}-running-tasks`);
       expect(tasks).toMatchObject({ threshold: s.minCount, comparison_operator: 'LessThanThreshold', treat_missing_data: 'breaching' });
-      const running = env.schedule ? tasks.metric_query.find((q: any) => q.id === 'm1').metric : tasks;
-      expect(running).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' });
+      expect(watched(tasks)).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' });
       expect(tasks.actions_enabled).toMatch(/^\$\{\(?aws_ssm_parameter\.image-version_tag_\w+\.insecure_value != "unreleased"\)?\}$/);
       expect(alarm(j, `${s.name}-cpu`).threshold).toBe(Math.min(95, s.cpuTarget + 25));
     }
@@ -105,33 +134,39 @@ describe('alarms', () => {
     expect(alarm(j, 'web-target-5xx-rate').actions_enabled).toBeUndefined();
   });
 
-  test('with a night schedule, task alarms are judged only while their services should run (asleep is not down); without one, the plain metric', () => {
-    expect(staging.schedule).toBeDefined();
+  test('with a night schedule, what the night stops is judged only while awake, by the clock: a constant that does not breach outside the window, whatever the metric does', () => {
+    expect(staging.schedule).toMatchObject({ timezone: 'Europe/Dublin', up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', stopDatabase: true });
     const j = json(staging);
-    const service = (name: string) => `\${aws_ecs_service.${resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-staging-${name}`)![0]}.name}`;
-    const desiredOf = (a: any) => a.metric_query.filter((q: any) => q.id.startsWith('d')).map((q: any) => {
-      expect(q.metric).toMatchObject({ namespace: 'ECS/ContainerInsights', metric_name: 'DesiredTaskCount', stat: 'Maximum' });
-      return q.metric.dimensions.ServiceName;
-    });
-    const tasks = alarm(j, 'web-running-tasks');
-    expect(tasks.metric_query[0]).toMatchObject({ id: 'e1', expression: `IF(FILL(d1, 0) > 0, FILL(m1, 0), ${staging.compute.web.minCount})`, return_data: true });
-    expect(desiredOf(tasks)).toEqual([service('web')]);
-    const hosts = alarm(j, 'api-healthy-hosts');
-    expect(hosts.metric_query[0].expression).toBe('IF(FILL(d1, 0) > 0, FILL(m1, 0), 1)');
-    // Waking up takes minutes: 5 of them, not 2 as in prod.
-    expect(hosts).toMatchObject({ evaluation_periods: 5, datapoints_to_alarm: 5 });
-    expect(alarm(json(prod), 'web-healthy-hosts')).toMatchObject({ evaluation_periods: 2, datapoints_to_alarm: 2 });
-    expect(hosts.metric_query.find((q: any) => q.id === 'm1').metric.metric_name).toBe('HealthyHostCount');
-    expect(desiredOf(hosts)).toEqual([service('api')]);
-    // A queue is late only while a worker consuming it should run.
-    const late = alarm(j, 'queue-emails-oldest-message');
-    expect(late.metric_query[0].expression).toBe('IF(FILL(d1, 0) > 0, FILL(m1, 0), 0)');
-    expect(desiredOf(late)).toEqual([service('mailer')]);
+    // Mon-Fri 07:15-19:00 UTC: awake in Dublin both in winter (UTC) and in summer (UTC+1), after a 15-minute wake-up.
+    const window = { utcday: 'DAY(m1)', utcminute: '60 * HOUR(m1) + MINUTE(m1)', awake: '((utcday >= 1 AND utcday <= 5)) AND ((utcminute >= 435 AND utcminute < 1140))' };
+    const judged = (a: any) => {
+      const byId = Object.fromEntries(a.metric_query.map((q: any) => [q.id, q]));
+      for (const [id, expression] of Object.entries(window)) expect(byId[id]).toEqual({ id, expression, return_data: false });
+      return byId.e1;
+    };
+    // Asleep, each reads a value at the threshold that does not breach it (LessThan: the threshold itself; GreaterThan: the threshold).
+    expect(judged(alarm(j, 'web-running-tasks'))).toMatchObject({ expression: `IF(awake, m1, ${staging.compute.web.minCount})`, return_data: true });
+    expect(judged(alarm(j, 'api-healthy-hosts')).expression).toBe('IF(awake, m1, 1)');
+    expect(watched(alarm(j, 'api-healthy-hosts'))).toMatchObject({ metric_name: 'HealthyHostCount', statistic: 'Minimum' });
+    expect(judged(alarm(j, 'queue-emails-oldest-message')).expression).toBe(`IF(awake, m1, ${alarm(j, 'queue-emails-oldest-message').threshold})`);
+    // The database is stopped at night: its alarms sleep with it (no INSUFFICIENT_DATA -> OK mail every morning).
+    expect(judged(alarm(j, 'db-free-storage')).expression).toBe(`IF(awake, m1, ${alarm(j, 'db-free-storage').threshold})`);
+    expect(judged(alarm(j, 'db-cpu')).expression).toBe('IF(awake, m1, 90)');
+    // Missing data while awake is still down (nothing runs, no target registered).
+    expect(alarm(j, 'web-running-tasks').treat_missing_data).toBe('breaching');
+    expect(alarm(j, 'api-healthy-hosts')).toMatchObject({ treat_missing_data: 'breaching', evaluation_periods: 2, datapoints_to_alarm: 2 });
+    // What keeps running at night is judged all the time: the cache, the CDN, errors.
+    expect(alarm(j, 'cache-memory').metric_query).toBeUndefined();
+    expect(alarm(j, 'web-target-5xx-rate').metric_query.map((q: any) => q.id)).toEqual(['e1', 'm1', 'm2']);
+    // Without stopDatabase, the database runs at night and its alarms are plain.
+    const awakeDb = synthEnv(withConfig(staging, (c) => (c.schedule!.stopDatabase = false)));
+    expect(alarm(awakeDb, 'db-cpu')).toMatchObject({ metric_name: 'CPUUtilization' });
     // No schedule (prod): the plain metrics.
     const p = json(prod);
     expect(alarm(p, 'web-running-tasks')).toMatchObject({ metric_name: 'RunningTaskCount' });
     expect(alarm(p, 'web-running-tasks').metric_query).toBeUndefined();
     expect(alarm(p, 'queue-emails-oldest-message')).toMatchObject({ metric_name: 'ApproximateAgeOfOldestMessage' });
+    expect(alarm(p, 'db-cpu')).toMatchObject({ metric_name: 'CPUUtilization' });
   });
 
   test('database thresholds follow the instance: a bigger class allows more connections and more freeable-memory floor; more storage, a larger free-space floor', () => {
@@ -142,17 +177,20 @@ describe('alarms', () => {
     expect(alarm(big, 'db-connections').threshold).toBeGreaterThan(alarm(small, 'db-connections').threshold);
     expect(alarm(small, 'db-freeable-memory').threshold).toBe(Math.round(0.1 * 2 ** 30));
     expect(alarm(big, 'db-freeable-memory').threshold).toBe(Math.round(0.1 * 32 * 2 ** 30));
-    expect(alarm(small, 'db-free-storage')).toMatchObject({ threshold: Math.round(0.05 * 20 * 2 ** 30), statistic: 'Minimum' });
+    expect(alarm(small, 'db-free-storage').threshold).toBe(Math.round(0.05 * 20 * 2 ** 30));
+    expect(watched(alarm(small, 'db-free-storage'))).toMatchObject({ metric_name: 'FreeStorageSpace', statistic: 'Minimum' });
     expect(alarm(big, 'db-free-storage').threshold).toBe(Math.round(0.05 * 200 * 2 ** 30));
-    expect(alarm(small, 'db-transaction-ids')).toMatchObject({ threshold: 1_000_000_000, metric_name: 'MaximumUsedTransactionIDs' });
+    expect(alarm(small, 'db-transaction-ids').threshold).toBe(1_000_000_000);
+    expect(watched(alarm(small, 'db-transaction-ids')).metric_name).toBe('MaximumUsedTransactionIDs');
     expect(postgresMaxConnections('db.t4g.micro')).toBeGreaterThanOrEqual(79);
     expect(postgresMaxConnections('db.t4g.micro')).toBeLessThanOrEqual(87);
   });
 
-  test('cache alarms watch every node of the replication group', () => {
+  test('cache alarms watch every node of the replication group, by cluster and node id (ElastiCache publishes Redis metrics per cache node)', () => {
     const p = json(prod);
-    expect(alarm(p, 'cache-1-engine-cpu').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-001$/) });
-    expect(alarm(p, 'cache-2-evictions').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-002$/) });
+    // The node id was missing: "you must supply both the CacheClusterId and CacheNodeId dimensions".
+    expect(alarm(p, 'cache-1-engine-cpu').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-001$/), CacheNodeId: '0001' });
+    expect(alarm(p, 'cache-2-evictions').dimensions).toEqual({ CacheClusterId: expect.stringMatching(/-002$/), CacheNodeId: '0001' });
     expect(alarm(json(staging), 'cache-memory')).toMatchObject({ metric_name: 'DatabaseMemoryUsagePercentage', threshold: 80 });
   });
 
@@ -167,16 +205,23 @@ describe('alarms', () => {
     expect(alarm(j, 'certificate-load-balancer-expiry').provider).toBeUndefined();
   });
 
-  test.each(ENVS)('$name: the web service\'s deployments watch the error alarms and roll back', (env) => {
+  test.each(ENVS)('$name: each HTTP service\'s deployments roll back on its own target group\'s errors only', (env) => {
     const j = json(env);
-    const web = resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-${env.name}-web`)![1];
-    const names = alarms(j).map((a) => a.alarm_name);
-    // References to the alarms themselves: Terraform creates them before the service watches them.
-    const named = (ref: string) => alarms(j).find((a) => ref === `\${aws_cloudwatch_metric_alarm.${a.name}.alarm_name}`)?.alarm_name;
-    expect(web.alarms).toMatchObject({ enable: true, rollback: true });
-    expect(web.alarms.alarm_names.map(named)).toEqual([`webapp-${env.name}-web-target-5xx-rate`, `webapp-${env.name}-web-elb-5xx-rate`]);
-    for (const n of web.alarms.alarm_names.map(named)) expect(names).toContain(n);
-    expect(web.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+    const named = (ref: string) => alarms(j).find((a) => ref === `\${aws_cloudwatch_metric_alarm.${a.name}.alarm_name}`);
+    for (const name of ['web', ...env.compute.services.map((s) => s.name)]) {
+      const service = resourcesOf(j, 'aws_ecs_service').find(([, s]) => s.name === `webapp-${env.name}-${name}`)![1];
+      expect(service.alarms).toMatchObject({ enable: true, rollback: true });
+      // References to the alarms themselves: Terraform creates them before the service watches them.
+      const guards = service.alarms.alarm_names.map(named);
+      expect(guards.map((a: any) => a.alarm_name)).toEqual([`webapp-${env.name}-${name}-target-5xx-rate`]);
+      // ... and that alarm reads this service's target group, not another's, nor the whole load balancer.
+      const tg = resourcesOf(j, 'aws_lb_target_group').find(([, t]) => t.tags?.Name === `webapp-${env.name}-${name}`)![0];
+      for (const q of guards[0].metric_query.filter((m: any) => m.metric)) expect(q.metric.dimensions.TargetGroup).toBe(`\${aws_lb_target_group.${tg}.arn_suffix}`);
+      expect(service.deployment_circuit_breaker).toEqual({ enable: true, rollback: true });
+    }
+    // The load balancer's own 5xx (no target-group dimension exists) still pages, but rolls nothing back
+    // (it used to roll web back when api broke).
+    expect(alarm(j, 'web-elb-5xx-rate').alarm_actions.length).toBeGreaterThan(0);
   });
 });
 
@@ -195,10 +240,19 @@ describe('events', () => {
     expect(deploy.rule.pattern).toMatchObject({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } });
     expect(deploy.rule.pattern.resources).toHaveLength(1 + env.compute.services.length + env.compute.workers.length);
     expect(deploy.topics).toEqual([`webapp-${env.name}-alerts-${critical}`]);
+    // Only events to act on, by id, for this instance (matched on its ARN): never the night
+    // schedule's stop/start (RDS-EVENT-0087/0088), the 7-day auto-start (0154), configuration changes or patches.
+    const instanceArn = expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.arn\}$/);
     const rds = routed('rds-critical');
-    expect(rds.rule.pattern).toMatchObject({ source: ['aws.rds'], detail: { EventCategories: ['failover', 'failure', 'low storage'], SourceIdentifier: [expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.identifier\}$/)] } });
+    expect(rds.rule.pattern).toEqual({ source: ['aws.rds'], 'detail-type': ['RDS DB Instance Event'], resources: [instanceArn], detail: { EventID: expect.arrayContaining(['RDS-EVENT-0007', 'RDS-EVENT-0089', 'RDS-EVENT-0221', 'RDS-EVENT-0031']) } });
     expect(rds.topics).toEqual([`webapp-${env.name}-alerts-${critical}`]);
-    expect(routed('rds-maintenance').topics).toEqual([`webapp-${env.name}-alerts-warning`]);
+    const warning = routed('rds-warning');
+    expect(warning.rule.pattern.detail.EventID).toEqual(expect.arrayContaining(['RDS-EVENT-0049', 'RDS-EVENT-0225']));
+    expect(warning.topics).toEqual([`webapp-${env.name}-alerts-warning`]);
+    const routedIds = [...rds.rule.pattern.detail.EventID, ...warning.rule.pattern.detail.EventID];
+    for (const routine of ['RDS-EVENT-0087', 'RDS-EVENT-0088', 'RDS-EVENT-0154', 'RDS-EVENT-0016', 'RDS-EVENT-0047']) expect(routedIds).not.toContain(routine);
+    expect(new Set(routedIds).size).toBe(routedIds.length);
+    expect(Object.values(rules).some((r: any) => r.pattern.detail?.EventCategories)).toBe(false);
     expect(routed('ecs-task-start-impaired').topics).toEqual([`webapp-${env.name}-alerts-warning`]);
   });
 });

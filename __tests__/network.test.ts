@@ -2,7 +2,7 @@ import { prod, staging } from '../src/config/environments';
 import { subnetLayout } from '../src/modules/network';
 import { processNames } from '../src/config/names';
 import { cidrsOverlap } from '../src/lib/cidr';
-import { dataOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig } from './helpers/synth';
+import { dataOf, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig } from './helpers/synth';
 
 describe('subnet layout', () => {
   test.each([
@@ -45,6 +45,26 @@ describe('network module', () => {
     expect(new Set(nats.map(([, n]) => n.subnet_id)).size).toBe(3);
     expect(resourcesOf(json, 'aws_flow_log')).toHaveLength(1);
     expect(resourcesOf(json, 'aws_flow_log')[0][1]).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+  });
+
+  test('prod: the flow-log role is the one AWS documents (VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs"), scoped to its log group', () => {
+    const json = shipped('prod');
+    const [roleName, role] = resourcesOf(json, 'aws_iam_role').find(([, r]) => r.name === 'webapp-prod-vpc-flow-logs')!;
+    // Trust: the page's confused-deputy conditions (the role had none).
+    expect(policyOf(role.assume_role_policy).Statement).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': prod.accountId }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${prod.region}:${prod.accountId}:vpc-flow-log/*` } },
+    }]);
+    // Permissions: the five actions the page lists (DescribeLogGroups and CreateLogGroup were missing),
+    // each on the flow-log group rather than "*".
+    const [, policy] = resourcesOf(json, 'aws_iam_role_policy').find(([, p]) => p.role === `\${aws_iam_role.${roleName}.id}`)!;
+    const statements = policyOf(policy.policy).Statement;
+    expect(statements.flatMap((s: any) => [s.Action].flat()).sort()).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents']);
+    const [group] = resourcesOf(json, 'aws_cloudwatch_log_group').find(([, g]) => g.name === '/vpc/webapp-prod/flow-logs')!;
+    expect(statements.map((s: any) => s.Resource)).toEqual([`\${aws_cloudwatch_log_group.${group}.arn}`, '*', `\${aws_cloudwatch_log_group.${group}.arn}:*`]);
+    expect(resourcesOf(json, 'aws_flow_log')[0][1].iam_role_arn).toBe(`\${aws_iam_role.${roleName}.arn}`);
   });
 
   test('staging: single NAT shared by one private route table, 2 AZs, no flow logs', () => {

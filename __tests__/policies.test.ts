@@ -43,10 +43,16 @@ interface Exception {
 /** Every deliberate deviation from a control, with its reason. */
 const EXCEPTIONS: Exception[] = [
   {
-    control: 'S3-OWNERSHIP',
-    match: /^aws_s3_bucket_ownership_controls\.assets_cdn-logs/,
+    control: 'IAM-NO-WILDCARD-ACTIONS',
+    match: /^aws_iam_role_policy\.network_flow-logs-policy_\w+: "\*" resource for logs:DescribeLogGroups$/,
     environments: ['prod'],
-    reason: 'CloudFront standard logging still writes with ACLs: its log bucket must be BucketOwnerPreferred (AWS docs).',
+    reason: 'The flow-log role as AWS documents it (VPC user guide, "IAM role for publishing flow logs to CloudWatch Logs") lists logs:DescribeLogGroups on "*"; it lists group names and settings, no log data. Every other action of the role is scoped to its log group.',
+  },
+  {
+    control: 'SERVICE-PUBLISHERS-SCOPED',
+    match: /: events\.amazonaws\.com without aws:SourceAccount\/aws:SourceArn$/,
+    environments: 'all',
+    reason: 'EventBridge cannot publish to a KMS-encrypted topic under source conditions: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics" (SNS developer guide, key management), and "You can\'t use Condition blocks in Amazon SNS topic policies for EventBridge" (EventBridge user guide, resource-based policies). With them, every event alert was dropped. Another account\'s rule could publish to the alert topics: noise, never access.',
   },
   {
     control: 'S3-VERSIONING',
@@ -418,11 +424,30 @@ const CONTROLS: Control[] = [
   },
   {
     id: 'CLOUDFRONT-PROD-LOGS',
-    reason: 'FSBP CloudFront.5 / CKV_AWS_86: production distributions log access.',
+    reason: 'FSBP CloudFront.5 / CKV_AWS_86: production distributions log access, through standard logging v2 (vended delivery to an ACL-less bucket, configured in us-east-1).',
     scope: 'production',
     check: (json) => {
       const distributions = all(json, 'aws_cloudfront_distribution');
-      return control(distributions.map((d) => d.address), distributions.map((d) => !d.body.logging_config?.bucket && `${d.address}: no access logs`));
+      const sources = all(json, 'aws_cloudwatch_log_delivery_source');
+      const deliveries = all(json, 'aws_cloudwatch_log_delivery');
+      const destinations = all(json, 'aws_cloudwatch_log_delivery_destination');
+      return control(distributions.map((d) => d.address), distributions.flatMap((d) => {
+        const source = sources.find((x) => refTarget(x.body.resource_arn) === d.address && x.body.log_type === 'ACCESS_LOGS');
+        const delivery = source && deliveries.find((x) => refTarget(x.body.delivery_source_name) === source.address);
+        const destination = delivery && destinations.find((x) => refTarget(delivery.body.delivery_destination_arn) === x.address);
+        const bucket = refTarget(destination?.body.delivery_destination_configuration?.[0]?.destination_resource_arn);
+        // The bucket admits the log delivery of this account's delivery sources only.
+        const policy = bucket && attachedTo(json, 'aws_s3_bucket_policy', bucket).map((b) => policyOf(b.body.policy))[0];
+        const write = policy && statementsOf(policy).find((st) => st.Principal?.Service === 'delivery.logs.amazonaws.com');
+        return [
+          !source && `${d.address}: no ACCESS_LOGS delivery source`,
+          source && source.body.provider !== 'aws.us_east_1' && `${source.address}: not in us-east-1 (CloudFront's log delivery is configured there)`,
+          source && !delivery && `${source.address}: delivered nowhere`,
+          delivery && !bucket?.startsWith('aws_s3_bucket.') && `${d.address}: access logs not delivered to a bucket of the stack`,
+          bucket && !(write?.Condition?.StringEquals?.['aws:SourceAccount'] && /:delivery-source:/.test(write?.Condition?.ArnLike?.['aws:SourceArn'] ?? '')) && `${bucket}: log delivery not pinned to this account's delivery sources`,
+          !!d.body.logging_config && `${d.address}: legacy ACL-based logging_config`,
+        ];
+      }));
     },
   },
 
@@ -744,6 +769,19 @@ const CONTROLS: Control[] = [
     },
   },
   {
+    id: 'SERVICE-PUBLISHERS-SCOPED',
+    reason: 'Confused deputy (IAM user guide; SNS developer guide, key management, step 3): every AWS service a topic or key policy admits is pinned to this account (aws:SourceAccount) and its own resources (aws:SourceArn), where AWS supports it.',
+    scope: 'all',
+    check: (json) => {
+      const docs = [
+        ...all(json, 'aws_sns_topic_policy').map((t) => ({ address: t.address, doc: policyOf(t.body.policy) })),
+        ...all(json, 'aws_kms_key').map((k) => ({ address: k.address, doc: policyOf(k.body.policy) })),
+      ];
+      return control(docs.map((d) => d.address), docs.flatMap((d) => statementsOf(d.doc).filter((st) => st.Effect === 'Allow' && st.Principal?.Service).flatMap((st) => [st.Principal.Service].flat().map((service: string) =>
+        !(st.Condition?.StringEquals?.['aws:SourceAccount'] && st.Condition?.ArnLike?.['aws:SourceArn']) && `${d.address}: ${service} without aws:SourceAccount/aws:SourceArn`))));
+    },
+  },
+  {
     id: 'KMS-ROTATION',
     reason: 'FSBP KMS.4 / CKV_AWS_7: customer-managed keys rotate yearly.',
     scope: 'all',
@@ -928,6 +966,25 @@ test('controls have unique ids and a reason; exceptions name a control and give 
   });
 });
 
+test('CLOUDFRONT-PROD-LOGS reports a production distribution whose logs go nowhere, or the legacy way', () => {
+  const control = CONTROLS.find((c) => c.id === 'CLOUDFRONT-PROD-LOGS')!;
+  const prodEnv = environments.find((e) => e.production)!;
+  const violations = (change: (j: TfJson) => void) => {
+    const j = structuredClone(shipped('prod'));
+    change(j);
+    return control.check(j, prodEnv).violations;
+  };
+  expect(violations(() => undefined)).toEqual([]);
+  expect(violations((j) => delete j.resource.aws_cloudwatch_log_delivery)).toEqual([expect.stringMatching(/delivered nowhere/)]);
+  expect(violations((j) => delete j.resource.aws_cloudwatch_log_delivery_source)).toEqual([expect.stringMatching(/no ACCESS_LOGS delivery source/)]);
+  expect(violations((j) => ((Object.values(j.resource.aws_cloudwatch_log_delivery_source)[0] as any).provider = undefined))).toEqual([expect.stringMatching(/not in us-east-1/)]);
+  expect(violations((j) => ((Object.values(j.resource.aws_cloudfront_distribution)[0] as any).logging_config = { bucket: 'x' }))).toEqual([expect.stringMatching(/legacy ACL-based logging_config/)]);
+  expect(violations((j) => {
+    const policy = Object.values(j.resource.aws_s3_bucket_policy).find((p: any) => p.policy.includes('delivery.logs.amazonaws.com')) as any;
+    policy.policy = policy.policy.replace('aws:SourceAccount', 'aws:SourceOwner');
+  })).toEqual([expect.stringMatching(/log delivery not pinned to this account's delivery sources/)]);
+});
+
 describe('the controls catch what they guard against', () => {
   const broken = (change: (json: TfJson) => void): TfJson => {
     const json = structuredClone(shipped('staging'));
@@ -994,6 +1051,12 @@ describe('the controls catch what they guard against', () => {
     ['ALARMS-ACTIONABLE', (j: TfJson) => (first(j, 'aws_cloudwatch_metric_alarm').alarm_actions = [])],
     ['IAM-WORKLOAD-BOUNDARY', (j: TfJson) => delete first(j, 'aws_iam_role').permissions_boundary],
     ['SUBNETS-PINNED', (j: TfJson) => (first(j, 'aws_subnet').availability_zone_id = '${element(data.aws_availability_zones.zones.names, 0)}')],
+    ['SERVICE-PUBLISHERS-SCOPED', (j: TfJson) => {
+      const policy = first(j, 'aws_sns_topic_policy');
+      const doc = JSON.parse(policy.policy);
+      delete doc.Statement.find((st: any) => st.Principal?.Service === 'cloudwatch.amazonaws.com').Condition.ArnLike;
+      policy.policy = JSON.stringify(doc);
+    }],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
   });

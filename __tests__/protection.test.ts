@@ -1,3 +1,4 @@
+import { JOB_RETRY } from '../src/modules/scheduled-jobs';
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { COUNTED_CORE_RULES, MANAGED_RULE_GROUPS, REDACTED_HEADERS } from '../src/modules/waf';
@@ -66,10 +67,24 @@ describe('WAF in front of the load balancer', () => {
     expect(REDACTED_HEADERS).toEqual(['authorization', 'cookie']);
   });
 
-  test.each(ENVS)('$name: a spike of blocked (or, counting, would-be-blocked) requests is an alarm', (env) => {
-    const alarm = resourcesOf(json(env), 'aws_cloudwatch_metric_alarm').map(([, a]) => a).find((a) => a.alarm_name === `webapp-${env.name}-waf-blocked-requests`)!;
-    expect(alarm).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: env.waf.mode === 'block' ? 'BlockedRequests' : 'CountedRequests', threshold: env.waf.rateLimitPer5Min, period: 300 });
-    expect(alarm.dimensions).toMatchObject({ Region: env.region, Rule: 'ALL' });
+  test.each(ENVS)('$name: a spike of blocked (or, counting, would-be-blocked) requests is an alarm, on the web ACL\'s metric name (the WebACL dimension), not its name', (env) => {
+    const j = json(env);
+    const alarm = resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([, a]) => a).find((a) => a.alarm_name === `webapp-${env.name}-waf-blocked-requests`)!;
+    const [, acl] = resourcesOf(j, 'aws_wafv2_web_acl').find(([, a]) => a.scope === 'REGIONAL')!;
+    // WAF developer guide, "AWS WAF metrics and dimensions": WebACL is the metric name of the web ACL.
+    // The alarm read the name ("webapp-staging"), a dimension value no metric has.
+    const dimensions = { WebACL: acl.visibility_config.metric_name, Region: env.region };
+    expect(acl.visibility_config.metric_name).not.toBe(acl.name);
+    expect(alarm).toMatchObject({ threshold: env.waf.rateLimitPer5Min, comparison_operator: 'GreaterThanThreshold' });
+    if (env.waf.mode === 'block') {
+      expect(alarm).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: 'BlockedRequests', statistic: 'Sum', period: 300, dimensions: { ...dimensions, Rule: 'ALL' } });
+    } else {
+      // Count mode blocks nothing, and counted requests are reported per rule: every rule of the ACL, summed.
+      const metrics = alarm.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric);
+      expect(metrics.map((m: any) => m.dimensions.Rule)).toEqual(acl.rule.map((r: any) => r.visibility_config.metric_name));
+      for (const m of metrics) expect(m).toMatchObject({ namespace: 'AWS/WAFV2', metric_name: 'CountedRequests', stat: 'Sum', period: 300, dimensions: { ...dimensions, Rule: expect.any(String) } });
+      expect(alarm.metric_query[0].expression).toBe(metrics.map((_: unknown, i: number) => `FILL(m${i + 1}, 0)`).join(' + '));
+    }
   });
 
   test('optional CloudFront ACL: in us-east-1, attached to the static distribution, without the app-body rules', () => {
@@ -121,7 +136,47 @@ describe('night schedule (non-production)', () => {
     ]);
     for (const s of schedules) expect(JSON.parse(s.target.input)).toEqual({ DbInstanceIdentifier: expect.stringMatching(/aws_db_instance\.database_instance_\w+\.identifier/) });
     const [, policy] = resourcesOf(j, 'aws_iam_role_policy').find(([n]) => n.startsWith('night_policy'))!;
-    expect(policyOf(policy.policy).Statement).toEqual([{ Sid: 'ThisInstanceOnly', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.arn\}$/) }]);
+    const [deadLetters] = resourcesOf(j, 'aws_sqs_queue').find(([, q]) => q.name === 'webapp-staging-night')!;
+    expect(policyOf(policy.policy).Statement).toEqual([
+      { Sid: 'ThisInstanceOnly', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: expect.stringMatching(/^\$\{aws_db_instance\.database_instance_\w+\.arn\}$/) },
+      { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `\${aws_sqs_queue.${deadLetters}.arn}` },
+    ]);
+  });
+
+  test('a stop or start that keeps failing is retried, dead-lettered and alarmed on, like a scheduled job (a failed morning start leaves staging down)', () => {
+    const j = json(staging);
+    const [deadLetters, queue] = resourcesOf(j, 'aws_sqs_queue').find(([, q]) => q.name === 'webapp-staging-night')!;
+    expect(queue.sqs_managed_sse_enabled).toBe(true);
+    const schedules = resourcesOf(j, 'aws_scheduler_schedule').map(([, s]) => s).filter((s) => s.name.startsWith('webapp-staging-database-'));
+    expect(schedules).toHaveLength(2);
+    for (const s of schedules) {
+      expect(s.target.retry_policy).toEqual({ maximum_retry_attempts: JOB_RETRY.maximumRetryAttempts, maximum_event_age_in_seconds: JOB_RETRY.maximumEventAgeInSeconds });
+      expect(s.target.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${deadLetters}.arn}` });
+    }
+    const [group] = resourcesOf(j, 'aws_scheduler_schedule_group').find(([, g]) => g.name === 'webapp-staging-night')!;
+    const alarm = resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([, a]) => a).find((a) => a.alarm_name === 'webapp-staging-night-schedule-failures')!;
+    expect(alarm).toMatchObject({ threshold: 0, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching' });
+    expect(alarm.metric_query.filter((q: any) => q.metric).map((q: any) => [q.metric.namespace, q.metric.metric_name, q.metric.dimensions, q.metric.period])).toEqual([
+      ['AWS/Scheduler', 'InvocationsSentToDeadLetterCount', { ScheduleGroup: `\${aws_scheduler_schedule_group.${group}.name}` }, 300],
+      ['AWS/Scheduler', 'TargetErrorCount', { ScheduleGroup: `\${aws_scheduler_schedule_group.${group}.name}` }, 300],
+    ]);
+    // Without stopDatabase there is nothing to fail: no group, queue or alarm.
+    const services = synthEnv(withConfig(staging, (c) => (c.schedule!.stopDatabase = false)));
+    expect(resourcesOf(services, 'aws_sqs_queue').map(([, q]) => q.name)).not.toContain('webapp-staging-night');
+    expect(resourcesOf(services, 'aws_cloudwatch_metric_alarm').map(([, a]) => a.alarm_name)).not.toContain('webapp-staging-night-schedule-failures');
+  });
+
+  test.each([
+    ['a step in the minutes', 'cron(*/30 7 ? * MON-FRI *)', /needs one minute and one hour/],
+    ['a list of hours', 'cron(0 7,8 ? * MON-FRI *)', /needs one minute and one hour/],
+    ['days of the month', 'cron(0 7 1 * ? *)', /runs on days of the month/],
+    ['one year only', 'cron(0 7 ? * MON-FRI 2027)', /every month of every year/],
+  ])('the night schedule is a time of day on weekdays (the alarms\' awake window is computed from it): %s is refused', (_label, expression, message) => {
+    expectRejected(withConfig(staging, (c) => (c.schedule!.up = expression)), 'schedule.up', message);
+  });
+
+  test('a schedule awake for less than the wake-up grace is refused', () => {
+    expectRejected(withConfig(staging, (c) => Object.assign(c.schedule!, { up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(10 7 ? * MON-FRI *)' })), 'schedule', /never awake for longer than the 15-minute wake-up/);
   });
 
   test('production has no schedule, and a schedule in production is refused', () => {

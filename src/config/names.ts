@@ -89,6 +89,8 @@ export const NAME_RULES = {
   ssmParameter: { maxLength: 1011, pattern: /^\/[A-Za-z0-9_.\-/]+$/, patternText: 'a path of letters, digits and "_.-/"' },
   cloudfrontName: { maxLength: 64, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
   autoscalingPolicy: { maxLength: 256, pattern: /^[^:/]+$/, patternText: 'no ":" or "/"' },
+  // CloudWatch Logs PutDeliverySource / PutDeliveryDestination: 1-60 of [\w-].
+  logDelivery: { maxLength: 60, pattern: /^[\w-]+$/, patternText: 'letters, digits, "_" and "-"' },
 } satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -168,6 +170,7 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'cloudfrontName', name: p('static'), what: 'the CloudFront origin access control', from: base },
     { kind: 'cloudfrontName', name: p('security-headers'), what: 'the CloudFront response headers policy', from: base },
     { kind: 'cloudfrontName', name: p('static-cors'), what: 'the CloudFront cache policy', from: base },
+    { kind: 'logDelivery', name: p('cdn-access-logs'), what: 'the CloudFront access-log delivery source (and destination)', from: base },
   ];
   // WAF and the night schedule.
   const waf = env.waf.mode !== 'off';
@@ -183,6 +186,8 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
         { kind: 'schedule', name: p('database', 'stop'), what: 'the database stop schedule', from: base },
         { kind: 'schedule', name: p('database', 'start'), what: 'the database start schedule', from: base },
         { kind: 'iamRole', name: p('night-scheduler'), what: 'the night scheduler role', from: base },
+        { kind: 'sqsQueue', name: p('night'), what: 'the dead-letter queue of the night schedule', from: base },
+        { kind: 'sqsQueue', name: p('night', 'dlq'), what: 'the dead-letter queue of the night schedule\'s dead letters', from: base },
       );
     }
   }

@@ -18,6 +18,49 @@ export function loadBalancerHostNames(env: EnvironmentConfig): string[] {
   return [...new Set([...app, ...env.compute.services.flatMap((s) => serviceRoute(env, s).hosts)])];
 }
 
+/** Where a claimed host name is served from: its DNS record points there. */
+export type HostTarget = 'load balancer' | 'CloudFront';
+
+/** One claim on a host name: who serves it, from which config field, and where its DNS points. */
+export interface HostClaim {
+  readonly host: string;
+  /** Readable claimant: `the web service`, `HTTP service "api"`, `the static files CDN`. */
+  readonly owner: string;
+  /** The config field the claim comes from (`domain.appAliases[0]`). */
+  readonly field: string;
+  readonly target: HostTarget;
+  /** A load-balancer claim that takes every request of the host (no path condition). */
+  readonly wholeHost: boolean;
+}
+
+/**
+ * Every host name an environment puts in DNS or in the load balancer's routing, with its claimant:
+ * the web service (the domain and its aliases), each HTTP service naming hosts of its own, and the
+ * CDN of the static files. Validation requires one owner per name (routing.ts callers: validate.ts).
+ */
+export function hostClaims(env: EnvironmentConfig): HostClaim[] {
+  const domain = env.domain;
+  const lb = (host: string, owner: string, field: string, wholeHost: boolean): HostClaim => ({ host, owner, field, target: 'load balancer', wholeHost });
+  return [
+    lb(domain.name, 'the web service', 'domain.name', true),
+    ...domain.appAliases.map((a, i) => lb(`${a}.${domain.name}`, 'the web service', `domain.appAliases[${i}]`, true)),
+    ...env.compute.services.flatMap((svc, i) =>
+      svc.hosts.map((h, j) => lb(serviceRoute(env, { hosts: [h], paths: [] }).hosts[0], `HTTP service "${svc.name}"`, `compute.services[${i}].hosts[${j}]`, svc.paths.length === 0)),
+    ),
+    { host: `${domain.staticLabel}.${domain.name}`, owner: 'the static files CDN', field: 'domain.staticLabel', target: 'CloudFront', wholeHost: true },
+  ];
+}
+
+/**
+ * Two claims that cannot share a host: different targets (the DNS record can point at one), or
+ * two claimants that would each take every request of it on the load balancer (the first rule
+ * would silently get the other's traffic). Claims that route different paths of one host share it.
+ */
+export function conflictingClaims(a: HostClaim, b: HostClaim): boolean {
+  if (a.host !== b.host || a.owner === b.owner) return false;
+  return a.target !== b.target || (a.wholeHost && b.wholeHost);
+}
+
 /** Listener rule priority of the web service: the last rule, so every other route is matched first. */
 export const DEFAULT_ROUTE_PRIORITY = 50000;
 

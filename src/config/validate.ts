@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
 import { nameProblems } from './names';
-import { loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
+import { HostClaim, conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
 import { environmentSchema } from './schema';
+import { WAKE_UP_GRACE_MINUTES, awakeUtcWeek, parseDailyCron } from '../modules/monitoring/awake';
 import { EnvironmentConfig } from './types';
 
 /** Thrown at synth time; the message names each environment, field and fix. */
@@ -64,10 +65,6 @@ export function isValidDomain(name: string): boolean {
   return name.length <= 253 && labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && /^[a-z]/.test(labels[labels.length - 1]);
 }
 
-/** The host names an environment serves (app names and the CDN name). */
-export function environmentHostNames(env: EnvironmentConfig): string[] {
-  return [env.domain.name, ...env.domain.appAliases.map((a) => `${a}.${env.domain.name}`), `${env.domain.staticLabel}.${env.domain.name}`];
-}
 
 /** Where an environment's state lives, as one comparable string. */
 export function stateLocation(env: EnvironmentConfig): string {
@@ -81,7 +78,7 @@ export function validateEnvironments(envs: EnvironmentConfig[]): void {
   const problems: string[] = [];
   if (envs.length === 0) problems.push('no environments are defined: add at least one to src/config/environments.ts');
   const names = new Set<string>();
-  const hosts = new Map<string, string>();
+  const hosts = new Map<string, { env: string; claim: HostClaim }>();
   const states = new Map<string, string>();
   for (const env of envs) {
     const structural = structuralProblems(env);
@@ -92,10 +89,12 @@ export function validateEnvironments(envs: EnvironmentConfig[]): void {
     }
     names.add(env.name);
     problems.push(...validateEnvironment(env));
-    for (const host of environmentHostNames(env)) {
-      const other = hosts.get(host);
-      if (other && other !== env.name) problems.push(`environment "${env.name}": domain claims the host name "${host}", which environment "${other}" serves too: give each environment its own domain or aliases`);
-      hosts.set(host, env.name);
+    // A host name has one owner across environments too: both would write its DNS record.
+    for (const claim of hostClaims(env)) {
+      const other = hosts.get(claim.host);
+      if (other && other.env !== env.name) {
+        problems.push(`environment "${env.name}": ${claim.field} claims the host name "${claim.host}" for ${claim.owner}, which environment "${other.env}" serves too (${other.claim.field}, ${other.claim.owner}): give each environment its own domain, aliases and hosts`);
+      } else if (!other) hosts.set(claim.host, { env: env.name, claim });
     }
     const state = stateLocation(env);
     const other = states.get(state);
@@ -255,11 +254,8 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     if (!HOST_LABEL.test(alias)) fail('domain.appAliases', `contains "${alias}": use single DNS labels such as "www"`);
   }
   if (new Set(domain.appAliases).size !== domain.appAliases.length) fail('domain.appAliases', 'lists a name twice: remove the duplicate');
-  if (!HOST_LABEL.test(domain.staticLabel)) {
-    fail('domain.staticLabel', `is "${domain.staticLabel}": use a single DNS label such as "static"`);
-  } else if (domain.appAliases.includes(domain.staticLabel)) {
-    fail('domain.staticLabel', `"${domain.staticLabel}" is also an app alias: pick a different label`);
-  }
+  // The label taken by an app alias or a service host too is found with every host claim (validateWorkloads).
+  if (!HOST_LABEL.test(domain.staticLabel)) fail('domain.staticLabel', `is "${domain.staticLabel}": use a single DNS label such as "static"`);
   const dns = domain.dns;
   if (dns.zoneMode === 'external' && !dns.exportRecords) {
     fail('domain.dns.exportRecords', 'is false in "external" DNS mode: set it to true, the validation CNAMEs and alias targets are then stack outputs you create at your DNS provider');
@@ -480,11 +476,16 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     const sch = env.schedule;
     if (env.production) fail('schedule', 'is set in a production environment: production stays up; schedules are for staging, dev and the like');
     if (!TIME_ZONES.has(sch.timezone)) fail('schedule.timezone', `is "${sch.timezone}", not an IANA time zone: e.g. "Europe/Dublin"`);
-    for (const key of ['up', 'down'] as const) {
-      const problem = sch[key].startsWith('rate(') ? 'is a rate: use a cron(...) expression at a time of day' : scheduleProblem(sch[key]);
+    // A time of day on weekdays: what the scaled actions run, and what the alarms' awake window is computed from.
+    const times = (['up', 'down'] as const).map((key) => {
+      const problem = sch[key].startsWith('rate(') ? 'is a rate: use a cron(...) expression at a time of day' : scheduleProblem(sch[key]) ?? (typeof parseDailyCron(sch[key]) === 'string' ? (parseDailyCron(sch[key]) as string) : undefined);
       if (problem) fail(`schedule.${key}`, `"${sch[key]}" ${problem}`);
-    }
+      return problem === undefined;
+    });
     if (sch.up === sch.down) fail('schedule.down', 'is the same as schedule.up: give the time the environment goes to sleep');
+    else if (times.every(Boolean) && TIME_ZONES.has(sch.timezone) && !awakeUtcWeek(sch).some(Boolean)) {
+      fail('schedule', `is never awake for longer than the ${WAKE_UP_GRACE_MINUTES}-minute wake-up (in every UTC offset of ${sch.timezone}): give up and down hours apart`);
+    }
   }
 
   // Delivery
@@ -662,6 +663,19 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
     sidecars(svc, field, svc.containerPort);
     targetCheck(svc, field);
     sendsTo(svc.sendsTo, field);
+  });
+  // One owner per host name: the CDN and the load balancer cannot share one (one DNS record), nor
+  // can two claimants that would each take all of its requests.
+  const claims = hostClaims(env);
+  const reported = new Set<string>();
+  claims.forEach((claim, i) => {
+    const first = claims.slice(0, i).find((c) => conflictingClaims(c, claim));
+    if (!first || reported.has(claim.host)) return;
+    reported.add(claim.host);
+    const why = first.target !== claim.target
+      ? `its DNS record can point at the ${first.target} or at the ${claim.target}, not both`
+      : 'both would take every request of it (the listener rule of one silently gets the other\'s traffic); give one of them paths';
+    fail(claim.field, `claims "${claim.host}" for ${claim.owner}, which ${first.field} already claims for ${first.owner}: ${why}. One host name, one owner: pick another name for one of them`);
   });
   const names = loadBalancerHostNames(env);
   if (names.length > MAX_CERTIFICATE_NAMES) fail('compute.services', `need ${names.length} host names on the load balancer's certificate: ACM allows ${MAX_CERTIFICATE_NAMES} by default; share host names or raise the ACM quota and this limit`);

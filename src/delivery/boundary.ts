@@ -38,6 +38,10 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       Resource: [at('logs', `log-group:/ecs/${p}/*`), at('logs', `log-group:/vpc/${p}/flow-logs:*`)],
     },
+    // The flow-log role as AWS documents it: its group (created by the stack first) and finding it.
+    { Sid: 'FlowLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: at('logs', `log-group:/vpc/${p}/flow-logs`) },
+    // DescribeLogGroups lists groups (names and settings, no log data): on "*", as AWS documents it.
+    { Sid: 'FindLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
     {
       // AmazonRDSEnhancedMonitoringRole's log-group actions, on the one group enhanced monitoring writes.
       Sid: 'RdsEnhancedMonitoringGroup',

@@ -119,6 +119,10 @@ export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
     reason: 'logs:CreateLogDelivery/DeleteLogDelivery/PutResourcePolicy: WAF logging to CloudWatch Logs is a "vended log delivery" that needs these on "*" (no resource types in IAM): the delivery has no ARN of ours, and WAF writes the account\'s CloudWatch Logs resource policy that lets it deliver to aws-waf-logs-* groups. Limited to the environment\'s regions.',
   },
   {
+    actions: ['logs:CreateDelivery', 'logs:DeleteDelivery', 'logs:UpdateDeliveryConfiguration', 'logs:TagResource'],
+    reason: 'logs:CreateDelivery/DeleteDelivery/UpdateDeliveryConfiguration/TagResource on delivery:* in us-east-1: a delivery (CloudFront access logs v2) gets a generated id, so its own ARN can only be the account\'s deliveries of us-east-1; creating one also needs the environment\'s delivery source and destination, which are scoped by name.',
+  },
+  {
     actions: ['wafv2:CreateWebACL', 'wafv2:UpdateWebACL'],
     reason: 'wafv2:CreateWebACL/UpdateWebACL on managedruleset/*: a web ACL that references AWS managed rule groups is authorized against those rule groups too; they belong to AWS, not to an environment (read-only references).',
   },
@@ -211,6 +215,9 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   aws_route53_record: { scope: 'condition: record names inside the environment\'s domain, types A/AAAA/CNAME', actions: ['route53:ChangeResourceRecordSets'] },
   aws_acm_certificate: { scope: 'condition on create (domain names inside the environment\'s domain, tags), tag afterwards', actions: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DeleteCertificate'] },
   aws_acm_certificate_validation: { scope: 'read only (waits for the certificate)', actions: [] },
+  aws_cloudwatch_log_delivery_source: { scope: 'name delivery-source:<p>-cdn-access-logs in us-east-1, for the environment\'s (tagged) distribution', actions: ['logs:PutDeliverySource', 'logs:DeleteDeliverySource', 'logs:TagResource', 'cloudfront:AllowVendedLogsDeliveryForResource'] },
+  aws_cloudwatch_log_delivery_destination: { scope: 'name delivery-destination:<p>-cdn-access-logs in us-east-1', actions: ['logs:PutDeliveryDestination', 'logs:DeleteDeliveryDestination', 'logs:TagResource'] },
+  aws_cloudwatch_log_delivery: { scope: 'between the environment\'s delivery source and destination; the delivery\'s own id is generated (UNSCOPED_ACTIONS)', actions: ['logs:CreateDelivery', 'logs:DeleteDelivery', 'logs:UpdateDeliveryConfiguration'] },
   aws_cloudfront_distribution: { scope: 'tag (created with the environment\'s tags, changed only when tagged)', actions: ['cloudfront:CreateDistribution', 'cloudfront:UpdateDistribution', 'cloudfront:DeleteDistribution', 'cloudfront:TagResource'] },
   aws_cloudfront_origin_access_control: { scope: 'account-wide: generated IDs, no tag support (UNSCOPED_ACTIONS)', actions: ['cloudfront:CreateOriginAccessControl', 'cloudfront:UpdateOriginAccessControl', 'cloudfront:DeleteOriginAccessControl'] },
   aws_cloudfront_cache_policy: { scope: 'account-wide: generated IDs, no tag support (UNSCOPED_ACTIONS)', actions: ['cloudfront:CreateCachePolicy', 'cloudfront:UpdateCachePolicy', 'cloudfront:DeleteCachePolicy'] },
@@ -639,6 +646,16 @@ function edgeStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
     },
     { Sid: 'AssociateWithTheLoadBalancer', Effect: 'Allow', Action: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL'], Resource: s.at('elasticloadbalancing', `loadbalancer/app/${p}-alb/*`) },
     { Sid: 'WafLogDelivery', Effect: 'Allow', Action: ['elasticloadbalancing:SetWebAcl', 'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:PutResourcePolicy'], Resource: '*', Condition: s.inRegions() },
+    // CloudFront access logs (standard logging v2): CloudWatch Logs vended delivery, in us-east-1.
+    {
+      Sid: 'CdnAccessLogSourceAndDestination',
+      Effect: 'Allow',
+      Action: ['logs:PutDeliverySource', 'logs:DeleteDeliverySource', 'logs:PutDeliveryDestination', 'logs:DeleteDeliveryDestination', 'logs:CreateDelivery', 'logs:TagResource', 'logs:UntagResource'],
+      Resource: [s.at('logs', `delivery-source:${p}-cdn-access-logs`, GLOBAL_EDGE_REGION), s.at('logs', `delivery-destination:${p}-cdn-access-logs`, GLOBAL_EDGE_REGION)],
+    },
+    { Sid: 'CdnAccessLogDeliveries', Effect: 'Allow', Action: ['logs:CreateDelivery', 'logs:DeleteDelivery', 'logs:UpdateDeliveryConfiguration', 'logs:TagResource'], Resource: s.at('logs', 'delivery:*', GLOBAL_EDGE_REGION) },
+    // The log source is the environment's distribution (tagged by it, see CreateDistributionTagged).
+    { Sid: 'CdnAccessLogsOfTheDistribution', Effect: 'Allow', Action: 'cloudfront:AllowVendedLogsDeliveryForResource', Resource: s.global('cloudfront', 'distribution/*'), Condition: s.resourceTags },
   ];
   if (env.domain.dns.zoneMode === 'create') {
     statements.push(

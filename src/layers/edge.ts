@@ -48,6 +48,9 @@ export class EdgeLayer extends Layer {
       priceClass: config.assets.priceClass,
       ipv6: domain.ipv6,
       accessLogs: config.assets.cdnAccessLogs,
+      usEast1: props.usEast1,
+      accountId: config.accountId,
+      region: config.region,
       mediaNoncurrentVersionDays: config.assets.mediaNoncurrentVersionDays,
       production: config.production,
     });

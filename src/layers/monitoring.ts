@@ -8,8 +8,9 @@ import { DatabaseModule } from '../modules/database';
 import { UNRELEASED_TAG } from '../modules/image-version';
 import { AlarmSpec, EnvironmentAlarms, MetricRef } from '../modules/monitoring/alarms';
 import { AlertTopics } from '../modules/monitoring/alerts';
+import { awakeWindow } from '../modules/monitoring/awake';
 import { EnvironmentDashboard, ExtraGraph } from '../modules/monitoring/dashboard';
-import { routeEvents } from '../modules/monitoring/events';
+import { RDS_CRITICAL_EVENTS, RDS_WARNING_EVENTS, rdsEventPattern, routeEvents } from '../modules/monitoring/events';
 import { NetworkModule } from '../modules/network';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
@@ -53,26 +54,12 @@ export class MonitoringLayer extends Layer {
     const topicProps = { namePrefix: prefix, stackRegion: config.region, accountId: config.accountId, monitoring: mon, production: config.production };
     this.alerts = new AlertTopics(this, 'alerts', { ...topicProps, region: config.region });
     this.alertsUsEast1 = new AlertTopics(this, 'alerts-us-east-1', { ...topicProps, region: 'us-east-1', provider: props.usEast1, suffix: 'us-east-1' });
-    this.alarms = new EnvironmentAlarms(this, 'alarms', { namePrefix: prefix, alerts: this.alerts, alertsUsEast1: this.alertsUsEast1, usEast1: props.usEast1 });
+    // A sleeping environment judges what the night stops only while it is awake (awake.ts).
+    const awake = config.schedule ? awakeWindow(config.schedule) : undefined;
+    this.alarms = new EnvironmentAlarms(this, 'alarms', { namePrefix: prefix, alerts: this.alerts, alertsUsEast1: this.alertsUsEast1, usEast1: props.usEast1, awake });
     // No notification about tasks before the first release: nothing is meant to run yet.
     const released = Token.asAny(Op.neq(compute.imageVersion.tag, UNRELEASED_TAG)) as unknown as boolean;
     const add = (spec: AlarmSpec) => this.alarms.add(spec);
-    /**
-     * With a night schedule, alarms about tasks are judged only while the services they depend on
-     * are meant to run (ECS desired count above zero): asleep is not down. The value reads as
-     * `asleep` (a non-breaching constant) otherwise. Without a schedule, the plain metric.
-     */
-    const whileAwake = (of: { module: { serviceName?: string } }[], metric: MetricRef, asleep: number, label: string): Pick<AlarmSpec, 'metric' | 'expression'> => {
-      if (!config.schedule || of.length === 0) return { metric };
-      const desired = of.map((s, i) => [`d${i + 1}`, { namespace: 'ECS/ContainerInsights', name: 'DesiredTaskCount', stat: 'Maximum', dimensions: { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! } }] as const);
-      return {
-        expression: {
-          expression: `IF(${desired.map(([id]) => `FILL(${id}, 0)`).join(' + ')} > 0, FILL(m1, 0), ${asleep})`,
-          label,
-          metrics: { m1: metric, ...Object.fromEntries(desired) },
-        },
-      };
-    };
 
     // --- HTTP services: errors, health, latency (ALB metrics of each target group) ---
     const lb = compute.loadBalancer.arnSuffix;
@@ -93,14 +80,17 @@ export class MonitoringLayer extends Layer {
         dimensions: withTarget ? { LoadBalancer: lb, TargetGroup: targetGroup } : { LoadBalancer: lb },
       });
       this.extraGraphs.push({ section: 'Traffic', title: `${s.name}: healthy targets`, metrics: [['AWS/ApplicationELB', 'HealthyHostCount', 'LoadBalancer', lb, 'TargetGroup', targetGroup, { stat: 'Minimum' }]] });
-      const guard = [add({ kind: 'target-5xx-rate', id: `${s.name}-target-5xx-rate`, section: 'Errors', title: `${s.name} 5xx (% of requests)`, threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('RequestCount', 'Sum'), 'target 5xx %'), deploymentGuard: true })];
+      // Each service's deployments roll back on its own target group's errors only: the load
+      // balancer's own 5xx count has no target-group dimension (ALB user guide, CloudWatch metrics),
+      // so a broken api would roll web back too.
+      const guard = add({ kind: 'target-5xx-rate', id: `${s.name}-target-5xx-rate`, section: 'Errors', title: `${s.name} 5xx (% of requests)`, threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_Target_5XX_Count', 'Sum'), alb('RequestCount', 'Sum'), 'target 5xx %'), deploymentGuard: true });
       if (s.name === 'web') {
-        // The load balancer's own errors (no healthy target, timeouts) are per load balancer: once.
-        guard.push(add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %'), deploymentGuard: true }));
+        // The load balancer's own errors (no healthy target, timeouts) are per load balancer: once, a page, no rollback.
+        add({ kind: 'elb-5xx-rate', id: 'web-elb-5xx-rate', section: 'Errors', title: 'Load balancer 5xx (% of requests)', threshold: mon.errorRatePercent, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 3, expression: errorRate(alb('HTTPCode_ELB_5XX_Count', 'Sum', false), alb('RequestCount', 'Sum', false), 'load balancer 5xx %') });
       }
-      // Waking up (desired above zero, tasks starting, health checks passing) takes a few minutes.
-      const minutes = config.schedule ? 5 : 2;
-      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: minutes, datapointsToAlarm: minutes, ...whileAwake([s], alb('HealthyHostCount', 'Minimum'), 1, 'healthy targets'), actionsEnabled: released });
+      // HealthyHostCount is reported only while the target group has registered targets (none at
+      // night, none once every task is gone): missing data is down, except while asleep.
+      add({ kind: 'healthy-hosts', id: `${s.name}-healthy-hosts`, section: 'Errors', title: `Healthy ${s.name} targets (minimum)`, threshold: 1, comparison: 'LessThanThreshold', evaluationPeriods: 2, datapointsToAlarm: 2, metric: alb('HealthyHostCount', 'Minimum'), sleeps: true, actionsEnabled: released });
       for (const [pct, objective] of [['p95', mon.latency.p95Ms], ['p99', mon.latency.p99Ms]] as const) {
         add({
           kind: pct === 'p95' ? 'latency-p95' : 'latency-p99',
@@ -115,7 +105,7 @@ export class MonitoringLayer extends Layer {
         });
       }
       // A release that raises errors rolls back by itself, on top of the circuit breaker.
-      s.module.watchDeployments(guard.map((a) => a.alarmName));
+      s.module.watchDeployments([guard.alarmName]);
     }
 
     // --- Every long-running service: tasks, CPU, memory ---
@@ -123,7 +113,7 @@ export class MonitoringLayer extends Layer {
     for (const s of services) {
       const dimensions = { ClusterName: compute.cluster.clusterName, ServiceName: s.module.serviceName! };
       if (s.minCount > 0) {
-        add({ kind: 'service-running-tasks', id: `${s.name}-running-tasks`, section: 'Services', title: `${s.name}: running tasks`, threshold: s.minCount, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, ...whileAwake([s], { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', stat: 'Minimum', dimensions }, s.minCount, 'running tasks'), actionsEnabled: released });
+        add({ kind: 'service-running-tasks', id: `${s.name}-running-tasks`, section: 'Services', title: `${s.name}: running tasks`, threshold: s.minCount, comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', stat: 'Minimum', dimensions }, sleeps: true, actionsEnabled: released });
       }
       add({ kind: 'service-cpu', id: `${s.name}-cpu`, section: 'Services', title: `${s.name}: CPU %`, threshold: Math.min(95, s.cpuTarget + 25), comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', dimensions } });
       add({ kind: 'service-memory', id: `${s.name}-memory`, section: 'Services', title: `${s.name}: memory %`, threshold: 85, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'MemoryUtilization', stat: 'Average', dimensions } });
@@ -133,7 +123,8 @@ export class MonitoringLayer extends Layer {
     for (const [name, queue] of Object.entries(workloads.queues)) {
       const consumers = services.filter((s) => s.queues?.names.includes(name));
       const latency = Math.max(...consumers.map((s) => s.queues!.acceptableLatencySeconds));
-      add({ kind: 'queue-oldest-message', id: `queue-${name}-oldest-message`, section: 'Queues', title: `${name}: oldest message (s)`, threshold: 3 * latency, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, ...whileAwake(consumers, { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queue.name } }, 0, 'oldest message (s)') });
+      // Its workers sleep at night: messages wait for the morning, which is not late work.
+      add({ kind: 'queue-oldest-message', id: `queue-${name}-oldest-message`, section: 'Queues', title: `${name}: oldest message (s)`, threshold: 3 * latency, comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: { namespace: 'AWS/SQS', name: 'ApproximateAgeOfOldestMessage', stat: 'Maximum', dimensions: { QueueName: queue.queue.name } }, sleeps: true });
       add({ kind: 'queue-dead-letters', id: `queue-${name}-dead-letters`, section: 'Queues', title: `${name}: dead letters`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', dimensions: { QueueName: queue.deadLetterQueue.name } } });
     }
 
@@ -169,21 +160,48 @@ export class MonitoringLayer extends Layer {
       );
     }
 
-    // --- Database: thresholds from the instance's own size ---
+    // --- The night schedule's database stop and start: failures after the retries, or errors ---
+    const night = protection.nightSchedule;
+    if (night?.group) {
+      add({
+        kind: 'night-schedule-failures',
+        id: 'night-schedule-failures',
+        section: 'Jobs',
+        title: 'Database stop/start failed',
+        threshold: 0,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        period: 300,
+        expression: {
+          expression: 'FILL(m1, 0) + FILL(m2, 0)',
+          label: 'failed stops and starts',
+          metrics: {
+            m1: { namespace: 'AWS/Scheduler', name: 'InvocationsSentToDeadLetterCount', stat: 'Sum', dimensions: { ScheduleGroup: night.group.name } },
+            m2: { namespace: 'AWS/Scheduler', name: 'TargetErrorCount', stat: 'Sum', dimensions: { ScheduleGroup: night.group.name } },
+          },
+        },
+      });
+    }
+
+    // --- Database: thresholds from the instance's own size (asleep with it when the night stops it) ---
+    const dbSleeps = Boolean(config.schedule?.stopDatabase);
     const db = (name: string, stat: string): MetricRef => ({ namespace: 'AWS/RDS', name, stat, dimensions: { DBInstanceIdentifier: database.instance.identifier } });
     const dbMemoryGib = RDS_CLASS_MEMORY_GIB[config.database.instanceClass];
     const maxConnections = postgresMaxConnections(config.database.instanceClass)!;
-    add({ kind: 'db-cpu', id: 'db-cpu', section: 'Database', title: 'Database CPU %', threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: db('CPUUtilization', 'Average') });
-    add({ kind: 'db-free-storage', id: 'db-free-storage', section: 'Database', title: 'Database free storage (bytes)', threshold: Math.round(0.05 * config.database.allocatedStorage * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('FreeStorageSpace', 'Minimum') });
-    add({ kind: 'db-freeable-memory', id: 'db-freeable-memory', section: 'Database', title: 'Database freeable memory (bytes)', threshold: Math.round(0.1 * dbMemoryGib * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 15, datapointsToAlarm: 15, metric: db('FreeableMemory', 'Average') });
-    add({ kind: 'db-connections', id: 'db-connections', section: 'Database', title: `Database connections (max ~${maxConnections})`, threshold: Math.floor(0.8 * maxConnections), comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('DatabaseConnections', 'Maximum') });
-    add({ kind: 'db-transaction-ids', id: 'db-transaction-ids', section: 'Database', title: 'Database used transaction IDs', threshold: 1_000_000_000, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: db('MaximumUsedTransactionIDs', 'Maximum') });
+    add({ kind: 'db-cpu', id: 'db-cpu', section: 'Database', title: 'Database CPU %', threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: db('CPUUtilization', 'Average'), sleeps: dbSleeps });
+    add({ kind: 'db-free-storage', id: 'db-free-storage', section: 'Database', title: 'Database free storage (bytes)', threshold: Math.round(0.05 * config.database.allocatedStorage * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('FreeStorageSpace', 'Minimum'), sleeps: dbSleeps });
+    add({ kind: 'db-freeable-memory', id: 'db-freeable-memory', section: 'Database', title: 'Database freeable memory (bytes)', threshold: Math.round(0.1 * dbMemoryGib * GIB), comparison: 'LessThanThreshold', evaluationPeriods: 15, datapointsToAlarm: 15, metric: db('FreeableMemory', 'Average'), sleeps: dbSleeps });
+    add({ kind: 'db-connections', id: 'db-connections', section: 'Database', title: `Database connections (max ~${maxConnections})`, threshold: Math.floor(0.8 * maxConnections), comparison: 'GreaterThanThreshold', evaluationPeriods: 5, datapointsToAlarm: 5, metric: db('DatabaseConnections', 'Maximum'), sleeps: dbSleeps });
+    add({ kind: 'db-transaction-ids', id: 'db-transaction-ids', section: 'Database', title: 'Database used transaction IDs', threshold: 1_000_000_000, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: db('MaximumUsedTransactionIDs', 'Maximum'), sleeps: dbSleeps });
 
     // --- Cache: per node (ElastiCache metrics are per member cluster) ---
     const cacheMemoryGib = CACHE_NODE_MEMORY_GIB[config.cache.nodeType];
     for (let i = 1; i <= config.cache.nodeCount; i++) {
       const node = `${cache.replicationGroup.replicationGroupId}-${String(i).padStart(3, '0')}`;
-      const metric = (name: string, s: string): MetricRef => ({ namespace: 'AWS/ElastiCache', name, stat: s, dimensions: { CacheClusterId: node } });
+      // Redis metrics are per cache node: both dimensions (ElastiCache user guide, "Dimensions for
+      // ElastiCache metrics"); a member cluster of a non-clustered group has the one node 0001.
+      const metric = (name: string, s: string): MetricRef => ({ namespace: 'AWS/ElastiCache', name, stat: s, dimensions: { CacheClusterId: node, CacheNodeId: '0001' } });
       const n = config.cache.nodeCount > 1 ? `cache-${i}` : 'cache';
       add({ kind: 'cache-engine-cpu', id: `${n}-engine-cpu`, section: 'Cache', title: `${n}: engine CPU %`, threshold: 90, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: metric('EngineCPUUtilization', 'Average') });
       add({ kind: 'cache-memory', id: `${n}-memory`, section: 'Cache', title: `${n}: memory used % (of ${cacheMemoryGib} GiB)`, threshold: 80, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: metric('DatabaseMemoryUsagePercentage', 'Average') });
@@ -204,25 +222,19 @@ export class MonitoringLayer extends Layer {
     }
 
     // --- WAF: a spike of blocked requests (an attack, or a rule blocking real users) ---
-    if (protection.webAcl) {
-      add({
-        kind: 'waf-blocked-spike',
-        id: 'waf-blocked-requests',
-        section: 'Errors',
-        title: `WAF blocked requests (${config.waf.mode})`,
-        threshold: config.waf.rateLimitPer5Min,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        period: 300,
-        metric: {
-          namespace: 'AWS/WAFV2',
-          // In count mode nothing is blocked: watch what would be.
-          name: config.waf.mode === 'block' ? 'BlockedRequests' : 'CountedRequests',
-          stat: 'Sum',
-          dimensions: { WebACL: protection.webAcl.acl.name, Region: config.region, Rule: 'ALL' },
-        },
-      });
+    const acl = protection.webAcl;
+    if (acl) {
+      // The WebACL dimension is the ACL's metric name, not its name (WAF developer guide, "AWS WAF
+      // metrics and dimensions"). Block mode: every blocked request (Rule ALL). Count mode: nothing
+      // is blocked and counts are per rule, so the sum of each rule's counted matches (the managed
+      // groups, counted as groups, and our own re-block and rate-limit rules).
+      const waf = (name: string, rule: string): MetricRef => ({ namespace: 'AWS/WAFV2', name, stat: 'Sum', dimensions: { WebACL: acl.metricName, Region: config.region, Rule: rule } });
+      const common = { kind: 'waf-blocked-spike' as const, id: 'waf-blocked-requests', section: 'Errors', threshold: config.waf.rateLimitPer5Min, comparison: 'GreaterThanThreshold' as const, evaluationPeriods: 1, datapointsToAlarm: 1, period: 300 };
+      if (acl.mode === 'block') add({ ...common, title: 'WAF blocked requests', metric: waf('BlockedRequests', 'ALL') });
+      else {
+        const counted = Object.fromEntries(acl.ruleMetricNames.map((rule, i) => [`m${i + 1}`, waf('CountedRequests', rule)]));
+        add({ ...common, title: 'WAF counted matches (count mode)', expression: { expression: Object.keys(counted).map((id) => `FILL(${id}, 0)`).join(' + '), label: 'counted matches', metrics: counted } });
+      }
     }
 
     // --- Events worth a notification ---
@@ -239,9 +251,10 @@ export class MonitoringLayer extends Layer {
       pattern: { source: ['aws.ecs'], 'detail-type': ['ECS Service Action'], resources: serviceArns, detail: { eventName: ['SERVICE_TASK_START_IMPAIRED'] } },
       targets: this.alerts.targets('warning'),
     });
-    const rds = (categories: string[]) => ({ source: ['aws.rds'], 'detail-type': ['RDS DB Instance Event'], detail: { SourceIdentifier: [database.instance.identifier], EventCategories: categories } });
-    routeEvents(this, 'rds-critical', { name: `${prefix}-rds-critical`, description: `Failover, failure or low storage of ${prefix}'s database`, pattern: rds(['failover', 'failure', 'low storage']), targets: this.alerts.targets('critical') });
-    routeEvents(this, 'rds-maintenance', { name: `${prefix}-rds-maintenance`, description: `Maintenance notices of ${prefix}'s database`, pattern: rds(['maintenance', 'notification', 'configuration change']), targets: this.alerts.targets('warning') });
+    // Only events someone must act on, by event id: not the night schedule's stops and starts, the
+    // 7-day auto-start, configuration changes our own applies make, or applied patches.
+    routeEvents(this, 'rds-critical', { name: `${prefix}-rds-critical`, description: `${prefix}'s database is down, out of storage or unreachable`, pattern: rdsEventPattern(database.instance.arn, RDS_CRITICAL_EVENTS), targets: this.alerts.targets('critical') });
+    routeEvents(this, 'rds-warning', { name: `${prefix}-rds-warning`, description: `${prefix}'s database failed over, nears its storage ceiling or needs a fix`, pattern: rdsEventPattern(database.instance.arn, RDS_WARNING_EVENTS), targets: this.alerts.targets('warning') });
 
     this.dashboard = new EnvironmentDashboard(this, 'dashboard', {
       name: prefix,

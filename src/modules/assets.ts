@@ -3,6 +3,11 @@ import { CloudfrontCachePolicy } from '@cdktf/provider-aws/lib/cloudfront-cache-
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { CloudwatchLogDelivery } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery';
+import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
+import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
+import { TerraformProvider } from 'cdktf';
+import { arn } from '../lib/naming';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { PrivateBucket } from './private-bucket';
 
@@ -19,8 +24,14 @@ export interface AssetsModuleProps {
   readonly appOrigins: string[];
   readonly priceClass: string;
   readonly ipv6: boolean;
-  /** CloudFront standard access logs to a log bucket. */
+  /** CloudFront standard access logs (v2) to a log bucket. */
   readonly accessLogs: boolean;
+  /** us-east-1: CloudFront's log delivery is configured there, whatever the bucket's region. */
+  readonly usEast1: TerraformProvider;
+  /** The account: the log bucket admits the log delivery of this account's CloudFront only. */
+  readonly accountId: string;
+  /** Region of the stack (the log bucket's): the partition of ARNs. */
+  readonly region: string;
   readonly mediaNoncurrentVersionDays: number;
   /** Production: buckets are never emptied on destroy, media carries prevent_destroy. */
   readonly production: boolean;
@@ -50,6 +61,8 @@ export class AssetsModule extends Construct {
   readonly staticBucket: PrivateBucket;
   readonly mediaBucket: PrivateBucket;
   readonly logBucket?: PrivateBucket;
+  /** The access-log delivery (standard logging v2), when access logs are on. */
+  readonly logDelivery?: CloudwatchLogDelivery;
   readonly distribution: CloudfrontDistribution;
   /** The CDN host name the app uses for static URLs. */
   readonly cdnDomainName: string;
@@ -95,13 +108,12 @@ export class AssetsModule extends Construct {
     });
 
     if (props.accessLogs) {
+      // Standard logging v2 delivers through CloudWatch Logs' vended log delivery, without ACLs: the
+      // bucket stays BucketOwnerEnforced like every other (the legacy logging needed ACLs enabled).
       this.logBucket = new PrivateBucket(this, 'cdn-logs', {
         bucketName: props.bucketNames.cdnLogs,
         versioned: false,
         forceDestroy: !props.production,
-        // CloudFront standard logging still delivers with ACLs: the bucket must accept them
-        // (BucketOwnerPreferred); the log-delivery grant is added by CloudFront itself.
-        objectOwnership: 'BucketOwnerPreferred',
         lifecycleRules: [{ id: 'expire-logs', status: 'Enabled', filter: [{ prefix: '' }], expiration: [{ days: 90 }] }],
       });
     }
@@ -163,13 +175,12 @@ export class AssetsModule extends Construct {
       },
       viewerCertificate: { acmCertificateArn: props.cdnCertificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      loggingConfig: this.logBucket ? { bucket: this.logBucket.bucket.bucketDomainName, prefix: 'cloudfront/', includeCookies: false } : undefined,
-      // The log bucket must accept ACL-based delivery before CloudFront is pointed at it.
-      dependsOn: this.logBucket ? this.logBucket.ready : undefined,
     });
     this.distributionDomainName = this.distribution.domainName;
     this.distributionHostedZoneId = this.distribution.hostedZoneId;
     this.distributionId = this.distribution.id;
+
+    if (this.logBucket) this.logDelivery = this.accessLogDelivery(props, this.logBucket);
 
     // Only this distribution may read static objects. The policy is its own resource that depends
     // on the distribution, while the distribution depends only on the bucket: no cycle.
@@ -180,6 +191,50 @@ export class AssetsModule extends Construct {
       Action: 's3:GetObject',
       Resource: `${this.staticBucket.arn}/*`,
       Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
+    });
+  }
+
+  /**
+   * CloudFront standard logging (v2): the distribution as a delivery source of `ACCESS_LOGS`, the
+   * bucket as a delivery destination, and the delivery between them, all through the us-east-1 API
+   * ("you must specify the US East (N. Virginia) Region (us-east-1), even if you want to enable
+   * cross Region delivery", CloudFront developer guide, "Configure standard logging (v2)"). Without
+   * a suffix path, objects land under `AWSLogs/<account>/CloudFront/`, which is all the log
+   * delivery may write (the statement AWS documents for S3 destinations, conditions included).
+   */
+  private accessLogDelivery(props: AssetsModuleProps, bucket: PrivateBucket): CloudwatchLogDelivery {
+    const provider = props.usEast1;
+    const logs = `${bucket.arn}/AWSLogs/${props.accountId}/*`;
+    bucket.addPolicyStatements({
+      Sid: 'CloudFrontLogDeliveryWrites',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: logs,
+      Condition: {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': arn(props.region, 'logs', 'us-east-1', props.accountId, 'delivery-source:*') },
+      },
+    });
+    const source = new CloudwatchLogDeliverySource(this, 'access-log-source', {
+      provider,
+      name: `${props.namePrefix}-cdn-access-logs`,
+      logType: 'ACCESS_LOGS',
+      resourceArn: this.distribution.arn,
+    });
+    const destination = new CloudwatchLogDeliveryDestination(this, 'access-log-destination', {
+      provider,
+      name: `${props.namePrefix}-cdn-access-logs`,
+      // W3C: the fields and layout of the legacy standard logs, readable as they were.
+      outputFormat: 'w3c',
+      deliveryDestinationConfiguration: [{ destinationResourceArn: bucket.arn }],
+    });
+    return new CloudwatchLogDelivery(this, 'access-log-delivery', {
+      provider,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+      // The bucket admits the delivery before it starts.
+      dependsOn: bucket.ready,
     });
   }
 }

@@ -15,7 +15,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { NatMode } from '../config/types';
 import { subnetCidr } from '../lib/cidr';
-import { assumeRolePolicy, policyDocument } from '../lib/iam';
+import { policyDocument } from '../lib/iam';
+import { arn } from '../lib/naming';
 import { allowFromGroup, securityGroup } from '../lib/security-groups';
 
 export interface NetworkModuleProps {
@@ -37,6 +38,8 @@ export interface NetworkModuleProps {
    */
   readonly interfaceEndpointServices?: string[];
   readonly flowLogs: boolean;
+  /** The account of the VPC: the flow-log role trusts flow logs of this account only. */
+  readonly accountId: string;
   /** Retention of the flow-log group, days. */
   readonly flowLogRetentionDays?: number;
 }
@@ -208,20 +211,35 @@ export class NetworkModule extends Construct {
         name: `/vpc/${props.namePrefix}/flow-logs`,
         retentionInDays: props.flowLogRetentionDays ?? 90,
       });
+      // The role AWS documents for flow logs to CloudWatch Logs (VPC user guide, "IAM role for
+      // publishing flow logs to CloudWatch Logs"): trusted by vpc-flow-logs.amazonaws.com for this
+      // account's flow logs only (aws:SourceAccount, aws:SourceArn: the confused-deputy conditions
+      // the page recommends, with the flow log id as a wildcard since the role exists first), with
+      // the five actions the page lists. Deliberately narrower than the page's "Resource": "*": the
+      // log group exists before the flow log, so every action but DescribeLogGroups (a listing of
+      // group names and settings, granted on "*" as the page does) is scoped to that group.
       const role = new IamRole(this, 'flow-logs-role', {
         name: `${props.namePrefix}-vpc-flow-logs`,
         description: `VPC flow logs of ${props.namePrefix} write to their log group`,
-        assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
+        assumeRolePolicy: policyDocument([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': props.accountId },
+              ArnLike: { 'aws:SourceArn': arn(props.region, 'ec2', props.region, props.accountId, 'vpc-flow-log/*') },
+            },
+          },
+        ]),
       });
       new IamRolePolicy(this, 'flow-logs-policy', {
         role: role.id,
         name: 'write-flow-logs',
         policy: policyDocument([
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: `${logGroup.arn}:*`,
-          },
+          { Sid: 'TheFlowLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: logGroup.arn },
+          { Sid: 'FindTheGroup', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+          { Sid: 'WriteItsStreams', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: `${logGroup.arn}:*` },
         ]),
       });
       new FlowLog(this, 'flow-log', {

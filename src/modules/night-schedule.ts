@@ -8,6 +8,8 @@ import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedu
 import { ScheduleConfig } from '../config/types';
 import { assumeRolePolicy, policyDocument } from '../lib/iam';
 import { arn } from '../lib/naming';
+import { JOB_RETRY } from './scheduled-jobs';
+import { QueueModule } from './queue';
 
 /** A service the schedule puts to sleep: its scaling target and its daytime bounds. */
 export interface SleepingService {
@@ -37,7 +39,9 @@ export const sdkTarget = (region: string, action: string) => arn(region, 'schedu
  * A non-production environment asleep at night: each service's scaling target goes to 0/0 at
  * `down` and back to its bounds at `up` (Application Auto Scaling scheduled actions in the
  * configured time zone), and with `stopDatabase` EventBridge Scheduler stops and starts the RDS
- * instance, with a role that may do exactly that to exactly that instance.
+ * instance, with a role that may do exactly that to exactly that instance. Held to the standard of
+ * the scheduled jobs: a call that keeps failing (a morning start refused: staging stays down) is
+ * retried, then sent to a dead-letter queue, which the monitoring layer alarms on.
  *
  * Scheduled actions on one scalable target must not be created concurrently (the API answers
  * ConcurrentUpdateException): each action depends on the one before, so Terraform creates, updates
@@ -46,6 +50,10 @@ export const sdkTarget = (region: string, action: string) => arn(region, 'schedu
 export class NightSchedule extends Construct {
   readonly actions: AppautoscalingScheduledAction[] = [];
   readonly databaseSchedules: SchedulerSchedule[] = [];
+  /** The schedule group of the database stop and start (its metrics are per group). */
+  readonly group?: SchedulerScheduleGroup;
+  /** Where a stop or start that failed after its retries goes. */
+  readonly deadLetters?: QueueModule;
 
   constructor(scope: Construct, id: string, props: NightScheduleProps) {
     super(scope, id);
@@ -75,6 +83,9 @@ export class NightSchedule extends Construct {
     if (schedule.stopDatabase && props.database) {
       const db = props.database;
       const group = new SchedulerScheduleGroup(this, 'group', { name: `${props.namePrefix}-night` });
+      this.group = group;
+      const deadLetters = new QueueModule(this, 'dead-letters', { queueName: `${props.namePrefix}-night`, visibilityTimeoutSeconds: 30, retentionDays: 14, maxReceiveCount: 5 });
+      this.deadLetters = deadLetters;
       const role = new IamRole(this, 'role', {
         name: `${props.namePrefix}-night-scheduler`,
         description: `EventBridge Scheduler stops and starts ${db.identifier} at night`,
@@ -83,7 +94,10 @@ export class NightSchedule extends Construct {
       new IamRolePolicy(this, 'policy', {
         role: role.id,
         name: 'stop-and-start-the-database',
-        policy: policyDocument([{ Sid: 'ThisInstanceOnly', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: db.arn }]),
+        policy: policyDocument([
+          { Sid: 'ThisInstanceOnly', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: db.arn },
+          { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetters.queue.arn },
+        ]),
       });
       for (const [when, expression, target] of [
         ['stop', schedule.down, sdkTarget(props.region, 'rds:stopDBInstance')],
@@ -97,7 +111,13 @@ export class NightSchedule extends Construct {
             scheduleExpression: expression,
             scheduleExpressionTimezone: schedule.timezone,
             flexibleTimeWindow: { mode: 'OFF' },
-            target: { arn: target, roleArn: role.arn, input: JSON.stringify({ DbInstanceIdentifier: db.identifier }), retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } },
+            target: {
+              arn: target,
+              roleArn: role.arn,
+              input: JSON.stringify({ DbInstanceIdentifier: db.identifier }),
+              retryPolicy: JOB_RETRY,
+              deadLetterConfig: { arn: deadLetters.queue.arn },
+            },
           }),
         );
       }

@@ -16,11 +16,6 @@ export interface PrivateBucketProps {
   readonly versioned: boolean;
   /** Extra lifecycle rules; an abort-incomplete-multipart-upload rule is always added. */
   readonly lifecycleRules?: S3BucketLifecycleConfigurationRule[];
-  /**
-   * Object ownership. `BucketOwnerEnforced` (ACLs off) unless a log writer that still needs ACLs
-   * (CloudFront standard logs) writes here.
-   */
-  readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
   /** Never let Terraform delete this bucket (state buckets, prod data). */
   readonly preventDestroy?: boolean;
   /** Allow `terraform destroy` to empty the bucket first (non-prod only). */
@@ -63,7 +58,9 @@ export class PrivateBucket extends Construct {
     const ownership = new S3BucketOwnershipControls(this, 'ownership', {
       provider: props.provider,
       bucket: this.bucket.id,
-      rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' },
+      // ACLs off, always: every writer of these buckets (CloudFront OAC, ALB and CloudFront v2
+      // log deliveries, the app) works without them.
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       provider: props.provider,

@@ -50,7 +50,12 @@ export const REDACTED_HEADERS = ['authorization', 'cookie'];
 export class WebAcl extends Construct {
   readonly acl: Wafv2WebAcl;
   readonly logGroup: CloudwatchLogGroup;
+  /** The web ACL's `visibility_config.metric_name`: the value of the `WebACL` dimension of its metrics (not its name). */
   readonly metricName: string;
+  /** The metric name of each rule (the `Rule` dimension), in evaluation order. */
+  readonly ruleMetricNames: string[];
+  /** `count`: every rule only counts; `block`: they block. */
+  readonly mode: 'count' | 'block';
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
@@ -100,6 +105,8 @@ export class WebAcl extends Construct {
       visibilityConfig: visibility('RateLimitPerIp'),
     });
 
+    this.ruleMetricNames = rules.map((r) => r.visibilityConfig.metricName);
+    this.mode = counting ? 'count' : 'block';
     this.acl = new Wafv2WebAcl(this, 'acl', {
       provider: props.provider,
       name: props.name,

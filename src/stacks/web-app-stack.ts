@@ -86,6 +86,7 @@ export class WebAppStack extends SelfContainedStack {
       natMode: config.network.natMode,
       interfaceEndpointServices: interfaceEndpointServices(config),
       flowLogs: config.network.flowLogs,
+      accountId: config.accountId,
       flowLogRetentionDays: config.compute.logRetentionDays,
     });
 

@@ -3,6 +3,7 @@ import { TerraformProvider } from 'cdktf';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { ALARM_KINDS, AlarmKindId, Severity } from './alarm-kinds';
 import { AlertTopics } from './alerts';
+import { AwakeWindow } from './awake';
 
 /** One CloudWatch metric. */
 export interface MetricRef {
@@ -11,6 +12,15 @@ export interface MetricRef {
   /** `Sum`, `Average`, `Minimum`, `Maximum` or a percentile such as `p95`. */
   readonly stat: string;
   readonly dimensions: Record<string, string>;
+}
+
+/** Metric math: the returned expression over `metrics` (ids m1, m2...), and helper expressions it uses. */
+export interface AlarmExpression {
+  readonly expression: string;
+  readonly label: string;
+  readonly metrics: Record<string, MetricRef>;
+  /** Non-returned expressions by id, in the order they build on each other. */
+  readonly helpers?: Record<string, string>;
 }
 
 /** An alarm of the environment: its kind (severity, rule, runbook) plus what it watches and its threshold. */
@@ -30,7 +40,12 @@ export interface AlarmSpec {
   readonly datapointsToAlarm: number;
   /** A single metric, or metric math over `metrics` (ids m1, m2...). */
   readonly metric?: MetricRef;
-  readonly expression?: { readonly expression: string; readonly label: string; readonly metrics: Record<string, MetricRef> };
+  readonly expression?: AlarmExpression;
+  /**
+   * What the night schedule stops (tasks, healthy targets, a stopped database): judged only while
+   * the environment is awake, a constant that does not breach otherwise (see awake.ts).
+   */
+  readonly sleeps?: boolean;
   /** Alarm in us-east-1 (CloudFront metrics exist only there). */
   readonly usEast1?: boolean;
   /** Notifications on only once an image has been released (Terraform expression, boolean). */
@@ -41,15 +56,37 @@ export interface AlarmSpec {
 
 const stat = (s: string) => (/^p\d+(\.\d+)?$/.test(s) ? { extendedStatistic: s } : { statistic: s });
 
+/** A value that never breaches the threshold: what a sleeping alarm reads while the environment is asleep. */
+export function quietValue(spec: Pick<AlarmSpec, 'comparison' | 'threshold'>): number {
+  return spec.comparison === 'GreaterThanOrEqualToThreshold' ? spec.threshold - 1 : spec.threshold;
+}
+
+/** The spec an alarm is created from: a sleeping one judged only inside the awake window. */
+export function judgedWhileAwake(spec: AlarmSpec, awake: AwakeWindow | undefined): AlarmSpec {
+  if (!spec.sleeps || !awake) return spec;
+  const inner: AlarmExpression = spec.expression ?? { expression: 'm1', label: spec.title, metrics: { m1: spec.metric! } };
+  if (!('m1' in inner.metrics)) throw new Error(`alarm ${spec.id}: a sleeping alarm reads its time stamps from m1`);
+  return {
+    ...spec,
+    metric: undefined,
+    expression: {
+      ...inner,
+      expression: `IF(${awake.condition}, ${inner.expression === 'm1' ? 'm1' : `(${inner.expression})`}, ${quietValue(spec)})`,
+      helpers: { ...inner.helpers, ...awake.expressions },
+    },
+  };
+}
+
 /** The alarms of an environment, created from their specs; kept for the dashboard and the deployment guard. */
 export class EnvironmentAlarms extends Construct {
   readonly created: { spec: AlarmSpec; alarm: CloudwatchMetricAlarm }[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: { namePrefix: string; alerts: AlertTopics; alertsUsEast1: AlertTopics; usEast1: TerraformProvider }) {
+  constructor(scope: Construct, id: string, private readonly props: { namePrefix: string; alerts: AlertTopics; alertsUsEast1: AlertTopics; usEast1: TerraformProvider; awake?: AwakeWindow }) {
     super(scope, id);
   }
 
-  add(spec: AlarmSpec): CloudwatchMetricAlarm {
+  add(input: AlarmSpec): CloudwatchMetricAlarm {
+    const spec = judgedWhileAwake(input, this.props.awake);
     const kind = ALARM_KINDS[spec.kind];
     const topics = spec.usEast1 ? this.props.alertsUsEast1 : this.props.alerts;
     const actions = topics.targets(kind.severity as Severity);
@@ -57,6 +94,7 @@ export class EnvironmentAlarms extends Construct {
     const metricQuery: CloudwatchMetricAlarmMetricQuery[] | undefined = spec.expression
       ? [
           { id: 'e1', expression: spec.expression.expression, label: spec.expression.label, returnData: true },
+          ...Object.entries(spec.expression.helpers ?? {}).map(([hid, expression]) => ({ id: hid, expression, returnData: false })),
           ...Object.entries(spec.expression.metrics).map(([mid, m]) => ({
             id: mid,
             returnData: false,
