@@ -147,7 +147,34 @@ describe('rejections name the environment, the field and the fix', () => {
       c.name = 'dev';
       c.state.backend === 's3' && (c.state.key = 'webapp/dev/terraform.tfstate');
     });
-    expect(() => validateEnvironments([staging, dev])).toThrow(/environment "dev": domain claims the host name "staging\.example\.com", which environment "staging" serves too/);
+    expect(() => validateEnvironments([staging, dev])).toThrow(/environment "dev": domain\.name claims the host name "staging\.example\.com" for the web service, which environment "staging" serves too \(domain\.name, the web service\)/);
+  });
+
+  describe('one owner per host name (DNS and the load balancer\'s routing)', () => {
+    // prod is example.com, staging is staging.example.com in the same zone.
+    test.each<[string, (c: EnvironmentConfig) => void, string, RegExp]>([
+      ['an HTTP service on the CDN\'s name: two A records for one name, one to the ALB, one to CloudFront', (c) => (c.compute.services[0].hosts = ['static']), 'compute.services[0].hosts[0]', /claims "static\.staging\.example\.com" for HTTP service "api", which domain\.staticLabel already claims for the static files CDN: its DNS record can point at CloudFront or at the load balancer, not both/],
+      ['an app alias on the CDN\'s name', (c) => (c.domain.appAliases = ['static']), 'domain.staticLabel', /claims "static\.staging\.example\.com" for the static files CDN, which domain\.appAliases\[0\] already claims for the web service/],
+      ['an HTTP service taking a whole app host: its rule would silently take web\'s traffic there', (c) => ((c.domain.appAliases = ['www']), (c.compute.services[0].hosts = ['www'])), 'compute.services[0].hosts[0]', /claims "www\.staging\.example\.com" for HTTP service "api", which domain\.appAliases\[0\] already claims for the web service: both would take every request of it .*give one of them paths/],
+      ['an HTTP service on the apex, by full name', (c) => (c.compute.services[0].hosts = ['staging.example.com']), 'compute.services[0].hosts[0]', /claims "staging\.example\.com" for HTTP service "api", which domain\.name already claims for the web service/],
+    ])('%s is rejected with both claimants', (_label, change, field, message) => {
+      expectRejected(withConfig(staging, change), field, message);
+    });
+
+    test('sharing a host by path is routing, not a conflict', () => {
+      expect(environmentProblems(withConfig(staging, (c) => Object.assign(c.compute.services[0], { hosts: ['staging.example.com'], paths: ['/api/*'] })))).toEqual([]);
+      expect(environmentProblems(withConfig(staging, (c) => Object.assign(c.compute.services[0], { hosts: [], paths: ['/api/*'] })))).toEqual([]);
+    });
+
+    test('across environments: a service host of one environment that is another environment\'s name', () => {
+      // prod's service "api" on staging.example.com (staging's apex) and on staging's CDN name.
+      for (const [host, owner] of [['staging', 'domain.name, the web service'], ['static.staging.example.com', 'domain.staticLabel, the static files CDN']]) {
+        const taker = withConfig(prod, (c) => (c.compute.services[0].hosts = [host]));
+        const fqdn = host.includes('.') ? host : `${host}.example.com`;
+        const message = `environment "prod": compute.services[0].hosts[0] claims the host name "${fqdn}" for HTTP service "api", which environment "staging" serves too (${owner})`;
+        expect(() => validateEnvironments([staging, taker])).toThrow(message);
+      }
+    });
   });
 
   test('two environments sharing one state', () => {

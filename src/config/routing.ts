@@ -41,13 +41,14 @@ export interface HostClaim {
 export function hostClaims(env: EnvironmentConfig): HostClaim[] {
   const domain = env.domain;
   const lb = (host: string, owner: string, field: string, wholeHost: boolean): HostClaim => ({ host, owner, field, target: 'load balancer', wholeHost });
+  // The environment's own names first, then what the services add (a conflict is reported on the later claim).
   return [
     lb(domain.name, 'the web service', 'domain.name', true),
     ...domain.appAliases.map((a, i) => lb(`${a}.${domain.name}`, 'the web service', `domain.appAliases[${i}]`, true)),
+    { host: `${domain.staticLabel}.${domain.name}`, owner: 'the static files CDN', field: 'domain.staticLabel', target: 'CloudFront', wholeHost: true },
     ...env.compute.services.flatMap((svc, i) =>
       svc.hosts.map((h, j) => lb(serviceRoute(env, { hosts: [h], paths: [] }).hosts[0], `HTTP service "${svc.name}"`, `compute.services[${i}].hosts[${j}]`, svc.paths.length === 0)),
     ),
-    { host: `${domain.staticLabel}.${domain.name}`, owner: 'the static files CDN', field: 'domain.staticLabel', target: 'CloudFront', wholeHost: true },
   ];
 }
 

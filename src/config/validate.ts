@@ -673,7 +673,7 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
     if (!first || reported.has(claim.host)) return;
     reported.add(claim.host);
     const why = first.target !== claim.target
-      ? `its DNS record can point at the ${first.target} or at the ${claim.target}, not both`
+      ? `its DNS record can point at ${first.target === 'CloudFront' ? 'CloudFront' : 'the load balancer'} or at ${claim.target === 'CloudFront' ? 'CloudFront' : 'the load balancer'}, not both`
       : 'both would take every request of it (the listener rule of one silently gets the other\'s traffic); give one of them paths';
     fail(claim.field, `claims "${claim.host}" for ${claim.owner}, which ${first.field} already claims for ${first.owner}: ${why}. One host name, one owner: pick another name for one of them`);
   });
