@@ -389,3 +389,54 @@ describe('the script', () => {
     expect(malformed.stderr).toMatch(/plan-guard: stdin: not valid JSON/);
   });
 });
+
+/**
+ * A replaced target group (target-group.json: the container port 8000 -> 8080, the way the stacks
+ * route a service) is not downtime-free: create_before_destroy creates the new group and moves the
+ * listener rule to it in the same apply, before the service has a task registered there (ECS
+ * accepts only a group a listener already forwards to, so the order cannot be reversed). The
+ * guard blocks it in production and says why; elsewhere it passes with a note.
+ */
+describe('replacements that interrupt traffic (production)', () => {
+  const plan = load('target-group');
+  const change = (address: string) => plan.resource_changes!.find((rc) => rc.address === address)!;
+
+  test('the order Terraform plans: the new group first, the rule and the service moved in place, the old group deleted last', () => {
+    expect(change('aws_lb_target_group.web').change.actions).toEqual(['create', 'delete']);
+    expect(formatReplacePaths(change('aws_lb_target_group.web').change.replace_paths)).toEqual(['port']);
+    expect(change('aws_lb_listener_rule.web').change.actions).toEqual(['update']);
+    expect(change('aws_ecs_service.web').change.actions).toEqual(['update']);
+  });
+
+  test('blocked in a production stack, with what it interrupts and the allow that lets it through', () => {
+    const result = guardPlans([{ stack: 'prod', source: 'target-group.json', plan, production: true }]);
+    expect(result.ok).toBe(false);
+    expect(result.blocked.map((f) => [f.address, f.kind, f.stateful])).toEqual([['aws_lb_target_group.web', 'replace', '']]);
+    expect(result.blocked[0].disrupts).toMatch(/answers 503 from the moment the listener rule moves to the new, empty group/);
+    const report = formatReport(result);
+    expect(report).toMatch(/disrupts: +target group: .* \(production\)/);
+    expect(report).toMatch(/FAILED: 1 production resource would be replaced with an interruption of traffic\./);
+    expect(report).toContain("--allow 'aws_lb_target_group.web'");
+    expect(guardPlans([{ stack: 'prod', source: 'x', plan, production: true }], allow('aws_lb_target_group.web')).ok).toBe(true);
+    expect(renderMarkdownSummary(result)).toMatch(/interrupts traffic: target group/);
+  });
+
+  test('passes outside production, with a note', () => {
+    const result = guardPlans([{ stack: 'staging', source: 'target-group.json', plan }]);
+    expect(result.ok).toBe(true);
+    expect(result.stacks[0].notes).toEqual([expect.stringMatching(/^aws_lb_target_group\.web: replaced, which interrupts traffic .*blocked in production stacks$/)]);
+  });
+
+  test('the command marks the config\'s production stacks, and --production others', async () => {
+    const file = fixturePath('target-group');
+    expect((await run([`staging=${file}`])).code).toBe(0);
+    expect((await run([`staging=${file}`, '--production', 'staging'])).code).toBe(1);
+    const out: string[] = [];
+    const io: GuardIO = { readText: (p) => fs.readFileSync(p, 'utf8'), readStdin: async () => '', appendText: () => undefined, out: (t) => out.push(t), err: (t) => out.push(t) };
+    expect(await runPlanGuard([`prod=${file}`], {}, io, ['prod'])).toBe(1);
+    // npm run plan-guard reads the config: prod is production there.
+    const cli = spawnSync('npx', ['tsx', 'scripts/plan-guard.ts', `prod=${file}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toMatch(/BLOCKED +aws_lb_target_group\.web/);
+  });
+});

@@ -1,5 +1,6 @@
 /** `npx tsx scripts/plan-guard.ts [--allow <pattern>]... <plan.json>|-`: see src/ops/plan-guard.ts. */
 import * as fs from 'fs';
+import { environments } from '../src/config/environments';
 import { runPlanGuard } from '../src/ops/plan-guard';
 
 async function readStdin(): Promise<string> {
@@ -14,7 +15,7 @@ runPlanGuard(process.argv.slice(2), process.env, {
   appendText: (path, text) => fs.appendFileSync(path, text),
   out: (text) => console.log(text),
   err: (text) => console.error(text),
-}).then(
+}, environments.filter((e) => e.production).map((e) => e.name)).then(
   (code) => {
     process.exitCode = code;
   },

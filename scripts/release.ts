@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { awsClients, loadStackOutputs, stackDir } from '../src/ops/aws';
+import { environments } from '../src/config/environments';
 import { runPlanGuard } from '../src/ops/plan-guard';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
 import { runCommand } from '../src/ops/command';
@@ -87,8 +88,8 @@ async function main(): Promise<number> {
     const json = path.join(dir, `${planFile(imageTag)}.json`);
     fs.writeFileSync(json, await capture('terraform', ['show', '-json', planFile(imageTag)], withTag(imageTag), dir));
     const io = { readText: (f: string) => fs.readFileSync(f, 'utf8'), readStdin: async () => '', appendText: (f: string, t: string) => fs.appendFileSync(f, t), out: (t: string) => console.error(t), err: (t: string) => console.error(t) };
-    const verdict = await runPlanGuard([`${environment}=${json}`], process.env, io);
-    if (verdict !== 0) throw new ReleaseError(`${environment}: the plan for ${imageTag} destroys or replaces a stateful resource (above); nothing was changed. If that is intended, release again with ALLOW_DESTROY naming it.`);
+    const verdict = await runPlanGuard([`${environment}=${json}`], process.env, io, environments.filter((e) => e.production).map((e) => e.name));
+    if (verdict !== 0) throw new ReleaseError(`${environment}: the plan for ${imageTag} destroys or replaces a stateful resource, or interrupts production traffic (above); nothing was changed. If that is intended, release again with ALLOW_DESTROY naming it.`);
   };
   const planned = new Set<string>();
   const prepare = values.guard

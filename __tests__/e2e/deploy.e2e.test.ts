@@ -585,11 +585,27 @@ checkWhenSynthesized('aws_cloudwatch_metric_alarm', 'alarms, dashboard, encrypte
   expect(usEast1Described.MetricAlarms.map((a: any) => a.AlarmName).sort()).toEqual(usEast1.sort());
   expect(JSON.parse(dashboard.DashboardBody).widgets.length).toBeGreaterThan(alarms.length);
   const warning = topics.Topics.map((t: any) => t.TopicArn).find((a: string) => a.endsWith(':webapp-staging-alerts-warning'));
-  const [attributes, subscriptions] = botoCalls(python, endpoint, [
+  const key = all('aws_kms_key').find((k) => k.attributes.arn.includes(`:${staging.region}:`))!.attributes;
+  const [attributes, subscriptions, keyPolicy] = botoCalls(python, endpoint, [
     { service: 'sns', operation: 'get_topic_attributes', params: { TopicArn: warning } },
     { service: 'sns', operation: 'list_subscriptions_by_topic', params: { TopicArn: warning } },
+    { service: 'kms', operation: 'get_key_policy', params: { KeyId: key.key_id, PolicyName: 'default' } },
   ]);
-  expect(attributes.Attributes.KmsMasterKeyId).toBe(all('aws_kms_key').find((k) => k.attributes.arn.includes(`:${staging.region}:`))!.attributes.arn);
+  expect(attributes.Attributes.KmsMasterKeyId).toBe(key.arn);
+  // EventBridge may publish, without the source conditions AWS does not support for it (they dropped every event).
+  const publishers = (doc: string) => JSON.parse(doc).Statement.filter((st: any) => st.Principal?.Service === 'events.amazonaws.com');
+  expect(publishers(attributes.Attributes.Policy)).toEqual([expect.objectContaining({ Action: 'sns:Publish', Effect: 'Allow' })]);
+  expect(publishers(attributes.Attributes.Policy)[0].Condition).toBeUndefined();
+  expect(publishers(keyPolicy.Policy)[0].Condition).toBeUndefined();
+  // The WAF alarm reads the web ACL's metric name; the cache alarms, the node too.
+  const waf = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-waf-blocked-requests');
+  const aclMetric = one('aws_wafv2_web_acl').attributes.visibility_config[0].metric_name;
+  for (const m of waf.Metrics.filter((q: any) => q.MetricStat)) expect(m.MetricStat.Metric.Dimensions).toContainEqual({ Name: 'WebACL', Value: aclMetric });
+  const cache = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-cache-memory');
+  expect(cache.Dimensions.map((d: any) => d.Name).sort()).toEqual(['CacheClusterId', 'CacheNodeId']);
+  // The night: sleeping alarms are judged by the clock.
+  const tasks = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-web-running-tasks');
+  expect(tasks.Metrics.find((q: any) => q.Id === 'e1').Expression).toBe(`IF(awake, m1, ${staging.compute.web.minCount})`);
   expect(subscriptions.Subscriptions.map((x: any) => [x.Protocol, x.Endpoint])).toEqual([['email', 'platform-team@example.com']]);
   // Staging pages nobody: its critical alarms notify the warning topic.
   const critical = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-web-target-5xx-rate');
@@ -623,6 +639,9 @@ checkWhenSynthesized('aws_appautoscaling_scheduled_action', 'the night schedule:
   expect(down).toMatchObject({ Schedule: staging.schedule!.down, ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } });
   expect(stop.Target.Arn).toBe('arn:aws:scheduler:::aws-sdk:rds:stopDBInstance');
   expect(JSON.parse(stop.Target.Input)).toEqual({ DbInstanceIdentifier: 'webapp-staging-postgres' });
+  // A stop or start that keeps failing ends in the night dead-letter queue.
+  const night = all('aws_sqs_queue').find((q) => q.attributes.name === 'webapp-staging-night')!.attributes;
+  expect(stop.Target.DeadLetterConfig).toEqual({ Arn: night.arn });
 });
 
 check('delivery: the bootstrap created the GitHub OIDC provider and pinned plan/deploy roles; every staging role carries the workload boundary', async () => {
@@ -771,7 +790,7 @@ describe('prod (deployed on its own emulator)', () => {
     expect(ReplicationGroups![0].AutomaticFailover).toBe('enabled');
   });
 
-  check('the load balancer has deletion protection and writes access logs to its bucket; CloudFront logs too', async () => {
+  check('the load balancer has deletion protection and writes access logs to its bucket; CloudFront logs through standard logging v2 (us-east-1 delivery)', async () => {
     const alb = prodOne('aws_lb').attributes;
     const { Attributes } = await new ElasticLoadBalancingV2Client(sdkConfig(prodEndpoint, prod.region)).send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: alb.arn }));
     const attr = Object.fromEntries(Attributes!.map((a) => [a.Key, a.Value]));
@@ -780,7 +799,17 @@ describe('prod (deployed on its own emulator)', () => {
     const dist = prodOne('aws_cloudfront_distribution').attributes;
     const { Distribution } = await new CloudFrontClient(sdkConfig(prodEndpoint, 'us-east-1')).send(new GetDistributionCommand({ Id: dist.id }));
     const cdnLogs = prodAll('aws_s3_bucket').find((b) => b.attributes.bucket.includes('-cdn-logs-'))!.attributes;
-    expect(Distribution!.DistributionConfig!.Logging).toMatchObject({ Enabled: true, Bucket: cdnLogs.bucket_domain_name, Prefix: 'cloudfront/' });
+    // No legacy (ACL-based) logging on the distribution; the vended delivery in us-east-1 instead.
+    expect(Distribution!.DistributionConfig!.Logging?.Enabled ?? false).toBe(false);
+    const source = prodOne('aws_cloudwatch_log_delivery_source').attributes;
+    const [got, deliveries] = botoCalls(python, prodEndpoint, [
+      { service: 'logs', operation: 'get_delivery_source', region: 'us-east-1', params: { name: source.name } },
+      { service: 'logs', operation: 'describe_deliveries', region: 'us-east-1', params: {} },
+    ]);
+    expect(got.deliverySource).toMatchObject({ name: `webapp-prod-cdn-access-logs`, logType: 'ACCESS_LOGS', resourceArns: [dist.arn] });
+    const delivery = deliveries.deliveries.find((d: any) => d.deliverySourceName === source.name);
+    expect(delivery.deliveryDestinationArn).toBe(prodOne('aws_cloudwatch_log_delivery_destination').attributes.arn);
+    expect(prodOne('aws_cloudwatch_log_delivery_destination').attributes.delivery_destination_configuration[0].destination_resource_arn).toBe(cdnLogs.arn);
     expect(Distribution!.DistributionConfig!.Aliases!.Items).toEqual([`static.${prod.domain.name}`]);
   });
 });

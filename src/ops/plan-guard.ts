@@ -51,6 +51,29 @@ export const STATEFUL_RESOURCE_TYPES: readonly StatefulType[] = [
 
 const STATEFUL = new Map(STATEFUL_RESOURCE_TYPES.map((t) => [t.type, t.reason]));
 
+/**
+ * Resource types whose destroy or replace loses no data but interrupts traffic: blocked like a
+ * stateful one in production stacks (allow it for a maintenance window), reported elsewhere. A
+ * replaced target group is the common one (a new port or protocol): with create_before_destroy the
+ * listener rule moves to the new, empty group before the service has registered a task in it, and
+ * Terraform cannot make it wait (an ECS service may only use a group a listener already forwards
+ * to), so the service answers 503 until its new tasks pass their health checks.
+ */
+export const DISRUPTIVE_RESOURCE_TYPES: readonly StatefulType[] = [
+  { type: 'aws_lb_target_group', reason: 'target group: its service answers 503 from the moment the listener rule moves to the new, empty group until new tasks pass their health checks (a minute or two)' },
+  { type: 'aws_lb_listener', reason: 'listener: HTTPS (or the HTTP redirect) stops between the delete and the create' },
+  { type: 'aws_lb', reason: 'load balancer: a new DNS name; the site is down until the alias records and clients\' DNS caches follow' },
+  { type: 'aws_ecs_service', reason: 'ECS service: the old service and its tasks are deleted before the new one has tasks (downtime, and a deployment from zero)' },
+  { type: 'aws_cloudfront_distribution', reason: 'CloudFront distribution: a new domain, and the alias cannot be on two distributions at once (static files down until it is deployed, often 10+ minutes)' },
+];
+
+const DISRUPTIVE = new Map(DISRUPTIVE_RESOURCE_TYPES.map((t) => [t.type, t.reason]));
+
+/** Why destroying or replacing this type interrupts traffic, or undefined. */
+export function disruptiveReason(type: string): string | undefined {
+  return DISRUPTIVE.get(type);
+}
+
 /** Why destroying this type loses something, or undefined when it is not stateful. */
 export function statefulReason(type: string): string | undefined {
   return STATEFUL.get(type);
@@ -323,8 +346,10 @@ export interface Finding {
   readonly actions: readonly string[];
   readonly kind: ChangeKind;
   readonly verdict: Verdict;
-  /** Why the type is stateful (empty for a forget of a non-stateful type). */
+  /** Why the type is stateful (empty for a forget of a non-stateful type, and for a disruption). */
   readonly stateful: string;
+  /** Why the change interrupts traffic (a disruptive type in a production stack). */
+  readonly disrupts?: string;
   /** Attributes that force the replacement. */
   readonly replacePaths: readonly string[];
   readonly actionReason?: string;
@@ -347,6 +372,8 @@ export interface PlanInput {
   readonly stack: string;
   readonly source: string;
   readonly plan: PlanJson;
+  /** A production stack: replacements that interrupt traffic are blocked too. */
+  readonly production?: boolean;
 }
 
 export interface GuardResult {
@@ -387,11 +414,17 @@ export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = [])
       actionReason: describeActionReason(rc.action_reason),
       deposed: rc.deposed,
     };
+    const disrupts = disruptiveReason(rc.type);
     if (kind === 'forget') {
       findings.push({ ...base, verdict: 'forgotten' });
     } else if ((kind === 'destroy' || kind === 'replace') && stateful) {
       const rule = allow.find((r) => ruleAllows(r, input.stack, rc.address));
       findings.push(rule ? { ...base, verdict: 'allowed', allowedBy: rule } : { ...base, verdict: 'blocked' });
+    } else if ((kind === 'destroy' || kind === 'replace') && disrupts && input.production) {
+      const rule = allow.find((r) => ruleAllows(r, input.stack, rc.address));
+      findings.push({ ...base, disrupts, ...(rule ? { verdict: 'allowed' as const, allowedBy: rule } : { verdict: 'blocked' as const }) });
+    } else if (kind === 'replace' && disrupts) {
+      notes.push(`${rc.address}: replaced, which interrupts traffic (${disrupts}); blocked in production stacks`);
     }
   }
   return {
@@ -440,6 +473,7 @@ function findingLines(f: Finding): string[] {
   const detail = (k: string, v: string) => lines.push(`           ${`${k}:`.padEnd(15)}${v}`);
   detail('type', f.type);
   if (f.stateful && f.verdict !== 'forgotten') detail('loses', f.stateful);
+  if (f.disrupts) detail('disrupts', `${f.disrupts} (production)`);
   detail('actions', f.kind === 'forget' ? f.actions.join(', ') : `${f.actions.join(', ')} (${KIND_WORD[f.kind] ?? f.kind})`);
   if (f.replacePaths.length > 0) detail('replace_paths', f.replacePaths.join(', '));
   if (f.actionReason) detail('why', f.actionReason);
@@ -476,7 +510,9 @@ export function formatReport(result: GuardResult): string {
     );
   } else {
     const addresses = suggestedAllows(result);
-    lines.push(`FAILED: ${plural(result.blocked.length, 'stateful resource')} would be destroyed or replaced (data loss).`);
+    const lost = result.blocked.filter((f) => !f.disrupts).length;
+    const interrupted = result.blocked.length - lost;
+    lines.push(`FAILED: ${[lost > 0 ? `${plural(lost, 'stateful resource')} would be destroyed or replaced (data loss)` : '', interrupted > 0 ? `${plural(interrupted, 'production resource')} would be replaced with an interruption of traffic` : ''].filter(Boolean).join('; ')}.`);
     lines.push('If that is intended, allow exactly these addresses for one run:');
     lines.push(`  ${addresses.map((a) => `--allow ${shellQuote(a)}`).join(' ')}`);
     lines.push(`  or ALLOW_DESTROY=${shellQuote(addresses.join(','))}`);
@@ -494,6 +530,7 @@ function whyCell(f: Finding): string {
   if (f.actionReason) parts.push(cell(f.actionReason));
   if (f.deposed) parts.push(`deposed object ${code(f.deposed)}`);
   if (f.stateful && f.verdict !== 'forgotten') parts.push(cell(f.stateful));
+  if (f.disrupts) parts.push(cell(`interrupts traffic: ${f.disrupts}`));
   return parts.join('; ');
 }
 
@@ -565,6 +602,10 @@ ECR repository, KMS key, queue, hosted zone ...) that is not explicitly allowed.
                           --allow 'aws_route53_record.r["a.example.com"]'. Prefix "<stack>:" to
                           allow it in that stack only (prod:aws_s3_bucket.*)
   --summary <file>        append a Markdown summary to <file> (default: $GITHUB_STEP_SUMMARY when set)
+  --production <stack>    check this stack as production (repeatable; the config's production
+                          environments always are): replacing a target group, listener, load
+                          balancer, ECS service or CloudFront distribution interrupts traffic and
+                          is blocked there too, unless allowed like a stateful change
   ALLOW_DESTROY           more patterns, comma- or newline-separated (e.g. from a workflow input)
 
 The stack name is the part before "=", else the folder after stacks/ (cdktf.out/stacks/prod/plan.json),
@@ -585,6 +626,8 @@ export interface GuardArgs {
   readonly plans: readonly PlanArg[];
   readonly allow: readonly AllowRule[];
   readonly summaryFile?: string;
+  /** Stacks checked as production (--production, plus the config's production environments). */
+  readonly production: readonly string[];
   readonly help: boolean;
 }
 
@@ -607,6 +650,7 @@ export function parseGuardArgs(argv: readonly string[], env: Record<string, stri
       options: {
         allow: { type: 'string', short: 'a', multiple: true },
         summary: { type: 'string' },
+        production: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -636,7 +680,7 @@ export function parseGuardArgs(argv: readonly string[], env: Record<string, stri
     seen.add(p.stack);
   }
   const summaryFile = parsed.values.summary ?? (env.GITHUB_STEP_SUMMARY || undefined);
-  return { plans, allow, summaryFile, help };
+  return { plans, allow, summaryFile, production: parsed.values.production ?? [], help };
 }
 
 export interface GuardIO {
@@ -647,8 +691,12 @@ export interface GuardIO {
   err(text: string): void;
 }
 
-/** The whole command: 0 nothing blocked, 1 blocked, 2 usage or input error. */
-export async function runPlanGuard(argv: readonly string[], env: Record<string, string | undefined>, io: GuardIO): Promise<number> {
+/**
+ * The whole command: 0 nothing blocked, 1 blocked, 2 usage or input error. `productionStacks`:
+ * the stacks the config says are production (scripts/plan-guard.ts passes them), on top of
+ * --production.
+ */
+export async function runPlanGuard(argv: readonly string[], env: Record<string, string | undefined>, io: GuardIO, productionStacks: readonly string[] = []): Promise<number> {
   let args: GuardArgs;
   try {
     args = parseGuardArgs(argv, env);
@@ -671,7 +719,7 @@ export async function runPlanGuard(argv: readonly string[], env: Record<string, 
       } catch (e) {
         throw new PlanInputError(`${source}: cannot read (${(e as Error).message})`);
       }
-      inputs.push({ stack: p.stack, source, plan: parsePlanJson(text, source) });
+      inputs.push({ stack: p.stack, source, plan: parsePlanJson(text, source), production: [...args.production, ...productionStacks].includes(p.stack) });
     }
   } catch (e) {
     if (!(e instanceof PlanInputError)) throw e;
