@@ -56,6 +56,10 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      `Bool aws:SecureTransport` is false) refuses every object request, the S3 backend's own state
      reads included. Requests to AWS use TLS, where that statement never applies: it is left out of
      the evaluation (only that exact condition; every other statement is evaluated as before).
+ 16. CloudFront distribution ARNs: moto writes `arn:aws:cloudfront:<account>:distribution/<id>`,
+     without the empty region field of AWS's `arn:aws:cloudfront::<account>:distribution/<id>`, and
+     the provider refuses it as an ARN where one is validated (the access-log delivery source of
+     CloudFront standard logging v2). The ARN is written as AWS does.
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -900,6 +904,19 @@ def patch_bucket_policy_secure_transport() -> None:
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
 
 
+# --- 16. CloudFront distribution ARNs as AWS writes them ---------------------------------------
+def patch_cloudfront_distribution_arn() -> None:
+    from moto.cloudfront import models as cf
+
+    original_init = cf.Distribution.__init__
+
+    def init(self, account_id, region_name, config):  # type: ignore[no-untyped-def]
+        original_init(self, account_id, region_name, config)
+        self.arn = self.arn.replace(f":cloudfront:{account_id}:", f":cloudfront::{account_id}:", 1)
+
+    cf.Distribution.__init__ = init
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -919,4 +936,5 @@ if __name__ == "__main__":
     patch_elasticache_num_cache_clusters()
     patch_sqs_compact_redrive_policy()
     patch_bucket_policy_secure_transport()
+    patch_cloudfront_distribution_arn()
     moto_server_main(sys.argv[1:])

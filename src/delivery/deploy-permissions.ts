@@ -570,8 +570,6 @@ function dataStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
       ],
       Resource: buckets,
     },
-    // CloudFront standard logging grants its log delivery on the log bucket's ACL with the caller's permissions.
-    { Sid: 'CdnLogBucketAcl', Effect: 'Allow', Action: 's3:PutBucketAcl', Resource: buckets[2] },
     { Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'], Resource: s.at('secretsmanager', `secret:${p}/*`) },
     // Only the two generated secrets: their first value (write-only), which the provider reads back.
     // Secrets of your own (<p>/app/*) are never read or written by the pipeline.
