@@ -13,6 +13,7 @@ import { stateStatements } from '../src/delivery/state-access';
 import { PolicyStatement, policyDocument } from '../src/lib/iam';
 import { arn, managedPolicyArn, resourceName } from '../src/lib/naming';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
+import { adoptingEverything, restoring } from './helpers/adoption';
 
 /**
  * The deploy role of an environment (GitHub Actions, through OIDC) and the permissions boundary of
@@ -32,6 +33,9 @@ const variants: { label: string; env: EnvironmentConfig }[] = [
   { label: 'staging, CloudFront WAF', env: withConfig(staging, (c) => (c.waf.cloudfront = true)) },
   { label: 'staging, no WAF, no jobs, no night schedule', env: withConfig(staging, (c) => { c.waf.mode = 'off'; c.compute.jobs = []; delete c.schedule; }) },
   { label: 'prod, CloudFront WAF', env: withConfig(prod, (c) => (c.waf.cloudfront = true)) },
+  { label: 'prod adopting a VPC, certificates, the database and buckets', env: adoptingEverything(prod) },
+  { label: 'staging adopting a VPC without NAT (endpoints)', env: withConfig(adoptingEverything(staging), (c) => { c.network.natMode = 'none'; }) },
+  { label: 'staging restored from a shared snapshot', env: restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final', staging) },
 ];
 const synthCache = new Map<string, TfJson>();
 const synthOf = (v: { label: string; env: EnvironmentConfig }): TfJson => {
@@ -131,10 +135,18 @@ const tagScoped = (s: PolicyStatement, env: EnvironmentConfig) =>
   Object.values(s.Condition ?? {}).some((entries) => ENV_TAG_KEYS.some((k) => entries[k] === env.name));
 /** A resource that names this environment: `<project>-<env>` (not followed by more of a name), or its `/<project>/<env>/` path. */
 const namesEnvironment = (resource: string, env: EnvironmentConfig) =>
-  new RegExp(`${resourceName(env)}([-/:*]|$)`).test(resource) || resource.includes(`/${env.project}/${env.name}/`) || resource.includes(`${env.project}/${env.name}/terraform.tfstate`);
+  new RegExp(`${resourceName(env)}([-/:*]|$)`).test(resource) || resource.includes(`/${env.project}/${env.name}/`) || resource.includes(`${env.project}/${env.name}/terraform.tfstate`) ||
+  adoptedNames(env).some((name) => new RegExp(`[/:]${name.replace(/[.*]/g, '\\$&')}([-/*]|$)`).test(resource));
+/** What the config adopts by name or id (VPC, subnets, instance, buckets, snapshot): as narrow as the environment's own names. */
+const adoptedNames = (env: EnvironmentConfig) => [
+  ...(env.network.existing ? [env.network.existing.vpcId, ...env.network.existing.privateSubnetIds] : []),
+  ...(env.database.adopt ? [env.database.adopt.identifier] : []),
+  ...Object.values(env.assets.adopt ?? {}),
+  ...(env.database.restoreFrom ? [env.database.restoreFrom.snapshot.split(':').pop()!] : []),
+];
 /** Scoped by another condition: the state key (s3:prefix), or tags applied by the create call itself (the create being tag-scoped). */
 const conditionScoped = (s: PolicyStatement) =>
-  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction'].some((k) => k in entries));
+  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction', 'ec2:Vpc'].some((k) => k in entries));
 
 // ---------------------------------------------------------------------------------------------
 

@@ -32,8 +32,8 @@ describe('network module', () => {
     const [[, vpc]] = resourcesOf(json, 'aws_vpc');
     expect(vpc).toMatchObject({ cidr_block: prod.network.cidr, enable_dns_support: true, enable_dns_hostnames: true });
     const subnets = resourcesOf(json, 'aws_subnet').map(([, s]) => s);
-    expect(subnets.filter((s) => s.tags.tier === 'public').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr, 3).public);
-    expect(subnets.filter((s) => s.tags.tier === 'private').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr, 3).private);
+    expect(subnets.filter((s) => s.tags.tier === 'public').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr!, 3).public);
+    expect(subnets.filter((s) => s.tags.tier === 'private').map((s) => s.cidr_block)).toEqual(subnetLayout(prod.network.cidr!, 3).private);
     expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
 
     const nats = resourcesOf(json, 'aws_nat_gateway');

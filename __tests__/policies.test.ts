@@ -3,12 +3,13 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
-import { environments, staging } from '../src/config/environments';
+import { environments, prod, staging } from '../src/config/environments';
+import { adoptingEverything } from './helpers/adoption';
 import { EnvironmentConfig } from '../src/config/types';
 import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryArn } from '../src/delivery/names';
 import { bootstrapStacks } from '../src/stacks/bootstrap-stack';
-import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
+import { dataOf, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
 /**
  * Security policy suite: controls modeled on AWS Foundational Security Best Practices (FSBP) and
@@ -21,6 +22,8 @@ import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './
  */
 
 type Scope = 'all' | 'production';
+/** A private subnet of the stack's own VPC, or an adopted one (checked private at plan time: modules/existing-network.ts). */
+const PRIVATE_SUBNET = /aws_subnet\.network_private|data\.aws_subnet\.network_existing-private-\d/;
 interface Control {
   readonly id: string;
   /** One line: why the control matters. */
@@ -57,7 +60,7 @@ const EXCEPTIONS: Exception[] = [
   {
     control: 'S3-VERSIONING',
     match: /^aws_s3_bucket\.(load-balancer_access-logs|assets_cdn-logs)/,
-    environments: ['prod'],
+    environments: ['prod', 'moved'],
     reason: 'Access-log buckets are append-only, written by AWS services and expired after 90 days; versions would only add cost.',
   },
   {
@@ -217,7 +220,7 @@ const CONTROLS: Control[] = [
       const subnetGroups = all(json, 'aws_db_subnet_group');
       return control(dbs.map((d) => d.address), [
         ...dbs.map((d) => d.body.publicly_accessible !== false && `${d.address}: publicly accessible`),
-        ...subnetGroups.flatMap((g) => (g.body.subnet_ids as string[]).map((s) => !/aws_subnet\.network_private/.test(s) && `${g.address}: non-private subnet ${s}`)),
+        ...subnetGroups.flatMap((g) => (g.body.subnet_ids as string[]).map((s) => !PRIVATE_SUBNET.test(s) && `${g.address}: non-private subnet ${s}`)),
       ]);
     },
   },
@@ -456,6 +459,8 @@ const CONTROLS: Control[] = [
     id: 'ACM-DNS-VALIDATED',
     reason: 'FSBP ACM.1-style / CKV_AWS_233: certificates are DNS-validated (auto-renewing), replaced before destroy, and waited for.',
     scope: 'all',
+    // Certificates brought along (domain.certificates) are their owner's to renew: their expiry is alarmed.
+    when: (env) => !(env.domain.certificates?.loadBalancer && env.domain.certificates?.cdn),
     check: (json) => {
       const certs = all(json, 'aws_acm_certificate');
       const validations = all(json, 'aws_acm_certificate_validation');
@@ -492,7 +497,7 @@ const CONTROLS: Control[] = [
       const services = all(json, 'aws_ecs_service');
       return control(services.map((s) => s.address), services.flatMap((s) => [
         s.body.network_configuration?.assign_public_ip !== false && `${s.address}: public IP`,
-        ...(s.body.network_configuration?.subnets ?? []).map((id: string) => !/aws_subnet\.network_private/.test(id) && `${s.address}: non-private subnet`),
+        ...(s.body.network_configuration?.subnets ?? []).map((id: string) => !PRIVATE_SUBNET.test(id) && `${s.address}: non-private subnet`),
       ]));
     },
   },
@@ -593,6 +598,8 @@ const CONTROLS: Control[] = [
     id: 'VPC-DEFAULT-SG-CLOSED',
     reason: 'FSBP EC2.2 / CKV2_AWS_12: the VPC default security group allows nothing.',
     scope: 'all',
+    // An adopted VPC (network.existing) is its owner's: the stack creates none of it.
+    when: (env) => !env.network.existing,
     check: (json) => {
       const defaults = all(json, 'aws_default_security_group');
       return control(defaults.map((d) => d.address), defaults.map((d) => ((d.body.ingress ?? []).length > 0 || (d.body.egress ?? []).length > 0) && `${d.address}: has rules`));
@@ -602,10 +609,56 @@ const CONTROLS: Control[] = [
     id: 'VPC-FLOW-LOGS',
     reason: 'FSBP EC2.6 / CKV2_AWS_11: production VPCs record flow logs.',
     scope: 'production',
+    // An adopted VPC (network.existing) is its owner's: the stack creates none of it.
+    when: (env) => !env.network.existing,
     check: (json) => {
       const vpcs = all(json, 'aws_vpc');
       const logs = all(json, 'aws_flow_log');
       return control(vpcs.map((v) => v.address), vpcs.map((v) => !logs.some((l) => refTarget(l.body.vpc_id) === v.address) && `${v.address}: no flow logs`));
+    },
+  },
+
+  {
+    id: 'ADOPTED-VPC-CHECKED',
+    reason: 'An adopted VPC is checked before anything lands in it: every subnet the stack uses is read by id and must be in the VPC; private ones never route to an internet gateway, public ones do.',
+    scope: 'all',
+    when: (env) => env.network.existing !== undefined,
+    check: (json) => {
+      const subnets = dataOf(json, 'aws_subnet');
+      const routes = dataOf(json, 'aws_route_table').filter(([name]) => /existing-(public|private)-\d-routes/.test(name));
+      const conditions = (body: any) => (body.lifecycle?.postcondition ?? []).map((c: any) => String(c.condition)).join(' ');
+      return control([...subnets, ...routes].map(([n]) => n), [
+        ...subnets.map(([n, b]) => !/self\.vpc_id ==/.test(conditions(b)) && `data.aws_subnet.${n}: its VPC is not checked`),
+        ...routes.map(([n, b]) => !/startswith\(coalesce\(r\.gateway_id, "-"\), "igw-"\)/.test(conditions(b)) && `data.aws_route_table.${n}: its internet route is not checked`),
+        ...subnets.length === 0 ? ['data.aws_subnet: no adopted subnet is checked'] : [],
+      ]);
+    },
+  },
+  {
+    id: 'ADOPTED-DATA-KEPT',
+    reason: 'What an environment adopts holds the app\'s data: imported (never created anew), never destroyed or emptied by Terraform, the instance snapshotted if it is ever deleted.',
+    scope: 'all',
+    when: (env) => env.database.adopt !== undefined || env.assets.adopt !== undefined,
+    check: (json, env) => {
+      const imports = ((json as any).import ?? []) as { to: string; id: string }[];
+      const adoptedBuckets = Object.values(env.assets.adopt ?? {});
+      const buckets = all(json, 'aws_s3_bucket').filter((b) => adoptedBuckets.includes(b.body.bucket));
+      const dbs = all(json, 'aws_db_instance').filter((d) => d.body.identifier === env.database.adopt?.identifier);
+      const imported = (a: string, id: string) => imports.some((i) => i.to === a && i.id === id);
+      return control([...buckets, ...dbs].map((r) => r.address), [
+        ...(buckets.length !== adoptedBuckets.length ? [`aws_s3_bucket: ${adoptedBuckets.length} adopted, ${buckets.length} synthesized`] : []),
+        ...(env.database.adopt && dbs.length !== 1 ? ['aws_db_instance: the adopted instance is not synthesized'] : []),
+        ...buckets.flatMap((b) => [
+          !imported(b.address, b.body.bucket) && `${b.address}: not imported`,
+          b.body.force_destroy !== false && `${b.address}: force_destroy`,
+          b.body.lifecycle?.prevent_destroy !== true && `${b.address}: no prevent_destroy`,
+        ]),
+        ...dbs.flatMap((d) => [
+          !imported(d.address, d.body.identifier) && `${d.address}: not imported`,
+          d.body.lifecycle?.prevent_destroy !== true && `${d.address}: no prevent_destroy`,
+          (d.body.skip_final_snapshot !== false || !d.body.final_snapshot_identifier) && `${d.address}: no final snapshot`,
+        ]),
+      ]);
     },
   },
 
@@ -702,6 +755,8 @@ const CONTROLS: Control[] = [
     id: 'SUBNETS-PINNED',
     reason: 'Subnets are pinned to configured zones; a health-filtered zone lookup would re-plan every subnet during an AZ incident.',
     scope: 'all',
+    // An adopted VPC (network.existing) is its owner's: the stack creates none of it.
+    when: (env) => !env.network.existing,
     check: (json) => {
       const subnets = all(json, 'aws_subnet');
       return control(subnets.map((s) => s.address), [
@@ -909,10 +964,17 @@ const isolated = withConfig(staging, (c) => {
   c.domain.name = 'iso.example.com';
   c.network.natMode = 'none';
 });
+/** A production moved in from elsewhere: its VPC, certificates, database and buckets adopted (docs/migrating.md). */
+const moved = withConfig(adoptingEverything(prod), (c) => {
+  c.name = 'moved';
+  c.domain.name = 'moved.example.com';
+  delete c.delivery;
+});
 const SUBJECTS: { env: EnvironmentConfig; json: () => TfJson }[] = [
   ...environments.map((env) => ({ env, json: () => shipped(env.name as 'staging' | 'prod') })),
   { env: minimalDev, json: () => synthEnv(minimalDev) },
   { env: isolated, json: () => synthEnv(isolated) },
+  { env: moved, json: () => synthEnv(moved) },
 ];
 
 describe.each(SUBJECTS.map((s) => [s.env.name, s] as const))('%s', (name, subject) => {
@@ -1059,6 +1121,25 @@ describe('the controls catch what they guard against', () => {
     }],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
+  });
+});
+
+describe('the adoption controls catch what they guard against', () => {
+  const movedJson = () => structuredClone(synthEnv(moved));
+  const violationsOf = (id: string, json: TfJson) => CONTROLS.find((c) => c.id === id)!.check(json, moved).violations;
+  const firstData = (json: TfJson, type: string) => Object.values(json.data![type])[0] as any;
+  test.each([
+    ['ADOPTED-VPC-CHECKED', (j: TfJson) => (firstData(j, 'aws_subnet').lifecycle.postcondition = [])],
+    ['ADOPTED-VPC-CHECKED', (j: TfJson) => Object.entries(j.data!.aws_route_table).filter(([n]) => /routes/.test(n)).forEach(([, b]: [string, any]) => (b.lifecycle.postcondition = []))],
+    ['ADOPTED-DATA-KEPT', (j: TfJson) => ((j as any).import = (j as any).import.filter((i: any) => !/aws_s3_bucket/.test(i.to)))],
+    ['ADOPTED-DATA-KEPT', (j: TfJson) => Object.values(j.resource.aws_s3_bucket).forEach((b: any) => (b.force_destroy = true))],
+    ['ADOPTED-DATA-KEPT', (j: TfJson) => delete (Object.values(j.resource.aws_db_instance)[0] as any).lifecycle.prevent_destroy],
+    ['ADOPTED-DATA-KEPT', (j: TfJson) => ((Object.values(j.resource.aws_db_instance)[0] as any).skip_final_snapshot = true)],
+  ])('%s reports a deliberately broken adopting stack', (id, change) => {
+    const json = movedJson();
+    const before = violationsOf(id, json).length;
+    change(json);
+    expect(violationsOf(id, json).length).toBeGreaterThan(before);
   });
 });
 

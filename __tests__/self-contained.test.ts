@@ -73,7 +73,7 @@ describe('stacks are self-contained, so skipping the cross-stack preparing pass 
   test('the comparison catches a cross-stack reference (prod reading the staging VPC id)', () => {
     const leaky = (app: App) => {
       const [stagingStack, prodStack] = buildApp(app, environments) as [WebAppStack, WebAppStack];
-      new TerraformOutput(prodStack, 'staging_vpc_id', { value: stagingStack.network.vpc.id });
+      new TerraformOutput(prodStack, 'staging_vpc_id', { value: stagingStack.network.vpcId });
     };
     const { changed } = compareWithPreparingPass(leaky);
     // cdktf's pass adds remote-state plumbing to prod and an output to staging: both differ.

@@ -275,7 +275,7 @@ check('the state is in the state bucket under the environment key, unlocked', as
 
 checkWhenSynthesized('aws_vpc', 'the VPC and subnets have the configured CIDRs, private subnets route through the NAT gateway', async () => {
   const vpc = one('aws_vpc').attributes;
-  const layout = subnetLayout(staging.network.cidr, staging.network.azCount);
+  const layout = subnetLayout(staging.network.cidr!, staging.network.azCount);
   const [vpcs, subnets, nats, tables, defaultGroups, dnsHostnames] = botoCalls(python, endpoint, [
     { service: 'ec2', operation: 'describe_vpcs', params: { VpcIds: [vpc.id] } },
     { service: 'ec2', operation: 'describe_subnets', params: { Filters: [{ Name: 'vpc-id', Values: [vpc.id] }] } },
@@ -768,7 +768,7 @@ describe('prod (deployed on its own emulator)', () => {
     expect(available).toHaveLength(prod.network.azCount);
     const zoneOf = new Map(subnets.Subnets.map((s: any) => [s.SubnetId, s.AvailabilityZoneId]));
     expect(new Set(available.map((n: any) => zoneOf.get(n.SubnetId))).size).toBe(prod.network.azCount);
-    const privateSubnets = subnets.Subnets.filter((s: any) => subnetLayout(prod.network.cidr, prod.network.azCount).private.includes(s.CidrBlock));
+    const privateSubnets = subnets.Subnets.filter((s: any) => subnetLayout(prod.network.cidr!, prod.network.azCount).private.includes(s.CidrBlock));
     expect(privateSubnets.map((s: any) => s.AvailabilityZoneId).sort()).toEqual([...prod.network.availabilityZones].sort());
     for (const subnet of privateSubnets) {
       const table = tables.RouteTables.find((t: any) => t.Associations?.some((a: any) => a.SubnetId === subnet.SubnetId));

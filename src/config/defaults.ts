@@ -146,7 +146,8 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
   region: string;
   accountId: string;
   domain: DeepPartial<DomainConfig> & { name: string };
-  network: DeepPartial<NetworkConfig> & { cidr: string };
+  /** A CIDR of its own, or an existing VPC (`existing`). */
+  network: DeepPartial<NetworkConfig> & ({ cidr: string } | { existing: NetworkConfig['existing'] });
   /** Default: S3 state in `<project>-tfstate-<account>-<region>` (the bootstrap stack creates it). */
   state?:
     | { backend: 's3'; bucket?: string; region?: string; key?: string; dynamodbTable?: string }
@@ -201,6 +202,8 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
     ...merged,
     network: {
       ...network,
+      // Flow logs belong to whoever owns the VPC: an adopted one keeps its own (or none).
+      flowLogs: input.network?.flowLogs ?? (network.existing ? false : network.flowLogs),
       availabilityZones: input.network?.availabilityZones ?? defaultAvailabilityZones(input.region, network.azCount),
     },
     state:

@@ -105,6 +105,19 @@ export interface PlannedName {
   readonly from: string;
 }
 
+/** The DB instance identifier: the adopted instance's own, or `<project>-<env>-postgres`. */
+export function databaseIdentifier(env: Pick<EnvironmentConfig, 'project' | 'name' | 'database'>): string {
+  return env.database.adopt?.identifier ?? resourceName(env, 'postgres');
+}
+
+/** The asset buckets' names: an adopted bucket keeps its own, the others are `globalBucketName`s. */
+export function assetBucketNames(env: EnvironmentConfig): { static: string; media: string } {
+  return {
+    static: env.assets.adopt?.static ?? globalBucketName(env, 'static'),
+    media: env.assets.adopt?.media ?? globalBucketName(env, 'media'),
+  };
+}
+
 /** Secrets Manager name of a secret of your own. */
 export function appSecretName(env: Pick<EnvironmentConfig, 'project' | 'name'>, secret: string): string {
   return `${resourceName(env)}/app/${secret}`;
@@ -127,13 +140,16 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
   const base = 'project/name';
   const major = env.database.engineVersion.split('.')[0];
   const names: PlannedName[] = [
-    ...['static', 'media', 'cdn-logs', 'alb-logs'].map((purpose) => ({
-      kind: 's3Bucket' as const,
-      name: globalBucketName(env, purpose),
-      what: `the ${purpose} bucket`,
-      from: 'project/name/accountId/region',
-    })),
-    { kind: 'rdsIdentifier', name: p('postgres'), what: 'the database instance', from: base },
+    ...['static', 'media', 'cdn-logs', 'alb-logs'].map((purpose) => {
+      const adopted = env.assets.adopt?.[purpose as 'static' | 'media'];
+      return {
+        kind: 's3Bucket' as const,
+        name: adopted ?? globalBucketName(env, purpose),
+        what: adopted ? `the adopted ${purpose} bucket` : `the ${purpose} bucket`,
+        from: adopted ? `assets.adopt.${purpose}` : 'project/name/accountId/region',
+      };
+    }),
+    { kind: 'rdsIdentifier', name: databaseIdentifier(env), what: 'the database instance', from: env.database.adopt ? 'database.adopt.identifier' : base },
     { kind: 'rdsParameterGroupPrefix', name: `${p(`postgres${major}`)}-`, what: 'the database parameter group', from: `${base}/database.engineVersion` },
     { kind: 'rdsSubnetGroup', name: p('db'), what: 'the database subnet group', from: base },
     { kind: 'elasticacheId', name: p('cache'), what: 'the cache replication group', from: base },
@@ -148,7 +164,8 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'securityGroupPrefix', name: `${p('alb')}-`, what: 'the load balancer security group', from: base },
     { kind: 'securityGroupPrefix', name: `${p('endpoints')}-`, what: 'the VPC endpoint security group', from: base },
     { kind: 'logGroup', name: `/vpc/${p()}/flow-logs`, what: 'the flow-log group', from: base },
-    ...['postgresql', 'upgrade'].map((log) => ({ kind: 'logGroup' as const, name: `/aws/rds/instance/${p('postgres')}/${log}`, what: `the RDS ${log} log group`, from: base })),
+    // An adopted instance's log groups are RDS's own (created when it first exported logs).
+    ...(env.database.adopt ? [] : ['postgresql', 'upgrade']).map((log) => ({ kind: 'logGroup' as const, name: `/aws/rds/instance/${p('postgres')}/${log}`, what: `the RDS ${log} log group`, from: base })),
     { kind: 'secret', name: `${p()}/django-secret-key`, what: 'the SECRET_KEY secret', from: base },
     { kind: 'secret', name: `${p()}/cache-auth-token`, what: 'the Redis AUTH token secret', from: base },
     { kind: 'ssmParameter', name: `/${env.project}/${env.name}/image-tag`, what: 'the image-tag parameter', from: base },

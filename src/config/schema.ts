@@ -70,11 +70,34 @@ export const domainSchema = z.strictObject({
   dns: dnsSchema,
   /** Publish AAAA records and enable IPv6 on CloudFront. */
   ipv6: bool(),
+  /**
+   * Certificates that exist already (ACM ARNs), e.g. the ones a Copilot environment or a hand-built
+   * stack uses: that side then gets no new certificate and no validation records.
+   * `loadBalancer`: in the environment's region and account. `cdn`: in us-east-1 (CloudFront's).
+   * Each must cover the host names it serves (the app's names / the static host name).
+   */
+  certificates: z.strictObject({ loadBalancer: str().optional(), cdn: str().optional() }).optional(),
+});
+
+/** A VPC that exists already: nothing of the network is created, everything lands in these subnets. */
+export const existingNetworkSchema = z.strictObject({
+  /** `vpc-...` */
+  vpcId: str(),
+  /** One per AZ (`azCount` of them, each in its own zone): the load balancer's subnets. */
+  publicSubnetIds: strings(),
+  /** One per AZ: tasks, database, cache. Each routes out through a NAT gateway (or, with natMode `none`, reaches AWS through endpoints). */
+  privateSubnetIds: strings(),
 });
 
 export const networkSchema = z.strictObject({
-  /** VPC CIDR, /16 to /24, private (RFC 1918 or 100.64.0.0/10). Subnets are derived from it. */
-  cidr: str(),
+  /** VPC CIDR, /16 to /24, private (RFC 1918 or 100.64.0.0/10). Subnets are derived from it. Not with `existing`. */
+  cidr: str().optional(),
+  /**
+   * Adopt a VPC instead of creating one (docs/migrating.md): no VPC, subnets, NAT, internet gateway
+   * or flow logs are created. `natMode` then says how the private subnets reach out: `single`/`perAz`
+   * (they route through NAT gateways of yours) or `none` (the stack adds the VPC endpoints).
+   */
+  existing: existingNetworkSchema.optional(),
   /** 2 or 3. */
   azCount: int(),
   /**
@@ -107,6 +130,17 @@ export const databaseSchema = z.strictObject({
   masterUsername: str(),
   /** The application's login role: IAM database authentication, no password. */
   appUsername: str(),
+  /**
+   * Create the instance from a snapshot (docs/migrating.md): its identifier or ARN (an ARN for a
+   * snapshot shared from another account). Later plans never replace the instance because of it.
+   */
+  restoreFrom: z.strictObject({ snapshot: str() }).optional(),
+  /**
+   * Bring a running instance under management (Terraform import): its DB instance identifier. It
+   * keeps its identifier, endpoint, subnet group and data; the plan refuses anything that would
+   * replace it. Needs `network.existing` (the instance lives in that VPC).
+   */
+  adopt: z.strictObject({ identifier: str() }).optional(),
 });
 
 export const cacheSchema = z.strictObject({
@@ -126,6 +160,12 @@ export const assetsSchema = z.strictObject({
   cdnAccessLogs: bool(),
   /** Days before noncurrent media object versions expire. */
   mediaNoncurrentVersionDays: int(),
+  /**
+   * Buckets that exist already, by name (Terraform import): encryption, public access block,
+   * ownership, versioning, lifecycle and policy are applied in place; objects are never touched,
+   * and the stack never empties or deletes them.
+   */
+  adopt: z.strictObject({ static: str().optional(), media: str().optional() }).optional(),
 });
 
 const sizing = {

@@ -2,6 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
+import { adoptionProblems } from './adoption';
 import { nameProblems } from './names';
 import { HostClaim, conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
@@ -270,17 +271,22 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
 
   // Network
   const net = env.network;
-  const cidr = parseCidr(net.cidr);
-  if (typeof cidr === 'string') {
+  const cidr = net.cidr === undefined ? undefined : parseCidr(net.cidr);
+  if (net.existing && net.cidr !== undefined) {
+    fail('network.cidr', `is set together with network.existing: an adopted VPC keeps its own CIDR; remove network.cidr (or network.existing, to create a new VPC)`);
+  } else if (cidr === undefined) {
+    if (!net.existing) fail('network.cidr', 'is missing: give the VPC a private CIDR such as "10.20.0.0/16", or adopt a VPC with network.existing (docs/migrating.md)');
+  } else if (typeof cidr === 'string') {
     fail('network.cidr', `${cidr}: use a private range such as "10.0.0.0/16"`);
   } else if (cidr.prefix < 16 || cidr.prefix > 24) {
     fail('network.cidr', `"${net.cidr}" is a /${cidr.prefix}: AWS VPCs are /16 to /28 and the derived subnets need at least a /24; use a /16 to /24`);
-  } else if (!isPrivateCidr(net.cidr)) {
+  } else if (!isPrivateCidr(net.cidr!)) {
     fail('network.cidr', `"${net.cidr}" is not a private range: use part of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (RFC 1918) or 100.64.0.0/10, e.g. "10.20.0.0/16"`);
   }
   if (!Number.isInteger(net.azCount) || net.azCount < 2 || net.azCount > 3) {
     fail('network.azCount', `is ${net.azCount}: use 2 or 3 (the load balancer and database need subnets in at least two AZs)`);
-  } else if (regionKnown) {
+  } else if (regionKnown && !net.existing) {
+    // An adopted VPC's zones are its subnets' (checked at plan time, modules/existing-network.ts).
     const zones = net.availabilityZones;
     const prefix = azIdPrefix(env.region);
     const isId = (z: string) => new RegExp(`^${prefix}-az\\d+$`).test(z);
@@ -296,7 +302,7 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     else if (zones.some(isId) && zones.some(isName)) fail('network.availabilityZones', 'mixes zone IDs and names: use one kind (IDs are the same zones in every account)');
     if (new Set(zones).size !== zones.length) fail('network.availabilityZones', 'lists a zone twice: each subnet pair needs its own zone');
   }
-  if (env.production && net.natMode === 'single') {
+  if (env.production && net.natMode === 'single' && !net.existing) {
     fail('network.natMode', 'is "single" in a production environment: one NAT gateway is one AZ\'s outage away from cutting every task off; use "perAz" (or "none" for no internet egress at all)');
   }
 
@@ -517,6 +523,9 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     if (key.toLowerCase().startsWith('aws:')) fail('tags', `has "${key}": the aws: prefix is reserved by AWS`);
     if (['project', 'environment', 'managed-by'].includes(key)) fail('tags', `sets "${key}", which the stack sets itself: remove it`);
   }
+
+  // What the environment adopts (existing VPC, certificates, database, buckets).
+  for (const p of adoptionProblems(env)) fail(p.field, p.message);
 
   // AWS naming rules of every resource, and collisions between them. Only when the parts are
   // sane, so one bad slug does not also produce a dozen name messages.

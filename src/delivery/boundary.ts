@@ -1,6 +1,7 @@
 import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
-import { arn, globalBucketName, resourceName } from '../lib/naming';
+import { assetBucketNames, databaseIdentifier } from '../config/names';
+import { arn, resourceName } from '../lib/naming';
 
 /**
  * The permissions boundary of every IAM role of an environment's stack: the most any of them can
@@ -21,8 +22,8 @@ import { arn, globalBucketName, resourceName } from '../lib/naming';
 export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatement[] {
   const p = resourceName(env);
   const at = (service: string, resource: string) => arn(env.region, service, env.region, env.accountId, resource);
-  const bucket = (purpose: string) => arn(env.region, 's3', '', '', globalBucketName(env, purpose));
-  const buckets = [bucket('static'), bucket('media')];
+  const assets = assetBucketNames(env);
+  const buckets = [assets.static, assets.media].map((name) => arn(env.region, 's3', '', '', name));
   const cluster = at('ecs', `cluster/${p}`);
   // Secrets from config (`NAME: arn[:json-key::]`): the secret's ARN, as the execution roles get it.
   const externalSecrets = Object.values(env.compute.externalSecrets).map((ref) => ref.split(':').slice(0, 7).join(':'));
@@ -94,7 +95,7 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
     // The night schedule.
-    { Sid: 'StopAndStartTheDatabase', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: at('rds', `db:${p}-postgres`) },
+    { Sid: 'StopAndStartTheDatabase', Effect: 'Allow', Action: ['rds:StopDBInstance', 'rds:StartDBInstance'], Resource: at('rds', `db:${databaseIdentifier(env)}`) },
   ];
   if (env.compute.enableExec) {
     // ECS Exec: the SSM message channels have no resource-level permissions ("*" only).

@@ -1,5 +1,6 @@
 import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
+import { assetBucketNames, databaseIdentifier } from '../config/names';
 import { arn, defaultTags, globalBucketName, managedPolicyArn, resourceName } from '../lib/naming';
 import { deliveryRoleArns, deployPolicyName, workloadBoundaryArn } from './names';
 import { dataReadDenials } from './data-reads';
@@ -71,6 +72,10 @@ export function passedRoles(env: EnvironmentConfig): { service: string; roleName
 /** Every action granted on "*" or on a resource wider than the environment, and why AWS leaves no narrower choice. */
 export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   {
+    actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext'],
+    reason: 'kms:Decrypt/DescribeKey/CreateGrant/ReEncrypt*/GenerateDataKeyWithoutPlaintext (database.restoreFrom with a snapshot shared from another account only): the snapshot is encrypted with a key of that account whose id the config does not hold, so any key of that account, and only through RDS in the environment\'s region (kms:ViaService); the key\'s own policy decides which principals of this account may use it.',
+  },
+  {
     actions: ['ecr:CreatePullThroughCacheRule', 'ecr:UpdatePullThroughCacheRule', 'ecr:DeletePullThroughCacheRule'],
     reason: 'ecr:*PullThroughCacheRule: pull-through cache rules are registry settings with no resource type or condition key in IAM; "*" is the only valid resource (limited to the environment\'s region).',
   },
@@ -87,8 +92,8 @@ export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
     reason: 'secretsmanager:CreateSecret/TagResource on secret:rds!db-*: with manage_master_user_password, RDS creates the master secret with the caller\'s permissions and names it rds!db-<uuid>, a name the stack does not choose. Reading, changing or deleting those secrets is not granted.',
   },
   {
-    actions: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'],
-    reason: 'rds:CreateDBInstance/ModifyDBInstance on og:default:postgres-*: RDS authorizes an instance against its option group, and the stack uses the engine\'s default one, which AWS creates in every account; it is referenced, never changed (no option group action is granted).',
+    actions: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:RestoreDBInstanceFromDBSnapshot'],
+    reason: 'rds:CreateDBInstance/ModifyDBInstance/RestoreDBInstanceFromDBSnapshot on og:default:postgres-*: RDS authorizes an instance against its option group, and the stack uses the engine\'s default one, which AWS creates in every account; it is referenced, never changed (no option group action is granted).',
   },
   {
     actions: ['elasticache:CreateReplicationGroup', 'elasticache:ModifyReplicationGroup'],
@@ -189,14 +194,24 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   aws_vpc_security_group_ingress_rule: { scope: 'tag of the security group; the rule is created tagged', actions: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:ModifySecurityGroupRules', 'ec2:RevokeSecurityGroupIngress'] },
   aws_vpc_security_group_egress_rule: { scope: 'tag of the security group; the rule is created tagged', actions: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules', 'ec2:RevokeSecurityGroupEgress'] },
   aws_vpc_endpoint: { scope: 'tag, in a tagged VPC/subnets/route tables/security group; interface endpoints associate the VPC with AWS\'s private zone (UNSCOPED_ACTIONS)', actions: ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints'] },
+  'data.aws_vpcs': { scope: 'read only (ReadOnlyAccess): the adopted VPC exists (network.existing)', actions: [] },
+  'data.aws_subnets': { scope: 'read only (ReadOnlyAccess): the adopted subnets exist', actions: [] },
+  'data.aws_subnet': { scope: 'read only (ReadOnlyAccess): each adopted subnet\'s VPC and zone', actions: [] },
+  'data.aws_route_tables': { scope: 'read only (ReadOnlyAccess): the route table of each adopted subnet', actions: [] },
+  'data.aws_route_table': { scope: 'read only (ReadOnlyAccess): the routes of each adopted subnet', actions: [] },
   aws_flow_log: { scope: 'tag, on a tagged VPC; passes only the environment\'s flow-log role', actions: ['ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs', 'iam:PassRole'] },
   // --- Data ---
-  aws_db_instance: { scope: 'name db:<p>-postgres (subnet group <p>-db, parameter group <p>-postgres*, final snapshot <p>-postgres-final-*); RDS-managed master secret rds!db-* create only (UNSCOPED_ACTIONS)', actions: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:AddTagsToResource', 'iam:PassRole', 'secretsmanager:CreateSecret'] },
+  aws_db_instance: { scope: 'name db:<p>-postgres, or the adopted identifier (subnet group <p>-db, parameter group <p>-postgres*, final snapshot <identifier>-final[-*]); RDS-managed master secret rds!db-* create only (UNSCOPED_ACTIONS)', actions: ['rds:CreateDBInstance', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:AddTagsToResource', 'iam:PassRole', 'secretsmanager:CreateSecret'] },
+  'data.aws_db_instances': { scope: 'read only (ReadOnlyAccess): the adopted instance exists (database.adopt)', actions: [] },
+  'data.aws_db_instance': { scope: 'read only (ReadOnlyAccess): what of the adopted instance cannot change in place', actions: [] },
+  'data.aws_db_subnet_group': { scope: 'read only (ReadOnlyAccess): the adopted instance\'s subnet group is in the adopted VPC', actions: [] },
+  'data.aws_db_snapshot': { scope: 'read only (ReadOnlyAccess): the snapshot to restore (database.restoreFrom); the restore itself: RestoreTheSnapshot', actions: [] },
   aws_db_parameter_group: { scope: 'name pg:<p>-postgres*', actions: ['rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup', 'rds:DeleteDBParameterGroup'] },
   aws_db_subnet_group: { scope: 'name subgrp:<p>-db', actions: ['rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup'] },
   aws_elasticache_replication_group: { scope: 'name replicationgroup:<p>-cache (its clusters <p>-cache-*, final snapshot <p>-cache-final-*)', actions: ['elasticache:CreateReplicationGroup', 'elasticache:ModifyReplicationGroup', 'elasticache:DeleteReplicationGroup', 'elasticache:AddTagsToResource'] },
   aws_elasticache_subnet_group: { scope: 'name subnetgroup:<p>-cache', actions: ['elasticache:CreateCacheSubnetGroup', 'elasticache:ModifyCacheSubnetGroup', 'elasticache:DeleteCacheSubnetGroup'] },
-  aws_s3_bucket: { scope: 'name: the environment\'s four buckets <project>-<env>-<purpose>-<account>-<region>; emptying them on destroy only outside production', actions: ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutBucketTagging'] },
+  aws_s3_bucket: { scope: 'name: the environment\'s four buckets <project>-<env>-<purpose>-<account>-<region> (or the adopted names of assets.adopt); emptying them on destroy only outside production, never an adopted one', actions: ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutBucketTagging'] },
+  'data.aws_s3_bucket': { scope: 'read only (ReadOnlyAccess): the adopted bucket exists, in the environment\'s region (assets.adopt)', actions: [] },
   aws_s3_bucket_public_access_block: { scope: 'bucket name', actions: ['s3:PutBucketPublicAccessBlock'] },
   aws_s3_bucket_ownership_controls: { scope: 'bucket name', actions: ['s3:PutBucketOwnershipControls'] },
   aws_s3_bucket_server_side_encryption_configuration: { scope: 'bucket name', actions: ['s3:PutEncryptionConfiguration'] },
@@ -385,6 +400,7 @@ function networkStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] 
       Resource: s.at('ec2', 'security-group/*'),
       Condition: { ...s.requestTagsNew, 'ForAllValues:StringEquals': { 'aws:TagKeys': [...Object.keys(defaultTags(env)), 'Name'] } },
     },
+    ...adoptedVpcStatements(env, s),
     {
       // ElastiCache lists these as dependent actions of its cluster changes; never callable directly.
       Sid: 'ServiceManagedInterfaces',
@@ -393,6 +409,28 @@ function networkStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] 
       Resource: s.at('ec2', 'network-interface/*'),
       Condition: { Bool: { 'aws:ViaAWSService': 'true' } },
     },
+  ];
+}
+
+/**
+ * An adopted VPC (`network.existing`) carries its owner's tags, not the environment's: the stack's
+ * security groups (and, without NAT, its endpoints) are created in exactly that VPC and its given
+ * subnets, and the gateway endpoint on its route tables. Nothing of the VPC itself is changed.
+ */
+function adoptedVpcStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
+  const existing = env.network.existing;
+  if (!existing) return [];
+  const vpc = s.at('ec2', `vpc/${existing.vpcId}`);
+  return [
+    {
+      Sid: 'IntoTheAdoptedVpc',
+      Effect: 'Allow',
+      Action: ['ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'],
+      Resource: [vpc, ...existing.privateSubnetIds.map((id) => s.at('ec2', `subnet/${id}`))],
+    },
+    ...(env.network.natMode === 'none'
+      ? [{ Sid: 'TheAdoptedRouteTables', Effect: 'Allow' as const, Action: ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'], Resource: s.at('ec2', 'route-table/*'), Condition: { StringEquals: { 'ec2:Vpc': vpc } } }]
+      : []),
   ];
 }
 
@@ -526,12 +564,18 @@ function computeStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] 
 /** RDS, ElastiCache, the buckets, Secrets Manager and SSM parameters. */
 function dataStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
   const { p } = s;
-  const db = s.at('rds', `db:${p}-postgres`);
+  const identifier = databaseIdentifier(env);
+  const adopted = env.database.adopt !== undefined;
+  const db = s.at('rds', `db:${identifier}`);
   const parameterGroups = s.at('rds', `pg:${p}-postgres*`);
+  // An adopted instance keeps its own subnet group (named by its owner, never changed here).
   const subnetGroup = s.at('rds', `subgrp:${p}-db`);
-  const dbSnapshots = s.at('rds', `snapshot:${p}-postgres-final-*`);
+  const dbSnapshots = s.at('rds', `snapshot:${identifier}-final${adopted ? '' : '-*'}`);
   const cacheSubnets = s.at('elasticache', `subnetgroup:${p}-cache`);
-  const buckets = ['static', 'media', 'cdn-logs', 'alb-logs'].map((purpose) => arn(env.region, 's3', '', '', globalBucketName(env, purpose)));
+  const assets = assetBucketNames(env);
+  const bucket = (name: string) => arn(env.region, 's3', '', '', name);
+  const buckets = [assets.static, assets.media, globalBucketName(env, 'cdn-logs'), globalBucketName(env, 'alb-logs')].map(bucket);
+  const adoptedBuckets = Object.values(env.assets.adopt ?? {}).map(bucket);
   const secret = (name: string) => s.at('secretsmanager', `secret:${name}-??????`);
   const statements: PolicyStatement[] = [
     { Sid: 'DatabaseInstance', Effect: 'Allow', Action: ['rds:CreateDBInstance', 'rds:ModifyDBInstance'], Resource: [db, parameterGroups, subnetGroup] },
@@ -545,6 +589,7 @@ function dataStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
       Resource: [parameterGroups, subnetGroup],
     },
     { Sid: 'TagDatabase', Effect: 'Allow', Action: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'], Resource: [db, parameterGroups, subnetGroup, dbSnapshots] },
+    ...restoreStatements(env, s, [db, parameterGroups, subnetGroup]),
     // RDS creates the master secret (rds!db-<uuid>) with the caller's permissions; nothing else on it.
     { Sid: 'RdsManagedMasterSecret', Effect: 'Allow', Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], Resource: s.at('secretsmanager', 'secret:rds!db-*') },
     {
@@ -588,8 +633,45 @@ function dataStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
     },
   ];
   if (!env.production) {
-    // force_destroy outside production: terraform destroy empties the buckets first.
-    statements.push({ Sid: 'EmptyBucketsOnDestroy', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: buckets.map((b) => `${b}/*`) });
+    // force_destroy outside production: terraform destroy empties the buckets first. Never an
+    // adopted bucket: its objects are the app's, and the stack never deletes them.
+    const emptied = buckets.filter((b) => !adoptedBuckets.includes(b));
+    statements.push({ Sid: 'EmptyBucketsOnDestroy', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: emptied.map((b) => `${b}/*`) });
+  }
+  return statements;
+}
+
+/**
+ * `database.restoreFrom`: the instance is created from the snapshot (RestoreDBInstanceFromDBSnapshot
+ * authorizes on the new instance, its groups and the snapshot). A snapshot shared from another
+ * account is encrypted with a key of that account: RDS uses it with the caller's permissions, only
+ * through RDS in this region (kms:ViaService); the key's own policy must admit this account too
+ * (docs/migrating.md).
+ */
+function restoreStatements(env: EnvironmentConfig, s: Scope, instanceResources: string[]): PolicyStatement[] {
+  const snapshot = env.database.restoreFrom?.snapshot;
+  if (!snapshot) return [];
+  const shared = snapshot.startsWith('arn:');
+  const statements: PolicyStatement[] = [{
+    Sid: 'RestoreTheSnapshot',
+    Effect: 'Allow',
+    Action: 'rds:RestoreDBInstanceFromDBSnapshot',
+    Resource: [...instanceResources, shared ? snapshot : s.at('rds', `snapshot:${snapshot}`)],
+  }, {
+    Sid: 'RestoreWithTheDefaultOptionGroup',
+    Effect: 'Allow',
+    Action: 'rds:RestoreDBInstanceFromDBSnapshot',
+    Resource: s.at('rds', 'og:default:postgres-*'),
+  }];
+  if (shared) {
+    const owner = snapshot.split(':')[4];
+    statements.push({
+      Sid: 'TheSharedSnapshotsKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext'],
+      Resource: arn(env.region, 'kms', env.region, owner, 'key/*'),
+      Condition: { StringEquals: { 'kms:ViaService': `rds.${env.region}.amazonaws.com` } },
+    });
   }
   return statements;
 }

@@ -9,7 +9,7 @@ import { DatabaseModule } from '../modules/database';
 import { GeneratedSecret } from '../modules/generated-secret';
 import { ImageVersion } from '../modules/image-version';
 import { LoadBalancerModule } from '../modules/load-balancer';
-import { NetworkModule } from '../modules/network';
+import { Network } from '../modules/network';
 import { RegistryModule } from '../modules/registry';
 import { ContainerContract } from '../modules/service';
 import { EdgeLayer } from './edge';
@@ -17,7 +17,7 @@ import { Layer } from './layer';
 
 export interface ComputeLayerProps {
   readonly config: EnvironmentConfig;
-  readonly network: NetworkModule;
+  readonly network: Network;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EnvironmentConfig } from '../config/types';
+import { assetBucketNames } from '../config/names';
 import { loadBalancerHostNames } from '../config/routing';
 import { globalBucketName, resourceName } from '../lib/naming';
 import { appHostNames } from '../modules/app-contract';
@@ -34,14 +35,12 @@ export class EdgeLayer extends Layer {
       cdnName: this.cdnName,
       dns: this.dns,
       usEast1: props.usEast1,
+      existing: domain.certificates,
     });
     this.assets = new AssetsModule(this, 'assets', {
       namePrefix: resourceName(config),
-      bucketNames: {
-        static: globalBucketName(config, 'static'),
-        media: globalBucketName(config, 'media'),
-        cdnLogs: globalBucketName(config, 'cdn-logs'),
-      },
+      bucketNames: { ...assetBucketNames(config), cdnLogs: globalBucketName(config, 'cdn-logs') },
+      adopted: { static: config.assets.adopt?.static !== undefined, media: config.assets.adopt?.media !== undefined },
       cdnName: this.cdnName,
       cdnCertificateArn: this.certificates.cdnCertificateArn,
       appOrigins: this.loadBalancerHosts.map((host) => `https://${host}`),

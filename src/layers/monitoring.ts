@@ -11,7 +11,7 @@ import { AlertTopics } from '../modules/monitoring/alerts';
 import { awakeWindow } from '../modules/monitoring/awake';
 import { EnvironmentDashboard, ExtraGraph } from '../modules/monitoring/dashboard';
 import { RDS_CRITICAL_EVENTS, RDS_WARNING_EVENTS, rdsEventPattern, routeEvents } from '../modules/monitoring/events';
-import { NetworkModule } from '../modules/network';
+import { Network } from '../modules/network';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
 import { Layer } from './layer';
@@ -21,7 +21,7 @@ import { WorkloadsLayer } from './workloads';
 export interface MonitoringLayerProps {
   readonly config: EnvironmentConfig;
   readonly usEast1: TerraformProvider;
-  readonly network: NetworkModule;
+  readonly network: Network;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;

@@ -7,7 +7,7 @@ import { appTaskPolicy } from '../modules/app-contract';
 import { CacheModule } from '../modules/cache';
 import { DatabaseAdminTask } from '../modules/database-admin';
 import { DatabaseModule } from '../modules/database';
-import { NetworkModule } from '../modules/network';
+import { Network } from '../modules/network';
 import { QueueModule, queueVariables } from '../modules/queue';
 import { ScheduledJobs } from '../modules/scheduled-jobs';
 import { ServiceModule, SidecarSpec } from '../modules/service';
@@ -17,7 +17,7 @@ import { Layer } from './layer';
 
 export interface WorkloadsLayerProps {
   readonly config: EnvironmentConfig;
-  readonly network: NetworkModule;
+  readonly network: Network;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;

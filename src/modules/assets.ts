@@ -35,6 +35,8 @@ export interface AssetsModuleProps {
   readonly mediaNoncurrentVersionDays: number;
   /** Production: buckets are never emptied on destroy, media carries prevent_destroy. */
   readonly production: boolean;
+  /** Buckets that exist already (`assets.adopt`): imported, never emptied or deleted. */
+  readonly adopted?: { readonly static: boolean; readonly media: boolean };
 }
 
 /**
@@ -79,6 +81,7 @@ export class AssetsModule extends Construct {
       bucketName: props.bucketNames.static,
       versioned: true,
       forceDestroy: !props.production,
+      adopt: props.adopted?.static ? { field: 'assets.adopt.static', region: props.region } : undefined,
       lifecycleRules: [{ id: 'expire-old-static-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
     });
     new S3BucketCorsConfiguration(this, 'static-cors', {
@@ -91,6 +94,7 @@ export class AssetsModule extends Construct {
       bucketName: props.bucketNames.media,
       versioned: true,
       forceDestroy: !props.production,
+      adopt: props.adopted?.media ? { field: 'assets.adopt.media', region: props.region } : undefined,
       preventDestroy: props.production,
       lifecycleRules: [
         {

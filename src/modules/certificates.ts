@@ -12,6 +12,11 @@ export interface CertificateModuleProps {
   readonly dns: DnsModule;
   /** us-east-1 provider: CloudFront only accepts certificates from there. */
   readonly usEast1: TerraformProvider;
+  /**
+   * Certificates that exist already (`domain.certificates`, ARNs validated at synth): that side
+   * gets no certificate and no validation records of its own.
+   */
+  readonly existing?: { readonly loadBalancer?: string; readonly cdn?: string };
 }
 
 /**
@@ -21,8 +26,9 @@ export interface CertificateModuleProps {
  * (a listener or distribution always has one).
  */
 export class CertificateModule extends Construct {
-  readonly loadBalancerCertificate: AcmCertificate;
-  readonly cdnCertificate: AcmCertificate;
+  /** The certificate (its ARN is known once requested, before validation): the expiry alarm's. */
+  readonly loadBalancerCertificate: { readonly arn: string };
+  readonly cdnCertificate: { readonly arn: string };
   /** Validated regional certificate ARN (for the ALB's HTTPS listener). */
   readonly loadBalancerCertificateArn: string;
   /** Validated us-east-1 certificate ARN (for CloudFront). */
@@ -32,11 +38,25 @@ export class CertificateModule extends Construct {
     super(scope, id);
     const [domainName, ...alternativeNames] = props.loadBalancerNames;
 
-    this.loadBalancerCertificate = this.certificate('load-balancer', domainName, alternativeNames);
-    this.loadBalancerCertificateArn = this.validate('load-balancer', this.loadBalancerCertificate, props.dns);
+    const existing = props.existing ?? {};
 
-    this.cdnCertificate = this.certificate('cdn', props.cdnName, [], props.usEast1);
-    this.cdnCertificateArn = this.validate('cdn', this.cdnCertificate, props.dns, props.usEast1);
+    if (existing.loadBalancer) {
+      this.loadBalancerCertificate = { arn: existing.loadBalancer };
+      this.loadBalancerCertificateArn = existing.loadBalancer;
+    } else {
+      const certificate = this.certificate('load-balancer', domainName, alternativeNames);
+      this.loadBalancerCertificate = certificate;
+      this.loadBalancerCertificateArn = this.validate('load-balancer', certificate, props.dns);
+    }
+
+    if (existing.cdn) {
+      this.cdnCertificate = { arn: existing.cdn };
+      this.cdnCertificateArn = existing.cdn;
+    } else {
+      const certificate = this.certificate('cdn', props.cdnName, [], props.usEast1);
+      this.cdnCertificate = certificate;
+      this.cdnCertificateArn = this.validate('cdn', certificate, props.dns, props.usEast1);
+    }
   }
 
   private certificate(id: string, domainName: string, alternativeNames: string[], provider?: TerraformProvider): AcmCertificate {

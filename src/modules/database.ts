@@ -3,6 +3,11 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
+import { DataAwsDbInstances } from '@cdktf/provider-aws/lib/data-aws-db-instances';
+import { DataAwsDbSnapshot } from '@cdktf/provider-aws/lib/data-aws-db-snapshot';
+import { DataAwsDbSubnetGroup } from '@cdktf/provider-aws/lib/data-aws-db-subnet-group';
+import { Fn } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { assumeRolePolicy } from '../lib/iam';
@@ -37,6 +42,10 @@ export interface DatabaseModuleProps {
    */
   readonly production: boolean;
   readonly logRetentionDays: number;
+  /** Create the instance from this snapshot (identifier, or ARN when shared): `database.restoreFrom`. */
+  readonly restoreFrom?: { readonly snapshot: string };
+  /** Bring this running instance under management (Terraform import): `database.adopt`. */
+  readonly adopt?: { readonly identifier: string };
 }
 
 /** Postgres logs RDS exports to CloudWatch. */
@@ -73,19 +82,25 @@ export class DatabaseModule extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseModuleProps) {
     super(scope, id);
-    const identifier = `${props.namePrefix}-postgres`;
+    const identifier = props.adopt?.identifier ?? `${props.namePrefix}-postgres`;
     const major = props.engineVersion.split('.')[0];
     this.majorVersion = major;
-
-    const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
-      name: `${props.namePrefix}-db`,
-      description: `Private subnets of ${props.namePrefix} for Postgres`,
-      subnetIds: props.subnetIds,
-    });
 
     // Ingress rules are added by allowFrom; the database never opens connections, so no egress.
     const group = securityGroup(this, 'sg', { name: `${props.namePrefix}-db`, description: `Postgres ${identifier}: 5432 from the app tasks only`, vpcId: props.vpcId });
     this.securityGroupId = group.id;
+
+    // An adopted instance keeps its subnet group (moving it would be a VPC move) and its security
+    // groups (whatever reaches it today, the old app during the move, still does), plus ours.
+    const adopted = props.adopt ? adoptedInstance(this, props, major) : undefined;
+    const restored = props.restoreFrom ? snapshotToRestore(this, props, major) : undefined;
+    const subnetGroupName = adopted?.subnetGroupName ?? new DbSubnetGroup(this, 'subnet-group', {
+      name: `${props.namePrefix}-db`,
+      description: `Private subnets of ${props.namePrefix} for Postgres`,
+      subnetIds: props.subnetIds,
+    }).name;
+    // Real data (adopted, or restored from one): whatever the environment, a final snapshot on delete.
+    const { keepFinalSnapshot, preventDestroy } = databaseLifecycle(props);
 
     const parameters = new DbParameterGroup(this, 'parameters', {
       // A name prefix plus create_before_destroy lets a major upgrade swap in the next family.
@@ -102,8 +117,9 @@ export class DatabaseModule extends Construct {
     });
 
     // Created before the instance so RDS writes into groups that have a retention period
-    // (RDS would otherwise create them with logs kept forever).
-    const logGroups = LOG_EXPORTS.map(
+    // (RDS would otherwise create them with logs kept forever). An adopted instance's groups are
+    // RDS's own if it exported logs before: set their retention yourself (docs/migrating.md).
+    const logGroups = adopted ? [] : LOG_EXPORTS.map(
       (log) => new CloudwatchLogGroup(this, `log-${log}`, { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: props.logRetentionDays }),
     );
 
@@ -135,8 +151,9 @@ export class DatabaseModule extends Construct {
       // management without a security gain for a single-account app (deliberate; see README).
       storageEncrypted: true,
 
-      dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [group.id],
+      snapshotIdentifier: restored?.snapshot,
+      dbSubnetGroupName: subnetGroupName,
+      vpcSecurityGroupIds: adopted ? Fn.distinct(Fn.concat([adopted.securityGroupIds, [group.id]])) : [group.id],
       publiclyAccessible: false,
       multiAz: props.multiAz,
       parameterGroupName: parameters.name,
@@ -152,11 +169,13 @@ export class DatabaseModule extends Construct {
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
       deletionProtection: props.deletionProtection,
-      skipFinalSnapshot: !props.production,
+      skipFinalSnapshot: !keepFinalSnapshot,
       // Unique per instance: stamped when the instance is created and kept (ignore_changes), so
-      // the second replacement of an instance does not fail on the first one's snapshot name.
-      finalSnapshotIdentifier: props.production ? finalSnapshotIdentifier(identifier) : undefined,
-      deleteAutomatedBackups: !props.production,
+      // the second replacement of an instance does not fail on the first one's snapshot name. An
+      // adopted instance is imported, not created: an ignored attribute would stay empty (the
+      // import has none), so it gets a fixed name, written into state by its first apply.
+      finalSnapshotIdentifier: adopted ? `${identifier}-final` : keepFinalSnapshot ? finalSnapshotIdentifier(identifier) : undefined,
+      deleteAutomatedBackups: !keepFinalSnapshot,
       applyImmediately: !props.production,
 
       enabledCloudwatchLogsExports: LOG_EXPORTS,
@@ -165,9 +184,15 @@ export class DatabaseModule extends Construct {
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
 
-      lifecycle: props.production ? { preventDestroy: true, ignoreChanges: ['final_snapshot_identifier'] } : undefined,
-      dependsOn: logGroups,
+      lifecycle: instanceLifecycle(preventDestroy, [
+        ...(keepFinalSnapshot && !adopted ? ['final_snapshot_identifier'] : []),
+        // The snapshot only seeds the instance: removing restoreFrom later, or the snapshot
+        // expiring, must never plan a replacement.
+        ...(restored ? ['snapshot_identifier'] : []),
+      ], restored?.postconditions),
+      dependsOn: logGroups.length > 0 ? logGroups : undefined,
     });
+    if (props.adopt) this.instance.importFrom(identifier);
 
     this.address = this.instance.address;
     this.endpoint = this.instance.endpoint;
@@ -182,6 +207,99 @@ export class DatabaseModule extends Construct {
   allowFrom(id: string, sourceSecurityGroupId: string, description: string): void {
     allowFromGroup(this, `ingress-${id}`, { securityGroupId: this.securityGroupId, sourceSecurityGroupId, port: POSTGRES_PORT, description });
   }
+}
+
+function instanceLifecycle(preventDestroy: boolean, ignoreChanges: string[], postcondition?: { condition: string; errorMessage: string }[]) {
+  if (!preventDestroy && ignoreChanges.length === 0 && !postcondition) return undefined;
+  return { ...(preventDestroy ? { preventDestroy } : {}), ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}), ...(postcondition ? { postcondition } : {}) };
+}
+
+/** Stateful-data rules: production, adopted and restored instances keep a final snapshot; production and adopted ones cannot be destroyed by Terraform. */
+export function databaseLifecycle(props: Pick<DatabaseModuleProps, 'production' | 'adopt' | 'restoreFrom'>): { keepFinalSnapshot: boolean; preventDestroy: boolean } {
+  return {
+    keepFinalSnapshot: props.production || props.adopt !== undefined || props.restoreFrom !== undefined,
+    preventDestroy: props.production || props.adopt !== undefined,
+  };
+}
+
+/**
+ * The running instance to adopt, read at plan time: the plan fails, naming the config field,
+ * before an import that would end in a replacement. Each condition is an argument RDS cannot
+ * change on a running instance (the provider would plan a replace) or one this project assumes.
+ */
+function adoptedInstance(scope: Construct, props: DatabaseModuleProps, major: string): { subnetGroupName: string; securityGroupIds: string[] } {
+  const id = props.adopt!.identifier;
+  const where = `account ${props.accountId}, region ${props.region}`;
+  const lookup = new DataAwsDbInstances(scope, 'adopt-lookup', {
+    filter: [{ name: 'db-instance-id', values: [id] }],
+    lifecycle: {
+      postcondition: [{
+        condition: '${length(self.instance_identifiers) == 1}',
+        errorMessage: `database.adopt.identifier: there is no DB instance "${id}" in ${where}: give the identifier of the running instance (aws rds describe-db-instances --region ${props.region} --query "DBInstances[].DBInstanceIdentifier")`,
+      }],
+    },
+  });
+  const field = 'database.adopt.identifier';
+  const instance = new DataAwsDbInstance(scope, 'adopt-instance', {
+    dbInstanceIdentifier: id,
+    dependsOn: [lookup],
+    lifecycle: {
+      postcondition: [
+        { condition: '${self.engine == "postgres"}', errorMessage: `${field}: "${id}" runs \${self.engine}, not RDS for PostgreSQL: it cannot be adopted; move the data with a dump and restore (docs/migrating.md)` },
+        { condition: '${self.storage_encrypted}', errorMessage: `${field}: "${id}" is not encrypted, and RDS cannot encrypt a running instance (Terraform would replace it): snapshot it, copy the snapshot encrypted (aws rds copy-db-snapshot --kms-key-id alias/aws/rds) and set database.restoreFrom instead of database.adopt` },
+        { condition: `\${split(".", self.engine_version)[0] == "${major}"}`, errorMessage: `${field}: "${id}" runs Postgres \${self.engine_version}: set database.engineVersion to "\${split(".", self.engine_version)[0]}" (a major upgrade is a later, separate change)` },
+        { condition: `\${self.db_name == "${props.databaseName}"}`, errorMessage: `${field}: "${id}" was created with database \${self.db_name == "" ? "(none)" : self.db_name}: set database.databaseName to it (RDS cannot rename it, Terraform would replace the instance)` },
+        { condition: `\${self.master_username == "${props.masterUsername}"}`, errorMessage: `${field}: "${id}" has the master user \${self.master_username}: set database.masterUsername to it (RDS cannot rename it, Terraform would replace the instance)` },
+        { condition: `\${self.db_instance_port == ${POSTGRES_PORT}}`, errorMessage: `${field}: "${id}" listens on port \${self.db_instance_port}; this project connects on ${POSTGRES_PORT}: change it first (aws rds modify-db-instance --db-instance-identifier ${id} --db-port-number ${POSTGRES_PORT}), after the apps that use it` },
+        { condition: `\${self.backup_retention_period <= ${props.backupRetentionDays}}`, errorMessage: `${field}: "${id}" keeps \${self.backup_retention_period} days of automated backups, database.backupRetentionDays is ${props.backupRetentionDays}: lowering it deletes the older backups; set it to at least \${self.backup_retention_period}` },
+        { condition: `\${self.allocated_storage < ${props.maxAllocatedStorage}}`, errorMessage: `${field}: "${id}" has \${self.allocated_storage} GiB of storage: set database.maxAllocatedStorage above it (RDS never shrinks storage)` },
+      ],
+    },
+  });
+  const subnetGroup = new DataAwsDbSubnetGroup(scope, 'adopt-subnet-group', {
+    name: instance.dbSubnetGroup,
+    lifecycle: {
+      postcondition: [{
+        condition: `\${self.vpc_id == ${props.vpcId}}`,
+        errorMessage: `${field}: "${id}" is in the subnet group \${self.name} of \${self.vpc_id}, not of network.existing.vpcId: adopt the VPC the instance runs in, or restore a snapshot into this one (database.restoreFrom)`,
+      }],
+    },
+  });
+  return { subnetGroupName: subnetGroup.name, securityGroupIds: instance.vpcSecurityGroups };
+}
+
+/**
+ * The snapshot to restore, read at plan time so a wrong one fails with the field named. Its
+ * database name and master user carry over to the instance (RDS ignores the arguments on a
+ * restore, and the data source does not show them): the instance's postconditions check them
+ * right after it is created, before anything uses it.
+ */
+function snapshotToRestore(scope: Construct, props: DatabaseModuleProps, major: string): { snapshot: string; postconditions: { condition: string; errorMessage: string }[] } {
+  const snapshot = props.restoreFrom!.snapshot;
+  const field = 'database.restoreFrom.snapshot';
+  const shared = snapshot.startsWith('arn:');
+  const data = new DataAwsDbSnapshot(scope, 'restore-snapshot', {
+    dbSnapshotIdentifier: snapshot,
+    includeShared: shared ? true : undefined,
+    lifecycle: {
+      postcondition: [
+        { condition: '${self.engine == "postgres"}', errorMessage: `${field}: "${snapshot}" is a snapshot of \${self.engine}, not of RDS for PostgreSQL: move the data with a dump and restore (docs/migrating.md)` },
+        { condition: '${self.encrypted}', errorMessage: `${field}: "${snapshot}" is not encrypted: copy it encrypted first (aws rds copy-db-snapshot --source-db-snapshot-identifier ${snapshot} --target-db-snapshot-identifier <name>-encrypted --kms-key-id alias/aws/rds) and restore the copy` },
+        { condition: '${self.status == "available"}', errorMessage: `${field}: "${snapshot}" is \${self.status}: wait until it is available (aws rds wait db-snapshot-available --db-snapshot-identifier ${snapshot})` },
+        { condition: `\${split(".", self.engine_version)[0] == "${major}"}`, errorMessage: `${field}: "${snapshot}" holds Postgres \${self.engine_version}: set database.engineVersion to "\${split(".", self.engine_version)[0]}" (upgrade after the move)` },
+        { condition: `\${self.allocated_storage <= ${props.allocatedStorage}}`, errorMessage: `${field}: "${snapshot}" needs \${self.allocated_storage} GiB: set database.allocatedStorage to at least that (and maxAllocatedStorage above it)` },
+      ],
+    },
+  });
+  // A missing snapshot is a provider error ("no results"): this address names the field in it.
+  data.overrideLogicalId('database_restoreFrom_snapshot');
+  return {
+    snapshot: shared ? snapshot : data.dbSnapshotIdentifier,
+    postconditions: [
+      { condition: `\${self.db_name == "${props.databaseName}"}`, errorMessage: `${field}: the restored instance's database is \${self.db_name}, from the snapshot: set database.databaseName to it and apply again (the instance is kept)` },
+      { condition: `\${self.username == "${props.masterUsername}"}`, errorMessage: `${field}: the restored instance's master user is \${self.username}, from the snapshot: set database.masterUsername to it and apply again (the instance is kept)` },
+    ],
+  };
 }
 
 /**

@@ -63,8 +63,72 @@ export function subnetLayout(cidr: string, azCount: number): SubnetLayout {
   };
 }
 
+/** What the rest of the stack needs of a network, created here or adopted (ExistingNetworkModule). */
+export interface Network {
+  readonly vpcId: string;
+  /** One per AZ, in AZ order: the load balancer's. */
+  readonly publicSubnetIds: string[];
+  /** One per AZ, in AZ order: tasks, database, cache. */
+  readonly privateSubnetIds: string[];
+  /** The NAT gateways this stack owns (alarmed); none in an adopted VPC. */
+  readonly natGateways: { readonly id: string }[];
+  /** Admits a task security group to the interface endpoints on 443 (no-op when there are none). */
+  allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void;
+}
+
+export interface InterfaceEndpointsProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  /** `ecr.api`, `logs`, ... */
+  readonly services: string[];
+}
+
+/**
+ * No NAT: the private subnets reach the AWS APIs the tasks need through interface endpoints (ECR
+ * and its S3 layers, logs, secrets...), and nothing else: no internet at all. Not a construct of
+ * its own: its resources live in the network's scope, so their addresses are the network's.
+ */
+export class InterfaceEndpoints {
+  readonly securityGroupId: string;
+  readonly endpoints: Record<string, VpcEndpoint> = {};
+  private readonly sources = new Set<string>();
+
+  constructor(private readonly scope: Construct, props: InterfaceEndpointsProps) {
+    const group = securityGroup(scope, 'endpoints-sg', {
+      name: `${props.namePrefix}-endpoints`,
+      description: `Interface endpoints of ${props.namePrefix}: HTTPS from the app tasks only`,
+      vpcId: props.vpcId,
+    });
+    this.securityGroupId = group.id;
+    for (const service of [...new Set(props.services)].sort()) {
+      this.endpoints[service] = new VpcEndpoint(scope, `endpoint-${service.replace(/\./g, '-')}`, {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: 'Interface',
+        privateDnsEnabled: true,
+        subnetIds: props.subnetIds,
+        securityGroupIds: [group.id],
+        tags: { Name: `${props.namePrefix}-endpoint-${service}` },
+      });
+    }
+  }
+
+  allowFrom(id: string, sourceSecurityGroupId: string): void {
+    if (this.sources.has(id)) return;
+    this.sources.add(id);
+    allowFromGroup(this.scope, `endpoints-ingress-${id}`, {
+      securityGroupId: this.securityGroupId,
+      sourceSecurityGroupId,
+      port: 443,
+      description: `HTTPS to the AWS API endpoints from the ${id} tasks`,
+    });
+  }
+}
+
 /** VPC over 2-3 AZs with public and private subnets, NAT per the chosen mode and an S3 endpoint. */
-export class NetworkModule extends Construct {
+export class NetworkModule extends Construct implements Network {
   readonly vpc: Vpc;
   readonly vpcId: string;
   readonly vpcCidr: string;
@@ -74,11 +138,8 @@ export class NetworkModule extends Construct {
   readonly privateSubnetIds: string[];
   readonly privateRouteTableIds: string[];
   readonly natGateways: NatGateway[];
-  /** Security group of the interface endpoints (natMode none); tasks are admitted with allowEndpointsFrom. */
-  readonly endpointSecurityGroupId?: string;
-  /** The interface endpoints (natMode none), by service. */
-  readonly interfaceEndpoints: Record<string, VpcEndpoint> = {};
-  private readonly endpointSources = new Set<string>();
+  /** The interface endpoints (natMode none): their security group and the endpoints by service. */
+  readonly interfaceEndpoints?: InterfaceEndpoints;
 
   constructor(scope: Construct, id: string, props: NetworkModuleProps) {
     super(scope, id);
@@ -184,26 +245,14 @@ export class NetworkModule extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
 
-    // No NAT: the private subnets reach the AWS APIs the tasks need through interface endpoints
-    // (ECR and its S3 layers, logs, secrets...), and nothing else: no internet at all.
     if (props.natMode === 'none') {
-      const group = securityGroup(this, 'endpoints-sg', {
-        name: `${props.namePrefix}-endpoints`,
-        description: `Interface endpoints of ${props.namePrefix}: HTTPS from the app tasks only`,
+      this.interfaceEndpoints = new InterfaceEndpoints(this, {
+        namePrefix: props.namePrefix,
+        region: props.region,
         vpcId: this.vpc.id,
+        subnetIds: this.privateSubnetIds,
+        services: props.interfaceEndpointServices ?? [],
       });
-      this.endpointSecurityGroupId = group.id;
-      for (const service of [...new Set(props.interfaceEndpointServices ?? [])].sort()) {
-        this.interfaceEndpoints[service] = new VpcEndpoint(this, `endpoint-${service.replace(/\./g, '-')}`, {
-          vpcId: this.vpc.id,
-          serviceName: `com.amazonaws.${props.region}.${service}`,
-          vpcEndpointType: 'Interface',
-          privateDnsEnabled: true,
-          subnetIds: this.privateSubnetIds,
-          securityGroupIds: [group.id],
-          tags: name(`endpoint-${service}`),
-        });
-      }
     }
 
     if (props.flowLogs) {
@@ -253,15 +302,7 @@ export class NetworkModule extends Construct {
     }
   }
 
-  /** Admits a task security group to the interface endpoints on 443 (no-op when there are none). */
   allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void {
-    if (!this.endpointSecurityGroupId || this.endpointSources.has(id)) return;
-    this.endpointSources.add(id);
-    allowFromGroup(this, `endpoints-ingress-${id}`, {
-      securityGroupId: this.endpointSecurityGroupId,
-      sourceSecurityGroupId,
-      port: 443,
-      description: `HTTPS to the AWS API endpoints from the ${id} tasks`,
-    });
+    this.interfaceEndpoints?.allowFrom(id, sourceSecurityGroupId);
   }
 }

@@ -7,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket';
 import { PolicyStatement, policyDocument, tlsOnlyStatement } from '../lib/iam';
 
 export interface PrivateBucketProps {
@@ -20,6 +21,12 @@ export interface PrivateBucketProps {
   readonly preventDestroy?: boolean;
   /** Allow `terraform destroy` to empty the bucket first (non-prod only). */
   readonly forceDestroy?: boolean;
+  /**
+   * The bucket exists already (docs/migrating.md): it is imported (a Terraform import block) and its
+   * settings applied in place; it is never emptied or deleted by Terraform, whatever the other props
+   * say. `field` is the config field naming it, for the plan-time message when it is missing.
+   */
+  readonly adopt?: { readonly field: string; readonly region: string };
 }
 
 /**
@@ -37,13 +44,30 @@ export class PrivateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
-    const lifecycle = props.preventDestroy ? { preventDestroy: true } : undefined;
+    const adopt = props.adopt;
+    const lifecycle = props.preventDestroy || adopt ? { preventDestroy: true } : undefined;
     this.bucket = new S3Bucket(this, 'bucket', {
       provider: props.provider,
       bucket: props.bucketName,
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: adopt ? false : (props.forceDestroy ?? false),
       lifecycle,
     });
+    if (adopt) {
+      // Read first, so a wrong name fails the plan under an address that names the config field
+      // (the import alone would only say "no object exists with the given id").
+      const existing = new DataAwsS3Bucket(this, 'existing', {
+        provider: props.provider,
+        bucket: props.bucketName,
+        lifecycle: {
+          postcondition: [{
+            condition: `\${self.region == "${adopt.region}"}`,
+            errorMessage: `${adopt.field}: bucket ${props.bucketName} is in \${self.region}, the environment in ${adopt.region}: adopt a bucket of the environment's region, or copy the objects into a new one (aws s3 sync)`,
+          }],
+        },
+      });
+      existing.overrideLogicalId(adopt.field.replace(/\./g, '_'));
+      this.bucket.importFrom(props.bucketName, props.provider);
+    }
     this.bucketName = this.bucket.bucket;
     this.arn = this.bucket.arn;
 

@@ -14,7 +14,8 @@ import { ProtectionLayer } from '../layers/protection';
 import { WorkloadsLayer } from '../layers/workloads';
 import { CacheModule } from '../modules/cache';
 import { DatabaseModule } from '../modules/database';
-import { NetworkModule } from '../modules/network';
+import { ExistingNetworkModule } from '../modules/existing-network';
+import { Network, NetworkModule } from '../modules/network';
 import { APP_CONTAINER } from '../modules/service';
 import { awsProvider } from './providers';
 import { SelfContainedStack } from './self-contained-stack';
@@ -43,6 +44,21 @@ export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
   ];
 }
 
+/** The environment's own VPC, or the one it adopts (`network.existing`). */
+function environmentNetwork(scope: Construct, config: EnvironmentConfig, prefix: string): Network {
+  const net = config.network;
+  const common = { namePrefix: prefix, region: config.region, accountId: config.accountId, natMode: net.natMode, interfaceEndpointServices: interfaceEndpointServices(config) };
+  if (net.existing) return new ExistingNetworkModule(scope, 'network', { ...common, ...net.existing });
+  return new NetworkModule(scope, 'network', {
+    ...common,
+    cidr: net.cidr!,
+    azCount: net.azCount,
+    availabilityZones: net.availabilityZones,
+    flowLogs: net.flowLogs,
+    flowLogRetentionDays: config.compute.logRetentionDays,
+  });
+}
+
 /**
  * One environment: network, data, edge, compute, workloads, protection, monitoring. Every
  * environment is a self-contained stack (no cross-stack references) with its own state.
@@ -52,7 +68,7 @@ export class WebAppStack extends SelfContainedStack {
   readonly provider: AwsProvider;
   /** us-east-1 provider for what CloudFront requires there (its certificate). */
   readonly usEast1: AwsProvider;
-  readonly network: NetworkModule;
+  readonly network: Network;
   readonly database: DatabaseModule;
   readonly cache: CacheModule;
   readonly edge: EdgeLayer;
@@ -77,18 +93,7 @@ export class WebAppStack extends SelfContainedStack {
     this.usEast1 = awsProvider(this, 'aws-us-east-1', { ...providerProps, region: 'us-east-1', alias: 'us_east_1' });
     const prefix = resourceName(config);
 
-    this.network = new NetworkModule(this, 'network', {
-      namePrefix: prefix,
-      region: config.region,
-      cidr: config.network.cidr,
-      azCount: config.network.azCount,
-      availabilityZones: config.network.availabilityZones,
-      natMode: config.network.natMode,
-      interfaceEndpointServices: interfaceEndpointServices(config),
-      flowLogs: config.network.flowLogs,
-      accountId: config.accountId,
-      flowLogRetentionDays: config.compute.logRetentionDays,
-    });
+    this.network = environmentNetwork(this, config, prefix);
 
     const data = { namePrefix: prefix, vpcId: this.network.vpcId, subnetIds: this.network.privateSubnetIds, production: config.production };
     this.database = new DatabaseModule(this, 'database', {
