@@ -102,9 +102,9 @@ describe('a plan replacing the database and destroying a bucket (destructive.jso
   });
 
   test('counts per stack, replacements on their own; resource_drift ignored', () => {
-    expect(result.stacks[0].counts).toEqual({ add: 1, change: 1, destroy: 3, replace: 3, forget: 0 });
+    expect(result.stacks[0].counts).toEqual({ import: 0, add: 1, change: 1, destroy: 3, replace: 3, forget: 0 });
     expect(result.stacks[0].driftIgnored).toBeGreaterThan(0);
-    expect(formatReport(result)).toMatch(/1 to add, 1 to change, 3 to destroy, 3 to replace, 0 to forget; \d+ drifted outside Terraform \(ignored\)/);
+    expect(formatReport(result)).toMatch(/0 to import, 1 to add, 1 to change, 3 to destroy, 3 to replace, 0 to forget; \d+ drifted outside Terraform \(ignored\)/);
   });
 
   test('the failure message prints a ready-made allow list that, used as is, lets the plan pass', async () => {
@@ -118,12 +118,36 @@ describe('a plan replacing the database and destroying a bucket (destructive.jso
   });
 });
 
+describe('imports (adopting what exists, docs/migrating.md): real plans of import blocks', () => {
+  test('import.json: an import is not a destroy: the adopted bucket and instance pass, counted as imports', async () => {
+    const result = guard('import');
+    expect(result.ok).toBe(true);
+    expect(result.stacks[0].findings).toEqual([]);
+    expect(result.stacks[0].counts).toEqual({ import: 2, add: 1, change: 1, destroy: 0, replace: 0, forget: 0 });
+    const { code, stdout } = await run([fixturePath('import')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/2 to import, 1 to add, 1 to change, 0 to destroy, 0 to replace, 0 to forget/);
+    expect(stdout).toMatch(/PASSED: no stateful resource is destroyed or replaced\./);
+  });
+
+  test('import-replace.json: an import followed by a replacement of the adopted instance is blocked, saying it deletes what exists', async () => {
+    const result = guard('import-replace');
+    expect(result.ok).toBe(false);
+    expect(result.blocked).toEqual([expect.objectContaining({ address: 'aws_db_instance.database', kind: 'replace', importing: 'pg-guard-legacy-db', replacePaths: ['username'] })]);
+    expect(result.stacks[0].counts).toEqual({ import: 2, add: 1, change: 0, destroy: 0, replace: 1, forget: 0 });
+    const { code, stdout } = await run([fixturePath('import-replace')]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/BLOCKED {2}aws_db_instance\.database\n[\s\S]*imports: +pg-guard-legacy-db: an object that exists \(adopted\); the replacement deletes it right after the import/);
+    expect(renderMarkdownSummary(result)).toContain('imported `pg-guard-legacy-db`, then replaced: the adopted object is deleted');
+  });
+});
+
 describe('plans that must pass', () => {
   test.each([
-    ['app-release', 'task definition replaced (new revision), SSM parameter updated', { add: 0, change: 1, destroy: 0, replace: 1, forget: 0 }],
-    ['create', 'first deploy: creates only', { add: 11, change: 0, destroy: 0, replace: 0, forget: 0 }],
-    ['no-op', 'nothing to do, only drift', { add: 0, change: 0, destroy: 0, replace: 0, forget: 0 }],
-    ['empty', 'no resource_changes at all', { add: 0, change: 0, destroy: 0, replace: 0, forget: 0 }],
+    ['app-release', 'task definition replaced (new revision), SSM parameter updated', { import: 0, add: 0, change: 1, destroy: 0, replace: 1, forget: 0 }],
+    ['create', 'first deploy: creates only', { import: 0, add: 11, change: 0, destroy: 0, replace: 0, forget: 0 }],
+    ['no-op', 'nothing to do, only drift', { import: 0, add: 0, change: 0, destroy: 0, replace: 0, forget: 0 }],
+    ['empty', 'no resource_changes at all', { import: 0, add: 0, change: 0, destroy: 0, replace: 0, forget: 0 }],
   ])('%s.json (%s) exits 0', async (name, _what, counts) => {
     const result = guard(name);
     expect(result.ok).toBe(true);
@@ -233,10 +257,10 @@ describe('the Markdown job summary', () => {
   ]);
   const md = renderMarkdownSummary(result);
 
-  test('lists add/change/destroy/replace per stack', () => {
-    expect(md).toContain('| stack | add | change | destroy | replace | forget | stateful blocked | stateful allowed |');
-    expect(md).toContain('| staging | 1 | 1 | 3 | 3 | 0 | **5** | 0 |');
-    expect(md).toContain('| prod | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
+  test('lists import/add/change/destroy/replace per stack', () => {
+    expect(md).toContain('| stack | import | add | change | destroy | replace | forget | stateful blocked | stateful allowed |');
+    expect(md).toContain('| staging | 0 | 1 | 1 | 3 | 3 | 0 | **5** | 0 |');
+    expect(md).toContain('| prod | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
   });
 
   test('calls out the stateful replacement loudly, with the attribute forcing it', () => {
@@ -258,7 +282,7 @@ describe('the Markdown job summary', () => {
     const explicit = await run(['--summary', 'summary.md', fixturePath('destructive')]);
     expect(explicit.appended['summary.md']).toContain('> [!CAUTION]');
     const github = await run([`prod=${fixturePath('app-release')}`], { env: { GITHUB_STEP_SUMMARY: '/gh/summary' } });
-    expect(github.appended['/gh/summary']).toContain('| prod | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
+    expect(github.appended['/gh/summary']).toContain('| prod | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
     expect(Object.keys((await run([fixturePath('no-op')])).appended)).toEqual([]);
   });
 });

@@ -97,6 +97,8 @@ export interface ResourceChange {
     readonly actions: readonly string[];
     /** Attribute paths that force the replacement (strings are attribute names or map keys, numbers list indexes). */
     readonly replace_paths?: readonly (readonly (string | number)[])[];
+    /** Set when an import block brings an existing object under management in this plan (Terraform 1.5+). */
+    readonly importing?: { readonly id?: string; readonly unknown?: boolean };
   };
 }
 
@@ -329,6 +331,8 @@ export function ruleAllows(rule: AllowRule, stack: string, address: string): boo
 // ---------------------------------------------------------------------------------------------
 
 export interface Counts {
+  /** Existing objects brought under management (import blocks); each is also counted by what the plan then does to it. */
+  import: number;
   add: number;
   change: number;
   destroy: number;
@@ -352,6 +356,8 @@ export interface Finding {
   readonly disrupts?: string;
   /** Attributes that force the replacement. */
   readonly replacePaths: readonly string[];
+  /** The import id when the plan imports the object (then replacing it deletes an object the stack never created). */
+  readonly importing?: string;
   readonly actionReason?: string;
   readonly deposed?: string;
   readonly allowedBy?: AllowRule;
@@ -387,7 +393,7 @@ export interface GuardResult {
 
 /** Checks one stack's plan against the allow rules. */
 export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = []): StackReport {
-  const counts: Counts = { add: 0, change: 0, destroy: 0, replace: 0, forget: 0 };
+  const counts: Counts = { import: 0, add: 0, change: 0, destroy: 0, replace: 0, forget: 0 };
   const findings: Finding[] = [];
   const notes: string[] = [];
   if (input.plan.errored) notes.push('the plan errored and is incomplete: only the changes it lists were checked');
@@ -396,6 +402,11 @@ export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = [])
     if (rc.mode !== 'managed') continue;
     const kind = changeKind(rc.change.actions);
     const stateful = statefulReason(rc.type);
+    // An import adopts an object that exists: by itself it changes and destroys nothing. What the
+    // plan then does to the imported object is judged like any other change (an import followed
+    // by a replacement deletes the adopted object).
+    const importing = rc.change.importing ? (rc.change.importing.id ?? '(known after apply)') : undefined;
+    if (importing !== undefined) counts.import++;
     if (kind === 'create') counts.add++;
     else if (kind === 'update') counts.change++;
     else if (kind === 'destroy') counts.destroy++;
@@ -413,6 +424,7 @@ export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = [])
       replacePaths: formatReplacePaths(rc.change.replace_paths),
       actionReason: describeActionReason(rc.action_reason),
       deposed: rc.deposed,
+      ...(importing !== undefined ? { importing } : {}),
     };
     const disrupts = disruptiveReason(rc.type);
     if (kind === 'forget') {
@@ -425,6 +437,8 @@ export function evaluatePlan(input: PlanInput, allow: readonly AllowRule[] = [])
       findings.push({ ...base, disrupts, ...(rule ? { verdict: 'allowed' as const, allowedBy: rule } : { verdict: 'blocked' as const }) });
     } else if (kind === 'replace' && disrupts) {
       notes.push(`${rc.address}: replaced, which interrupts traffic (${disrupts}); blocked in production stacks`);
+    } else if (kind === 'replace' && importing !== undefined) {
+      notes.push(`${rc.address}: imported (${importing}) and then replaced: the existing object is deleted and created anew`);
     }
   }
   return {
@@ -457,7 +471,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Terraform's wording, with replacements counted on their own (Terraform counts each as add + destroy). */
 export function formatCounts(c: Counts): string {
-  return `${c.add} to add, ${c.change} to change, ${c.destroy} to destroy, ${c.replace} to replace, ${c.forget} to forget`;
+  return `${c.import} to import, ${c.add} to add, ${c.change} to change, ${c.destroy} to destroy, ${c.replace} to replace, ${c.forget} to forget`;
 }
 
 const KIND_WORD: Partial<Record<ChangeKind, string>> = { destroy: 'destroy', replace: 'replace', forget: 'forget' };
@@ -477,6 +491,7 @@ function findingLines(f: Finding): string[] {
   detail('actions', f.kind === 'forget' ? f.actions.join(', ') : `${f.actions.join(', ')} (${KIND_WORD[f.kind] ?? f.kind})`);
   if (f.replacePaths.length > 0) detail('replace_paths', f.replacePaths.join(', '));
   if (f.actionReason) detail('why', f.actionReason);
+  if (f.importing !== undefined) detail('imports', `${f.importing}: an object that exists (adopted); the replacement deletes it right after the import`);
   if (f.deposed) detail('note', 'left over from an interrupted create_before_destroy replacement; deleting it deletes a real object');
   if (f.verdict === 'forgotten') detail('note', 'removed from the state only; the object itself is kept (removed block, destroy = false)');
   if (f.allowedBy) detail('allowed by', `${f.allowedBy.from} ${f.allowedBy.pattern}`);
@@ -529,6 +544,7 @@ function whyCell(f: Finding): string {
   if (f.replacePaths.length > 0) parts.push(`replace_paths: ${f.replacePaths.map(code).join(', ')}`);
   if (f.actionReason) parts.push(cell(f.actionReason));
   if (f.deposed) parts.push(`deposed object ${code(f.deposed)}`);
+  if (f.importing !== undefined) parts.push(`imported ${code(f.importing)}, then replaced: the adopted object is deleted`);
   if (f.stateful && f.verdict !== 'forgotten') parts.push(cell(f.stateful));
   if (f.disrupts) parts.push(cell(`interrupts traffic: ${f.disrupts}`));
   return parts.join('; ');
@@ -565,13 +581,13 @@ export function renderMarkdownSummary(result: GuardResult): string {
     for (const f of result.allowed) md.push(`> - **${(KIND_WORD[f.kind] ?? f.kind).toUpperCase()}** ${code(f.address)} in **${cell(f.stack)}**`);
     md.push('');
   }
-  md.push('| stack | add | change | destroy | replace | forget | stateful blocked | stateful allowed |');
-  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  md.push('| stack | import | add | change | destroy | replace | forget | stateful blocked | stateful allowed |');
+  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const s of result.stacks) {
     const c = s.counts;
     const blocked = s.findings.filter((f) => f.verdict === 'blocked').length;
     const allowed = s.findings.filter((f) => f.verdict === 'allowed').length;
-    md.push(`| ${cell(s.stack)} | ${c.add} | ${c.change} | ${c.destroy} | ${c.replace} | ${c.forget} | ${blocked ? `**${blocked}**` : 0} | ${allowed} |`);
+    md.push(`| ${cell(s.stack)} | ${c.import} | ${c.add} | ${c.change} | ${c.destroy} | ${c.replace} | ${c.forget} | ${blocked ? `**${blocked}**` : 0} | ${allowed} |`);
   }
   md.push('');
   md.push('Replacements are counted on their own (Terraform\'s "to add"/"to destroy" count each twice).');
