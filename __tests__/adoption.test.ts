@@ -219,7 +219,7 @@ describe('a running database adopted (database.adopt)', () => {
     expect(imports(json)).toContainEqual({ to: expect.stringMatching(/^aws_db_instance\.database_instance_\w+$/), id: EXISTING.instance });
     expect(db.identifier).toBe(EXISTING.instance);
     expect(db.db_subnet_group_name).toMatch(/^\$\{data\.aws_db_subnet_group\.database_adopt-subnet-group_\w+\.name\}$/);
-    expect(db.vpc_security_group_ids).toMatch(/^\$\{distinct\(concat\(data\.aws_db_instance\.database_adopt-instance_\w+\.vpc_security_groups, \[aws_security_group\.database_sg_\w+\.id\]\)\)\}$/);
+    expect(db.vpc_security_group_ids).toMatch(/^\$\{concat\(data\.aws_db_instance\.database_adopt-instance_\w+\.vpc_security_groups, \[aws_security_group\.database_sg_\w+\.id\]\)\}$/);
     expect(resourcesOf(json, 'aws_db_subnet_group')).toEqual([]);
     // Its log groups are RDS's own: creating them would fail on "already exists".
     expect(resourcesOf(json, 'aws_cloudwatch_log_group').filter(([, g]) => g.name.startsWith('/aws/rds/'))).toEqual([]);
@@ -247,6 +247,7 @@ describe('a running database adopted (database.adopt)', () => {
       [/split\("\.", self\.engine_version\)\[0\] == "17"/, /set database\.engineVersion to/],
       [/self\.db_name == "app"/, /set database\.databaseName to it \(RDS cannot rename it, Terraform would replace the instance\)/],
       [/self\.master_username == "dbadmin"/, /set database\.masterUsername to it/],
+      [/length\(self\.master_user_secret\) == 1/, /let RDS manage it in Secrets Manager first \(aws rds modify-db-instance --db-instance-identifier legacy-db --manage-master-user-password --apply-immediately\)/],
       [/self\.db_instance_port == 5432/, /aws rds modify-db-instance --db-instance-identifier legacy-db --db-port-number 5432/],
       [/self\.allocated_storage < 500/, /set database\.maxAllocatedStorage above it \(RDS never shrinks storage\)/],
       [/self\.backup_retention_period <= 14/, /lowering it deletes the older backups/],
@@ -302,7 +303,7 @@ describe('existing buckets (assets.adopt)', () => {
     expect(json.output!.media_bucket_name.value).toMatch(/aws_s3_bucket\.assets_media_bucket_\w+\.bucket/);
     const statements = deployPolicies(adoptingEverything(staging)).flatMap((p) => p.statements);
     expect(statements.find((s) => s.Sid === 'Buckets')!.Resource).toEqual(expect.arrayContaining([`arn:aws:s3:::${EXISTING.staticBucket}`, `arn:aws:s3:::${EXISTING.mediaBucket}`]));
-    const emptied = [statements.find((s) => s.Sid === 'EmptyBucketsOnDestroy')!.Resource].flat();
+    const emptied = [statements.find((s) => s.Sid === 'EmptyBucketsOnDestroy')!.Resource].flat() as string[];
     expect(emptied.some((r) => r.includes('legacy-'))).toBe(false);
     expect(emptied).toEqual(['arn:aws:s3:::webapp-staging-cdn-logs-123456789012-eu-west-1/*', 'arn:aws:s3:::webapp-staging-alb-logs-123456789012-eu-west-1/*']);
     const boundary = workloadBoundaryStatements(adoptingEverything(staging));

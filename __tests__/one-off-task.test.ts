@@ -1,5 +1,8 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { parseTaskArgs, runOneOffTask, taskOutputsFrom, TaskOutputs } from '../src/ops/one-off-task';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadTaskOutputs, parseTaskArgs, runOneOffTask, taskOutputsFrom, TaskOutputs } from '../src/ops/one-off-task';
 
 describe('argument handling', () => {
   test('environment then the command, verbatim', () => {
@@ -15,6 +18,10 @@ describe('argument handling', () => {
   test('options before the command; flags after it belong to the command', () => {
     const args = parseTaskArgs(['prod', '--outputs', 'o.json', '--timeout', '5', 'python', 'manage.py', 'shell', '--command', 'x']);
     expect(args).toMatchObject({ outputsFile: 'o.json', timeoutMinutes: 5, command: ['python', 'manage.py', 'shell', '--command', 'x'] });
+  });
+
+  test('--admin: the database-admin task (dump and restore, docs/migrating.md)', () => {
+    expect(parseTaskArgs(['prod', '--admin', 'pg_dump', '--format=custom'])).toEqual({ environment: 'prod', admin: true, command: ['pg_dump', '--format=custom'], outputsFile: undefined, timeoutMinutes: 60 });
   });
 
   test.each([
@@ -45,6 +52,22 @@ describe('stack outputs', () => {
 
   test("reads cdktf's outputs file (keyed by stack)", () => {
     expect(taskOutputsFrom({ staging: values }, 'staging').cluster).toBe('webapp-staging');
+  });
+
+  test('--admin runs on the database-admin task: its family, security group and logs, in the one-off task\'s cluster and subnets', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'task-outputs-'));
+    try {
+      const file = path.join(dir, 'outputs.json');
+      fs.writeFileSync(file, JSON.stringify({ prod: { ...values, db_admin_task_definition_family: 'webapp-prod-db-admin', db_admin_security_group_id: 'sg-admin', db_admin_log_group_name: '/ecs/webapp-prod/db-admin' } }));
+      const admin = loadTaskOutputs(parseTaskArgs(['prod', '--admin', '--outputs', file, 'psql', '-c', 'select 1']), dir);
+      expect(admin).toEqual({
+        region: 'eu-west-1', cluster: 'webapp-staging', taskDefinition: 'webapp-prod-db-admin', subnets: ['subnet-1', 'subnet-2'],
+        securityGroup: 'sg-admin', logGroup: '/ecs/webapp-prod/db-admin', containerName: 'app', streamPrefix: 'db-admin',
+      });
+      expect(loadTaskOutputs(parseTaskArgs(['prod', '--outputs', file, 'ls']), dir).taskDefinition).toBe('webapp-staging-task');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('names the missing outputs and the fix', () => {

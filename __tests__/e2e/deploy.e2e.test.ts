@@ -35,7 +35,7 @@ import { assertLoopback, emulatorEnv, sdkConfig } from './harness/aws-env';
 import { botoCalls } from './harness/boto';
 import { LOSSY_ATTRIBUTES, PlanJson, toleratedChanges, unexpectedChanges, unusedLossyAttributes } from './harness/drift';
 import { Moto, motoPython, startMoto } from './harness/moto';
-import { run } from './harness/run';
+import { run, stepTimer } from './harness/run';
 import { StateInstance, SynthesizedStack, oneInstance, stackEndpoints, stateInstances, synthesizedCount } from './harness/state';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -124,15 +124,7 @@ function check(name: string, fn: () => Promise<void>, timeout = 2 * MINUTE): voi
   }, timeout);
 }
 
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  try {
-    return await fn();
-  } finally {
-    timings[label] = Math.round((Date.now() - started) / 1000);
-    log(`${label}: ${timings[label]}s`);
-  }
-}
+const timed = stepTimer(timings, log);
 
 const sorted = (values: (string | undefined)[]) => values.map((v) => v ?? '').sort();
 const one = (type: string, part = ''): StateInstance => oneInstance(state, type, part);

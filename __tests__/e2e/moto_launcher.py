@@ -60,6 +60,11 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      without the empty region field of AWS's `arn:aws:cloudfront::<account>:distribution/<id>`, and
      the provider refuses it as an ARN where one is validated (the access-log delivery source of
      CloudFront standard logging v2). The ARN is written as AWS does.
+ 17. RDS ModifyDBInstance with ManageMasterUserPassword=true on an instance whose master password
+     RDS already manages: moto creates a new master secret (a new ARN) each time; AWS keeps the one
+     it has (the flag only turns management on). The provider sends it when it adopts an imported
+     instance, and the changed ARN breaks the apply of everything that references the secret. An
+     already-managed instance keeps its secret.
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -917,6 +922,20 @@ def patch_cloudfront_distribution_arn() -> None:
     cf.Distribution.__init__ = init
 
 
+# --- 17. RDS: turning on a managed master password that is already on keeps the secret ---------------
+def patch_rds_keep_managed_master_secret() -> None:
+    from moto.rds import models as rds
+
+    original_update = rds.DBInstance.update
+
+    def update(self, manage_master_user_password=None, **kwargs):  # type: ignore[no-untyped-def]
+        if manage_master_user_password is True and getattr(self, "master_user_secret", None) is not None:
+            manage_master_user_password = None
+        return original_update(self, manage_master_user_password=manage_master_user_password, **kwargs)
+
+    rds.DBInstance.update = update
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -937,4 +956,5 @@ if __name__ == "__main__":
     patch_sqs_compact_redrive_policy()
     patch_bucket_policy_secure_transport()
     patch_cloudfront_distribution_arn()
+    patch_rds_keep_managed_master_secret()
     moto_server_main(sys.argv[1:])

@@ -153,7 +153,9 @@ export class DatabaseModule extends Construct {
 
       snapshotIdentifier: restored?.snapshot,
       dbSubnetGroupName: subnetGroupName,
-      vpcSecurityGroupIds: adopted ? Fn.distinct(Fn.concat([adopted.securityGroupIds, [group.id]])) : [group.id],
+      // A set: the stack's group appears twice once applied, and collapses. No distinct(): with the new
+      // group unknown at plan time it would make the whole list unknown, and the provider's plan wrong.
+      vpcSecurityGroupIds: adopted ? Fn.concat([adopted.securityGroupIds, [group.id]]) : [group.id],
       publiclyAccessible: false,
       multiAz: props.multiAz,
       parameterGroupName: parameters.name,
@@ -250,6 +252,10 @@ function adoptedInstance(scope: Construct, props: DatabaseModuleProps, major: st
         { condition: `\${split(".", self.engine_version)[0] == "${major}"}`, errorMessage: `${field}: "${id}" runs Postgres \${self.engine_version}: set database.engineVersion to "\${split(".", self.engine_version)[0]}" (a major upgrade is a later, separate change)` },
         { condition: `\${self.db_name == "${props.databaseName}"}`, errorMessage: `${field}: "${id}" was created with database \${self.db_name == "" ? "(none)" : self.db_name}: set database.databaseName to it (RDS cannot rename it, Terraform would replace the instance)` },
         { condition: `\${self.master_username == "${props.masterUsername}"}`, errorMessage: `${field}: "${id}" has the master user \${self.master_username}: set database.masterUsername to it (RDS cannot rename it, Terraform would replace the instance)` },
+        // The stack reads the master password from RDS's own secret (database-admin task): an
+        // imported instance without one would give the plan nothing to point at (master_user_secret
+        // stays empty until an apply), so it is turned on first, as the runbook's first step.
+        { condition: '${length(self.master_user_secret) == 1}', errorMessage: `${field}: "${id}" keeps its master password itself; let RDS manage it in Secrets Manager first (aws rds modify-db-instance --db-instance-identifier ${id} --manage-master-user-password --apply-immediately), and point whatever still uses the master user at that secret (docs/migrating.md)` },
         { condition: `\${self.db_instance_port == ${POSTGRES_PORT}}`, errorMessage: `${field}: "${id}" listens on port \${self.db_instance_port}; this project connects on ${POSTGRES_PORT}: change it first (aws rds modify-db-instance --db-instance-identifier ${id} --db-port-number ${POSTGRES_PORT}), after the apps that use it` },
         { condition: `\${self.backup_retention_period <= ${props.backupRetentionDays}}`, errorMessage: `${field}: "${id}" keeps \${self.backup_retention_period} days of automated backups, database.backupRetentionDays is ${props.backupRetentionDays}: lowering it deletes the older backups; set it to at least \${self.backup_retention_period}` },
         { condition: `\${self.allocated_storage < ${props.maxAllocatedStorage}}`, errorMessage: `${field}: "${id}" has \${self.allocated_storage} GiB of storage: set database.maxAllocatedStorage above it (RDS never shrinks storage)` },

@@ -8,15 +8,21 @@ import { DescribeTasksCommand, RunTaskCommand, Task } from '@aws-sdk/client-ecs'
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { OutputsSource, Sender, StackOutputs, awsErrorName, loadStackOutputs, stackOutputsFrom } from './aws';
 
-export const USAGE = `usage: npm run task -- <environment> [--outputs <file>] [--timeout <minutes>] <command...>
+export const USAGE = `usage: npm run task -- <environment> [--admin] [--outputs <file>] [--timeout <minutes>] <command...>
   e.g. npm run task -- staging python manage.py migrate
        npm run task -- prod --outputs outputs.json python manage.py createsuperuser --noinput
+       npm run task -- prod --admin psql -c 'select version()'
+--admin runs the command on the database-admin task instead of the app's one-off task: a Postgres
+client image (psql, pg_dump, pg_restore) connected as the RDS master user (PGHOST, PGUSER,
+PGDATABASE, PGPASSWORD from RDS's secret); for dump and restore (docs/migrating.md).
 Reads the stack outputs (terraform output in cdktf.out/stacks/<environment>, or --outputs <file>
 written by \`cdktf output <environment> --outputs-file <file>\`), starts the one-off task, streams its
 logs, waits for it to stop and exits with the container's exit code.`;
 
 export interface TaskArgs {
   readonly environment: string;
+  /** On the database-admin task (the master user, a Postgres client image) instead of the app's one-off task. */
+  readonly admin?: boolean;
   readonly command: string[];
   readonly outputsFile?: string;
   readonly timeoutMinutes: number;
@@ -34,9 +40,14 @@ export function parseTaskArgs(argv: string[]): TaskArgs {
   if (!environment || environment.startsWith('-')) throw new Error(`missing environment\n${USAGE}`);
   let outputsFile: string | undefined;
   let timeoutMinutes = 60;
+  let admin = false;
   while (args[0]?.startsWith('--')) {
     const flag = args.shift()!;
     if (flag === '--') break;
+    if (flag === '--admin') {
+      admin = true;
+      continue;
+    }
     const value = args.shift();
     if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     if (flag === '--outputs') outputsFile = value;
@@ -46,7 +57,7 @@ export function parseTaskArgs(argv: string[]): TaskArgs {
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
   if (args.length === 0) throw new Error(`missing command to run\n${USAGE}`);
-  return { environment, command: args, outputsFile, timeoutMinutes };
+  return { environment, command: args, outputsFile, timeoutMinutes, ...(admin ? { admin } : {}) };
 }
 
 /** Where and how a task runs. */
@@ -88,9 +99,21 @@ export function oneOffTask(outputs: StackOutputs): TaskOutputs {
   };
 }
 
+/** The database-admin task of an environment: the one-off task's cluster and subnets, its own family, group and logs. */
+export function databaseAdminTask(outputs: StackOutputs): TaskOutputs {
+  return {
+    ...oneOffTask(outputs),
+    taskDefinition: outputs.string('db_admin_task_definition_family'),
+    securityGroup: outputs.string('db_admin_security_group_id'),
+    logGroup: outputs.string('db_admin_log_group_name'),
+    streamPrefix: 'db-admin',
+  };
+}
+
 /** Reads outputs from a file, or from `terraform output -json` in the synthesized stack folder. */
 export function loadTaskOutputs(args: TaskArgs, projectDir: string, source: OutputsSource = {}): TaskOutputs {
-  return oneOffTask(loadStackOutputs(args.environment, projectDir, { ...source, outputsFile: args.outputsFile }));
+  const outputs = loadStackOutputs(args.environment, projectDir, { ...source, outputsFile: args.outputsFile });
+  return args.admin ? databaseAdminTask(outputs) : oneOffTask(outputs);
 }
 
 export interface RunResult {

@@ -23,7 +23,7 @@ import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskD
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { Sender, StackOutputs, awsErrorName, serviceNames } from './aws';
-import { RunResult, TaskOutputs, oneOffTask, runOneOffTask } from './one-off-task';
+import { RunResult, TaskOutputs, databaseAdminTask, oneOffTask, runOneOffTask } from './one-off-task';
 import { missingSecrets } from './secrets';
 import { CommandError } from './command';
 
@@ -89,13 +89,7 @@ export function releaseTarget(outputs: StackOutputs): ReleaseTarget {
     services,
     appSecretArns: outputs.has('app_secret_arns') ? outputs.map<string>('app_secret_arns') : {},
     migrationTask,
-    databaseAdminTask: {
-      ...migrationTask,
-      taskDefinition: outputs.string('db_admin_task_definition_family'),
-      securityGroup: outputs.string('db_admin_security_group_id'),
-      logGroup: outputs.string('db_admin_log_group_name'),
-      streamPrefix: 'db-admin',
-    },
+    databaseAdminTask: databaseAdminTask(outputs),
     url: outputs.string('app_url'),
   };
 }

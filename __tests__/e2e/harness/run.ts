@@ -102,3 +102,16 @@ export function run(command: string, args: string[], opts: RunOptions): Promise<
     });
   });
 }
+
+/** `timed(label, fn)`: runs fn, records its seconds in `timings[label]` and logs them (the e2e timing lines). */
+export function stepTimer(timings: Record<string, number>, log: (message: string) => void) {
+  return async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[label] = Math.round((Date.now() - started) / 1000);
+      log(`${label}: ${timings[label]}s`);
+    }
+  };
+}
