@@ -6,7 +6,7 @@ import { buildApp } from '../src/app';
 import { defineEnvironment } from '../src/config/defaults';
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
-import { environmentProblems } from '../src/config/validate';
+import { environmentProblems, validateEnvironments } from '../src/config/validate';
 import { deployPolicies } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
@@ -84,8 +84,10 @@ describe('an existing VPC (network.existing)', () => {
     expect(publicRoutes.route_table_id).toMatch(/^\$\{element\(concat\(data\.aws_route_tables\.network_existing-public-0-association_\w+\.ids, \[data\.aws_route_table\.network_existing-main-route-table_\w+\.id\]\), 0\)\}$/);
     expect(messageFor(publicRoutes, /> 0/)).toMatch(/no 0\.0\.0\.0\/0 route to an internet gateway/);
     const privateRoutes = data(json, 'aws_route_table', /existing-private-1-routes/);
-    expect(messageFor(privateRoutes, /"igw-"\)\]\) == 0/)).toMatch(/routes 0\.0\.0\.0\/0 to an internet gateway: it is a public subnet/);
-    expect(messageFor(privateRoutes, /nat_gateway_id, r\.transit_gateway_id, r\.network_interface_id/)).toMatch(/has no route out .* set network\.natMode to "none"/);
+    expect(messageFor(privateRoutes, /"igw-"\)\]\) == 0/)).toMatch(/routes 0\.0\.0\.0\/0 or ::\/0 to an internet gateway: it is a public subnet/);
+    expect(messageFor(privateRoutes, /nat_gateway_id, r\.transit_gateway_id, r\.network_interface_id, r\.vpc_endpoint_id, r\.core_network_arn/)).toMatch(/has no route out .* set network\.natMode to "none"/);
+    // IPv6 to an internet gateway makes a subnet public too.
+    expect(postconditions(privateRoutes).find((p) => /"igw-"\)\]\) == 0/.test(p.condition))!.condition).toContain('r.ipv6_cidr_block == "::/0"');
     // Without NAT, no route out is required: the stack adds the endpoints instead.
     const isolated = data(staged, 'aws_route_table', /existing-private-1-routes/);
     expect(postconditions(isolated).some((p) => /nat_gateway_id/.test(p.condition))).toBe(false);
@@ -158,7 +160,7 @@ describe('existing certificates (domain.certificates)', () => {
 
 describe('a database restored from a snapshot (database.restoreFrom)', () => {
   const own = synthEnv(restoring('legacy-final-2026-11-30'));
-  const shared = synthEnv(restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final', staging));
+  const byArn = synthEnv(restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging));
 
   test('the new instance is created from the snapshot, and no later plan replaces it because of it', () => {
     const db = onlyResource(own, 'aws_db_instance');
@@ -185,26 +187,27 @@ describe('a database restored from a snapshot (database.restoreFrom)', () => {
   });
 
   test('a restored instance keeps a final snapshot even outside production (it holds real data)', () => {
-    const db = onlyResource(shared, 'aws_db_instance');
+    const db = onlyResource(byArn, 'aws_db_instance');
     expect(db.skip_final_snapshot).toBe(false);
     expect(db.final_snapshot_identifier).toMatch(/^webapp-staging-postgres-final-/);
     expect(db.lifecycle.prevent_destroy).toBeUndefined();
   });
 
-  test('a shared snapshot is restored by ARN, and the deploy role may use its key only through RDS', () => {
-    const snapshot = shared.data!.aws_db_snapshot.database_restoreFrom_snapshot;
-    expect(snapshot.include_shared).toBe(true);
-    expect(onlyResource(shared, 'aws_db_instance').snapshot_identifier).toBe('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final');
-    const statements = deployPolicies(restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final', staging)).flatMap((p) => p.statements);
-    expect(statements.find((s) => s.Sid === 'RestoreTheSnapshot')!.Resource).toContain('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final');
-    expect(statements.find((s) => s.Sid === 'TheSharedSnapshotsKey')).toMatchObject({
-      Resource: 'arn:aws:kms:eu-west-1:210987654321:key/*',
-      Condition: { StringEquals: { 'kms:ViaService': 'rds.eu-west-1.amazonaws.com' } },
-    });
+  test('a snapshot given by ARN is restored by ARN; the deploy role may restore exactly that snapshot', () => {
+    expect(onlyResource(byArn, 'aws_db_instance').snapshot_identifier).toBe('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final');
+    const statements = deployPolicies(restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging)).flatMap((p) => p.statements);
+    expect(statements.find((s) => s.Sid === 'RestoreTheSnapshot')!.Resource).toContain('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final');
+    expect(deployPolicies(restoring('legacy-final', staging)).flatMap((p) => p.statements).find((s) => s.Sid === 'RestoreTheSnapshot')!.Resource).toContain('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final');
+    expect(statements.filter((s) => /kms:(Decrypt|CreateGrant)/.test(JSON.stringify(s.Action)))).toEqual([]);
+  });
+
+  test('a snapshot shared from another account is refused at synth: RDS restores no shared encrypted snapshot, copy it in first', () => {
+    // USER_ShareSnapshot: "You can't restore a DB instance from a DB snapshot that is both shared and encrypted."
+    expectRejected(restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final'), 'database.restoreFrom.snapshot', /belongs to account 210987654321: RDS cannot restore a snapshot that is both shared and encrypted; copy it into 123456789012 first \(aws rds copy-db-snapshot/);
   });
 
   test('validation: another region, a malformed identifier, restore and adopt together', () => {
-    expectRejected(restoring('arn:aws:rds:us-east-1:210987654321:snapshot:legacy-final'), 'database.restoreFrom.snapshot', /is in us-east-1: RDS restores snapshots of its own region only; copy it to eu-west-1 first \(aws rds copy-db-snapshot/);
+    expectRejected(restoring('arn:aws:rds:us-east-1:123456789012:snapshot:legacy-final'), 'database.restoreFrom.snapshot', /is in us-east-1: RDS restores snapshots of its own region only; copy it to eu-west-1 first \(aws rds copy-db-snapshot/);
     expectRejected(restoring('Legacy Final'), 'database.restoreFrom.snapshot', /give the snapshot's identifier/);
     expectRejected(withConfig(adoptingEverything(prod), (c) => (c.database.restoreFrom = { snapshot: 'legacy-final' })), 'database.restoreFrom', /is set together with database\.adopt: .* keep one of them/);
     expect(environmentProblems(restoring('rds:legacy-db-2026-11-30-03-10'))).toEqual([]);
@@ -248,6 +251,7 @@ describe('a running database adopted (database.adopt)', () => {
       [/self\.db_name == "app"/, /set database\.databaseName to it \(RDS cannot rename it, Terraform would replace the instance\)/],
       [/self\.master_username == "dbadmin"/, /set database\.masterUsername to it/],
       [/length\(self\.master_user_secret\) == 1/, /let RDS manage it in Secrets Manager first \(aws rds modify-db-instance --db-instance-identifier legacy-db --manage-master-user-password --apply-immediately\)/],
+      [/^\$\{!self\.publicly_accessible\}$/, /is publicly accessible, and the stack makes it private: .* --no-publicly-accessible --apply-immediately/],
       [/self\.db_instance_port == 5432/, /aws rds modify-db-instance --db-instance-identifier legacy-db --db-port-number 5432/],
       [/self\.allocated_storage < 500/, /set database\.maxAllocatedStorage above it \(RDS never shrinks storage\)/],
       [/self\.backup_retention_period <= 14/, /lowering it deletes the older backups/],
@@ -294,6 +298,29 @@ describe('existing buckets (assets.adopt)', () => {
     expect(resourcesOf(json, 'aws_s3_object')).toEqual([]);
   });
 
+  test('old versions of an adopted bucket are never expired: its lifecycle only aborts incomplete uploads', () => {
+    for (const name of [EXISTING.staticBucket, EXISTING.mediaBucket]) {
+      const [address] = bucket(name);
+      const lifecycle = resourcesOf(json, 'aws_s3_bucket_lifecycle_configuration').find(([, l]) => l.bucket === `\${aws_s3_bucket.${address}.id}`)![1];
+      expect(lifecycle.rule.map((r: any) => r.id)).toEqual(['abort-incomplete-multipart-uploads']);
+    }
+    // A bucket of the stack's own keeps its version expiry.
+    const own = synthEnv(staging);
+    expect(resourcesOf(own, 'aws_s3_bucket_lifecycle_configuration').flatMap(([, l]) => l.rule.map((r: any) => r.id))).toContain('expire-noncurrent-media');
+  });
+
+  test('two environments cannot adopt one bucket or instance (each would rewrite it), nor a bucket another one owns', () => {
+    const other = withConfig(adoptingEverything(staging), (c) => {
+      c.name = 'qa';
+      c.domain.name = 'qa.example.com';
+      delete c.delivery;
+    });
+    expect(() => validateEnvironments([adoptingEverything(staging), other])).toThrow(/environment "qa": assets\.adopt\.static adopts the bucket legacy-static-files, which environment "staging" adopts too \(assets\.adopt\.static\)/);
+    expect(() => validateEnvironments([adoptingEverything(staging), other])).toThrow(/environment "qa": database\.adopt\.identifier adopts the instance legacy-db/);
+    const stealing = withConfig(prod, (c) => (c.assets.adopt = { media: 'webapp-staging-media-123456789012-eu-west-1' }));
+    expect(() => validateEnvironments([staging, stealing])).toThrow(/environment "prod": assets\.adopt\.media adopts the bucket webapp-staging-media-123456789012-eu-west-1, which environment "staging" owns \(the media bucket\)/);
+  });
+
   test('a missing or foreign-region bucket fails the plan under an address naming the field', () => {
     expect(json.data!.aws_s3_bucket.assets_adopt_media).toMatchObject({ bucket: EXISTING.mediaBucket });
     expect(messageFor(json.data!.aws_s3_bucket.assets_adopt_static, /self\.region == "eu-west-1"/)).toMatch(/^assets\.adopt\.static: bucket legacy-static-files is in \$\{self\.region\}/);
@@ -332,7 +359,7 @@ test('each adopting mode passes terraform validate', () => {
       delete c.assets.adopt;
       delete c.delivery;
     });
-    buildApp(app, [adoptingEverything(prod), restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final', staging), isolated]);
+    buildApp(app, [adoptingEverything(prod), restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging), isolated]);
     app.synth();
     for (const stack of ['prod', 'staging', 'iso']) {
       const result = validateStack(path.join(dir, 'stacks', stack));

@@ -35,7 +35,7 @@ const variants: { label: string; env: EnvironmentConfig }[] = [
   { label: 'prod, CloudFront WAF', env: withConfig(prod, (c) => (c.waf.cloudfront = true)) },
   { label: 'prod adopting a VPC, certificates, the database and buckets', env: adoptingEverything(prod) },
   { label: 'staging adopting a VPC without NAT (endpoints)', env: withConfig(adoptingEverything(staging), (c) => { c.network.natMode = 'none'; }) },
-  { label: 'staging restored from a shared snapshot', env: restoring('arn:aws:rds:eu-west-1:210987654321:snapshot:legacy-final', staging) },
+  { label: 'staging restored from a snapshot', env: restoring('legacy-final', staging) },
 ];
 const synthCache = new Map<string, TfJson>();
 const synthOf = (v: { label: string; env: EnvironmentConfig }): TfJson => {

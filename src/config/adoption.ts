@@ -68,10 +68,14 @@ export function adoptionProblems(env: EnvironmentConfig): { field: string; messa
   if (db.restoreFrom) {
     const snapshot = db.restoreFrom.snapshot;
     const m = snapshotArn(partitionOf(env.region)).exec(snapshot);
-    if (m && m[1] !== env.region) {
+    if (m && m[2] !== env.accountId) {
+      // RDS: "You can't restore a DB instance from a DB snapshot that is both shared and encrypted";
+      // every snapshot restored here is encrypted (checked at plan time), so a shared one is copied first.
+      fail('database.restoreFrom.snapshot', `belongs to account ${m[2]}: RDS cannot restore a snapshot that is both shared and encrypted; copy it into ${env.accountId} first (aws rds copy-db-snapshot --source-db-snapshot-identifier ${snapshot} --target-db-snapshot-identifier <name> --kms-key-id alias/aws/rds) and give the copy's identifier`);
+    } else if (m && m[1] !== env.region) {
       fail('database.restoreFrom.snapshot', `is in ${m[1]}: RDS restores snapshots of its own region only; copy it to ${env.region} first (aws rds copy-db-snapshot --region ${env.region} --source-db-snapshot-identifier ${snapshot} --target-db-snapshot-identifier <name> --kms-key-id <key in ${env.region}>)`);
     } else if (!m && !SNAPSHOT_ID.test(snapshot)) {
-      fail('database.restoreFrom.snapshot', `is "${snapshot}": give the snapshot's identifier (aws rds describe-db-snapshots) or, for a snapshot shared from another account, its ARN`);
+      fail('database.restoreFrom.snapshot', `is "${snapshot}": give the snapshot's identifier (aws rds describe-db-snapshots --query "DBSnapshots[].DBSnapshotIdentifier") or its ARN`);
     }
   }
   if (db.adopt && !existing) {
@@ -92,6 +96,31 @@ export function adoptionProblems(env: EnvironmentConfig): { field: string; messa
   }
   if (adopted.static !== undefined && adopted.static === adopted.media) {
     fail('assets.adopt.media', `is "${adopted.media}", the same bucket as assets.adopt.static: static files are public through CloudFront and media are private, so they need two buckets (copy one set out: aws s3 sync)`);
+  }
+  return problems;
+}
+
+/**
+ * An adopted bucket or instance belongs to one environment: two would each rewrite its policy,
+ * CORS and settings (and a non-production one would apply its changes immediately to the other's
+ * data). Environments may share an adopted VPC.
+ */
+export function crossEnvironmentAdoptionProblems(envs: EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, { env: string; field: string }>();
+  for (const env of envs) {
+    const claims: [string, string][] = [
+      ...(['static', 'media'] as const).flatMap((p): [string, string][] => (env.assets.adopt?.[p] ? [[`bucket ${env.assets.adopt[p]}`, `assets.adopt.${p}`]] : [])),
+      ...(['static', 'media', 'cdn-logs', 'alb-logs'] as const).map((p): [string, string] => [`bucket ${globalBucketName(env, p)}`, `the ${p} bucket`]),
+      ...(env.database.adopt ? [[`instance ${env.database.adopt.identifier} in ${env.accountId}/${env.region}`, 'database.adopt.identifier'] as [string, string]] : []),
+    ];
+    for (const [key, field] of claims) {
+      const other = owners.get(key);
+      if (other && other.env !== env.name && (field.includes('.') || other.field.includes('.'))) {
+        const [mine, theirs] = field.includes('.') ? [{ env: env.name, field }, other] : [other, { env: env.name, field }];
+        problems.push(`environment "${mine.env}": ${mine.field} adopts the ${key.split(' ')[0]} ${key.split(' ')[1]}, which environment "${theirs.env}" ${theirs.field.includes('.') ? `adopts too (${theirs.field})` : `owns (${theirs.field})`}: one environment per bucket and instance; copy the data for the other one`);
+      } else if (!other) owners.set(key, { env: env.name, field });
+    }
   }
   return problems;
 }

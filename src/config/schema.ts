@@ -131,8 +131,10 @@ export const databaseSchema = z.strictObject({
   /** The application's login role: IAM database authentication, no password. */
   appUsername: str(),
   /**
-   * Create the instance from a snapshot (docs/migrating.md): its identifier or ARN (an ARN for a
-   * snapshot shared from another account). Later plans never replace the instance because of it.
+   * Create the instance from a snapshot of the environment's account and region (docs/migrating.md):
+   * its identifier or ARN; a snapshot shared from another account is copied in first (RDS restores no
+   * shared encrypted snapshot). Later plans never replace the instance because of it; remove it after
+   * the first apply (a deleted snapshot would fail later plans), and it does nothing to an existing instance.
    */
   restoreFrom: z.strictObject({ snapshot: str() }).optional(),
   /**

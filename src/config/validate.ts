@@ -2,7 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
-import { adoptionProblems } from './adoption';
+import { adoptionProblems, crossEnvironmentAdoptionProblems } from './adoption';
 import { nameProblems } from './names';
 import { HostClaim, conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
@@ -102,7 +102,7 @@ export function validateEnvironments(envs: EnvironmentConfig[]): void {
     if (other && other !== env.name) problems.push(`environment "${env.name}": state uses ${state}, the same state as environment "${other}": give it its own state.key or workspace (one would overwrite the other)`);
     states.set(state, env.name);
   }
-  if (problems.length === 0) problems.push(...crossEnvironmentDeliveryProblems(envs));
+  if (problems.length === 0) problems.push(...crossEnvironmentDeliveryProblems(envs), ...crossEnvironmentAdoptionProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

@@ -72,10 +72,6 @@ export function passedRoles(env: EnvironmentConfig): { service: string; roleName
 /** Every action granted on "*" or on a resource wider than the environment, and why AWS leaves no narrower choice. */
 export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   {
-    actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext'],
-    reason: 'kms:Decrypt/DescribeKey/CreateGrant/ReEncrypt*/GenerateDataKeyWithoutPlaintext (database.restoreFrom with a snapshot shared from another account only): the snapshot is encrypted with a key of that account whose id the config does not hold, so any key of that account, and only through RDS in the environment\'s region (kms:ViaService); the key\'s own policy decides which principals of this account may use it.',
-  },
-  {
     actions: ['ecr:CreatePullThroughCacheRule', 'ecr:UpdatePullThroughCacheRule', 'ecr:DeletePullThroughCacheRule'],
     reason: 'ecr:*PullThroughCacheRule: pull-through cache rules are registry settings with no resource type or condition key in IAM; "*" is the only valid resource (limited to the environment\'s region).',
   },
@@ -425,8 +421,8 @@ function adoptedVpcStatements(env: EnvironmentConfig, s: Scope): PolicyStatement
     {
       Sid: 'IntoTheAdoptedVpc',
       Effect: 'Allow',
-      Action: ['ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'],
-      Resource: [vpc, ...existing.privateSubnetIds.map((id) => s.at('ec2', `subnet/${id}`))],
+      Action: env.network.natMode === 'none' ? ['ec2:CreateSecurityGroup', 'ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'] : 'ec2:CreateSecurityGroup',
+      Resource: env.network.natMode === 'none' ? [vpc, ...existing.privateSubnetIds.map((id) => s.at('ec2', `subnet/${id}`))] : vpc,
     },
     ...(env.network.natMode === 'none'
       ? [{ Sid: 'TheAdoptedRouteTables', Effect: 'Allow' as const, Action: ['ec2:CreateVpcEndpoint', 'ec2:ModifyVpcEndpoint'], Resource: s.at('ec2', 'route-table/*'), Condition: { StringEquals: { 'ec2:Vpc': vpc } } }]
@@ -643,36 +639,23 @@ function dataStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
 
 /**
  * `database.restoreFrom`: the instance is created from the snapshot (RestoreDBInstanceFromDBSnapshot
- * authorizes on the new instance, its groups and the snapshot). A snapshot shared from another
- * account is encrypted with a key of that account: RDS uses it with the caller's permissions, only
- * through RDS in this region (kms:ViaService); the key's own policy must admit this account too
- * (docs/migrating.md).
+ * authorizes on the new instance, its groups and the snapshot), one of the environment's account
+ * (validation refuses another's: RDS restores no shared encrypted snapshot, it is copied in first).
  */
 function restoreStatements(env: EnvironmentConfig, s: Scope, instanceResources: string[]): PolicyStatement[] {
   const snapshot = env.database.restoreFrom?.snapshot;
   if (!snapshot) return [];
-  const shared = snapshot.startsWith('arn:');
   const statements: PolicyStatement[] = [{
     Sid: 'RestoreTheSnapshot',
     Effect: 'Allow',
     Action: 'rds:RestoreDBInstanceFromDBSnapshot',
-    Resource: [...instanceResources, shared ? snapshot : s.at('rds', `snapshot:${snapshot}`)],
+    Resource: [...instanceResources, snapshot.startsWith('arn:') ? snapshot : s.at('rds', `snapshot:${snapshot}`)],
   }, {
     Sid: 'RestoreWithTheDefaultOptionGroup',
     Effect: 'Allow',
     Action: 'rds:RestoreDBInstanceFromDBSnapshot',
     Resource: s.at('rds', 'og:default:postgres-*'),
   }];
-  if (shared) {
-    const owner = snapshot.split(':')[4];
-    statements.push({
-      Sid: 'TheSharedSnapshotsKey',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKeyWithoutPlaintext'],
-      Resource: arn(env.region, 'kms', env.region, owner, 'key/*'),
-      Condition: { StringEquals: { 'kms:ViaService': `rds.${env.region}.amazonaws.com` } },
-    });
-  }
   return statements;
 }
 

@@ -82,7 +82,8 @@ export class AssetsModule extends Construct {
       versioned: true,
       forceDestroy: !props.production,
       adopt: props.adopted?.static ? { field: 'assets.adopt.static', region: props.region } : undefined,
-      lifecycleRules: [{ id: 'expire-old-static-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
+      // An adopted bucket's old versions predate the stack: never expired by it (only incomplete uploads are).
+      lifecycleRules: props.adopted?.static ? [] : [{ id: 'expire-old-static-versions', status: 'Enabled', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
     });
     new S3BucketCorsConfiguration(this, 'static-cors', {
       bucket: this.staticBucket.bucket.id,
@@ -96,7 +97,7 @@ export class AssetsModule extends Construct {
       forceDestroy: !props.production,
       adopt: props.adopted?.media ? { field: 'assets.adopt.media', region: props.region } : undefined,
       preventDestroy: props.production,
-      lifecycleRules: [
+      lifecycleRules: props.adopted?.media ? [] : [
         {
           id: 'expire-noncurrent-media',
           status: 'Enabled',

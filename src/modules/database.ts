@@ -256,6 +256,7 @@ function adoptedInstance(scope: Construct, props: DatabaseModuleProps, major: st
         // imported instance without one would give the plan nothing to point at (master_user_secret
         // stays empty until an apply), so it is turned on first, as the runbook's first step.
         { condition: '${length(self.master_user_secret) == 1}', errorMessage: `${field}: "${id}" keeps its master password itself; let RDS manage it in Secrets Manager first (aws rds modify-db-instance --db-instance-identifier ${id} --manage-master-user-password --apply-immediately), and point whatever still uses the master user at that secret (docs/migrating.md)` },
+        { condition: '${!self.publicly_accessible}', errorMessage: `${field}: "${id}" is publicly accessible, and the stack makes it private: whatever reaches it over the internet (the old app outside the VPC, an App Runner service without a VPC connector) would lose it mid-move. Move those clients into the VPC first, then make it private (aws rds modify-db-instance --db-instance-identifier ${id} --no-publicly-accessible --apply-immediately)` },
         { condition: `\${self.db_instance_port == ${POSTGRES_PORT}}`, errorMessage: `${field}: "${id}" listens on port \${self.db_instance_port}; this project connects on ${POSTGRES_PORT}: change it first (aws rds modify-db-instance --db-instance-identifier ${id} --db-port-number ${POSTGRES_PORT}), after the apps that use it` },
         { condition: `\${self.backup_retention_period <= ${props.backupRetentionDays}}`, errorMessage: `${field}: "${id}" keeps \${self.backup_retention_period} days of automated backups, database.backupRetentionDays is ${props.backupRetentionDays}: lowering it deletes the older backups; set it to at least \${self.backup_retention_period}` },
         { condition: `\${self.allocated_storage < ${props.maxAllocatedStorage}}`, errorMessage: `${field}: "${id}" has \${self.allocated_storage} GiB of storage: set database.maxAllocatedStorage above it (RDS never shrinks storage)` },
@@ -283,10 +284,8 @@ function adoptedInstance(scope: Construct, props: DatabaseModuleProps, major: st
 function snapshotToRestore(scope: Construct, props: DatabaseModuleProps, major: string): { snapshot: string; postconditions: { condition: string; errorMessage: string }[] } {
   const snapshot = props.restoreFrom!.snapshot;
   const field = 'database.restoreFrom.snapshot';
-  const shared = snapshot.startsWith('arn:');
   const data = new DataAwsDbSnapshot(scope, 'restore-snapshot', {
     dbSnapshotIdentifier: snapshot,
-    includeShared: shared ? true : undefined,
     lifecycle: {
       postcondition: [
         { condition: '${self.engine == "postgres"}', errorMessage: `${field}: "${snapshot}" is a snapshot of \${self.engine}, not of RDS for PostgreSQL: move the data with a dump and restore (docs/migrating.md)` },
@@ -300,7 +299,7 @@ function snapshotToRestore(scope: Construct, props: DatabaseModuleProps, major: 
   // A missing snapshot is a provider error ("no results"): this address names the field in it.
   data.overrideLogicalId('database_restoreFrom_snapshot');
   return {
-    snapshot: shared ? snapshot : data.dbSnapshotIdentifier,
+    snapshot: snapshot.startsWith('arn:') ? snapshot : data.dbSnapshotIdentifier,
     postconditions: [
       { condition: `\${self.db_name == "${props.databaseName}"}`, errorMessage: `${field}: the restored instance's database is \${self.db_name}, from the snapshot: set database.databaseName to it and apply again (the instance is kept)` },
       { condition: `\${self.username == "${props.masterUsername}"}`, errorMessage: `${field}: the restored instance's master user is \${self.username}, from the snapshot: set database.masterUsername to it and apply again (the instance is kept)` },

@@ -146,22 +146,24 @@ export class ExistingNetworkModule extends Construct implements Network {
 
 /** Default routes of a subnet's route table (`self`): public to an internet gateway; private never to one, and out through NAT unless natMode is none. */
 function routeConditions(tier: 'public' | 'private', f: string, subnetId: string, natMode: NatMode) {
-  const viaInternetGateway = '[for r in self.routes : r if r.cidr_block == "0.0.0.0/0" && startswith(coalesce(r.gateway_id, "-"), "igw-")]';
+  const viaInternetGateway = '[for r in self.routes : r if (r.cidr_block == "0.0.0.0/0" || r.ipv6_cidr_block == "::/0") && startswith(coalesce(r.gateway_id, "-"), "igw-")]';
+  const publicDefault = '[for r in self.routes : r if r.cidr_block == "0.0.0.0/0" && startswith(coalesce(r.gateway_id, "-"), "igw-")]';
   const table = 'route table ${self.route_table_id}';
   if (tier === 'public') {
     return [{
-      condition: `\${length(${viaInternetGateway}) > 0}`,
+      condition: `\${length(${publicDefault}) > 0}`,
       errorMessage: `${f}: subnet ${subnetId} (${table}) has no 0.0.0.0/0 route to an internet gateway, so an internet-facing load balancer cannot serve from it: give public subnets`,
     }];
   }
   const conditions = [{
     condition: `\${length(${viaInternetGateway}) == 0}`,
-    errorMessage: `${f}: subnet ${subnetId} (${table}) routes 0.0.0.0/0 to an internet gateway: it is a public subnet, and tasks, database and cache belong in private ones`,
+    errorMessage: `${f}: subnet ${subnetId} (${table}) routes 0.0.0.0/0 or ::/0 to an internet gateway: it is a public subnet, and tasks, database and cache belong in private ones`,
   }];
   if (natMode !== 'none') {
     conditions.push({
-      condition: '${length([for r in self.routes : r if r.cidr_block == "0.0.0.0/0" && length(compact([r.nat_gateway_id, r.transit_gateway_id, r.network_interface_id])) > 0]) > 0}',
-      errorMessage: `${f}: subnet ${subnetId} (${table}) has no route out (0.0.0.0/0 to a NAT gateway, transit gateway or network interface), and natMode is "${natMode}": the tasks could not pull images or reach AWS. Add a NAT route, or set network.natMode to "none" and the stack adds the VPC endpoints the tasks need`,
+      // NAT gateway, transit gateway, a NAT instance's interface, a firewall or Gateway Load Balancer endpoint, Cloud WAN.
+      condition: '${length([for r in self.routes : r if r.cidr_block == "0.0.0.0/0" && length(compact([r.nat_gateway_id, r.transit_gateway_id, r.network_interface_id, r.vpc_endpoint_id, r.core_network_arn])) > 0]) > 0}',
+      errorMessage: `${f}: subnet ${subnetId} (${table}) has no route out (0.0.0.0/0 to a NAT gateway, transit gateway, network interface, firewall endpoint or core network), and natMode is "${natMode}": the tasks could not pull images or reach AWS. Add a NAT route, or set network.natMode to "none" and the stack adds the VPC endpoints the tasks need`,
     });
   }
   return conditions;
