@@ -1,0 +1,345 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { defineEnvironment } from '../src/config/defaults';
+import { EnvironmentConfig } from '../src/config/types';
+import { importCopilot, runImportCommand } from '../src/import/copilot/command';
+import { isMapped, kindReason, mergedFor, reasonFor } from '../src/import/copilot/mapping';
+import { MANIFEST_FIELDS, ManifestKind } from '../src/import/copilot/spec';
+import { commandArgs, durationSeconds, parseCount, translateSchedule } from '../src/import/copilot/translate';
+import { readWorkspace } from '../src/import/copilot/workspace';
+import { onlyResource, resourcesOf, synthEnv } from './helpers/synth';
+
+/**
+ * `npm run import:copilot`: a Copilot workspace (fixtures written from Copilot's manifest
+ * specification, aws.github.io/copilot-cli/docs/manifest/) becomes this project's config. The
+ * fixture __tests__/fixtures/copilot/django is a Django app as Copilot users commonly deploy one:
+ * web behind an nginx sidecar the load balancer targets, a startup sidecar that migrates, per
+ * environment aliases, counts and secrets, a worker on its queue, a scheduled job, a backend
+ * service, an imported VPC and certificates in prod, an RDS addon.
+ */
+const DJANGO = path.join(__dirname, 'fixtures', 'copilot', 'django');
+
+/** A throwaway copy of a fixture with some files replaced. */
+function workspaceWith(files: Record<string, string>, base = DJANGO): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'copilot-'));
+  fs.cpSync(base, dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+describe('Copilot values in this project\'s terms', () => {
+  test.each([
+    ['@hourly', 'cron(0 * * * ? *)'],
+    ['@daily', 'cron(0 0 * * ? *)'],
+    ['@weekly', 'cron(0 0 ? * SUN *)'],
+    ['@monthly', 'cron(0 0 1 * ? *)'],
+    ['@yearly', 'cron(0 0 1 1 ? *)'],
+    ['@every 30m', 'rate(30 minutes)'],
+    ['@every 1h30m', 'rate(90 minutes)'],
+    ['@every 2h', 'rate(2 hours)'],
+    ['@every 24h', 'rate(1 day)'],
+    ['0 3 * * *', 'cron(0 3 * * ? *)'],
+    // cron's weekdays (0 = Sunday) become EventBridge's (1 = Sunday); one of the day fields is "?".
+    ['30 2 * * 1-5', 'cron(30 2 ? * 2-6 *)'],
+    ['0 9 * * 0,6', 'cron(0 9 ? * 1,7 *)'],
+    ['0 9 * * 7', 'cron(0 9 ? * 1 *)'],
+    ['0 0 1 * *', 'cron(0 0 1 * ? *)'],
+    ['*/15 9-17 * * MON-FRI', 'cron(*/15 9-17 ? * MON-FRI *)'],
+  ])('schedule %j is %s', (copilot, eventbridge) => {
+    expect(translateSchedule(copilot)).toBe(eventbridge);
+  });
+
+  test('"none" has no trigger; impossible schedules are refused with the reason', () => {
+    expect(translateSchedule('none')).toBeUndefined();
+    expect(() => translateSchedule('@every 30s')).toThrow(/at most once a minute/);
+    expect(() => translateSchedule('0 0 1 * 1')).toThrow(/both a day of the month and a day of the week/);
+    expect(() => translateSchedule('every day')).toThrow(/not a Copilot schedule/);
+  });
+
+  test('durations, counts and commands', () => {
+    expect(durationSeconds('1h30m')).toBe(5400);
+    expect(durationSeconds('250ms')).toBe(0.25);
+    expect(() => durationSeconds('ten minutes')).toThrow(/not a duration/);
+    expect(parseCount(3)).toEqual({ min: 3, max: 3 });
+    expect(parseCount('1-10')).toEqual({ min: 1, max: 10 });
+    expect(parseCount({ range: { min: 1, max: 6, spot_from: 3 }, cpu_percentage: 70, requests: 500, queue_delay: { acceptable_latency: '1m', msg_processing_time: '250ms' } })).toMatchObject({
+      min: 1, max: 6, spotFrom: 3, cpuPercentage: 70, requests: 500, queueDelay: { acceptableLatencySeconds: 60, processingSeconds: 0.25 },
+    });
+    expect(commandArgs('gunicorn app.wsgi --bind "0.0.0.0:8000"')).toEqual(['gunicorn', 'app.wsgi', '--bind', '0.0.0.0:8000']);
+    expect(commandArgs(["sh", "-c", "echo 'a b'"])).toEqual(['sh', '-c', "echo 'a b'"]);
+    expect(() => commandArgs('echo "oops')).toThrow(/unclosed/);
+  });
+});
+
+describe('reading the workspace as Copilot does', () => {
+  test('every workload, the environments and the addons', () => {
+    const ws = readWorkspace(DJANGO);
+    expect(ws.application).toBe('shop');
+    expect(ws.workloads.map((w) => `${w.name}: ${w.kind}`)).toEqual(['api-internal: Backend Service', 'cleanup: Scheduled Job', 'web: Load Balanced Web Service', 'worker: Worker Service']);
+    expect(ws.environments.map((e) => e.name)).toEqual(['prod', 'test']);
+    expect(ws.addons).toEqual([{ file: 'copilot/web/addons/db.yml', resources: [{ name: 'webdbCluster', type: 'AWS::RDS::DBCluster' }, { name: 'webdbSecret', type: 'AWS::SecretsManager::Secret' }] }]);
+  });
+
+  test('overrides merge as Copilot documents: maps merge, lists and scalars replace', () => {
+    const web = readWorkspace(DJANGO).workloads.find((w) => w.name === 'web')!;
+    const prod = mergedFor(web, 'prod') as any;
+    expect(prod.count).toEqual({ range: '2-10', cpu_percentage: 60, requests: 800 });
+    expect(prod.http.alias).toEqual(['shop.example.com', 'www.shop.example.com']);
+    expect(prod.http.target_container).toBe('nginx');
+    expect(prod.variables).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'warning' });
+    expect((mergedFor(web, 'test') as any).http.alias).toBe('test.shop.example.com');
+  });
+
+  test.each([
+    ['an unparsable manifest: the file and the line', { 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Web Service\nhttp:\n  path: [unclosed\n' }, /^copilot\/web\/manifest\.yml:\d+: not valid YAML/],
+    ['an unknown workload type: the file, the line and the field', { 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Service\n' }, /^copilot\/web\/manifest\.yml:2: type: is "Load Balanced Service", not a Copilot workload type: use one of "Load Balanced Web Service"/],
+    ['an unknown key: the file, the line, the field and the documented names', { 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Web Service\nhttp:\n  path: /\n  helthcheck: /healthz\n' }, /^copilot\/web\/manifest\.yml:5: http\.helthcheck: is not a field Copilot documents for this manifest; documented here: .*healthcheck/],
+    ['an unknown key in an environment override', { 'copilot/worker/manifest.yml': 'name: worker\ntype: Worker Service\nenvironments:\n  prod:\n    count:\n      rnage: 1-2\n' }, /^copilot\/worker\/manifest\.yml:6: environments\.prod\.count\.rnage: is not a field/],
+    ['an environment manifest of another type', { 'copilot/environments/test/manifest.yml': 'name: test\ntype: Load Balanced Web Service\n' }, /^copilot\/environments\/test\/manifest\.yml:2: type: is "Load Balanced Web Service": an environment manifest has type "Environment"/],
+  ])('%s', (_label, files, message) => {
+    const dir = workspaceWith(files);
+    try {
+      expect(() => readWorkspace(dir)).toThrow(message);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an empty or missing copilot/ folder says what it looked for', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'copilot-empty-'));
+    try {
+      expect(() => readWorkspace(empty)).toThrow(/copilot: not found: point the command at the repository that holds the copilot\/ folder/);
+      fs.mkdirSync(path.join(empty, 'copilot'));
+      fs.writeFileSync(path.join(empty, 'copilot', '.workspace'), 'application: shop\n');
+      expect(() => readWorkspace(empty)).toThrow(/^copilot\/: has no workload: looked for copilot\/<name>\/manifest\.yml/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('the field list it checks against covers every manifest type, from Copilot\'s reference', () => {
+    for (const [kind, fields] of Object.entries(MANIFEST_FIELDS)) expect([kind, fields.length > 5]).toEqual([kind, true]);
+    expect(MANIFEST_FIELDS['Load Balanced Web Service']).toEqual(expect.arrayContaining(['http.healthcheck.path', 'http.target_container', 'count.cpu_percentage', 'sidecars.*.image']));
+    expect(MANIFEST_FIELDS['Scheduled Job']).toEqual(expect.arrayContaining(['on.schedule', 'retries', 'timeout']));
+  });
+});
+
+describe('the Django app, imported', () => {
+  const result = importCopilot(DJANGO);
+  const env = (name: string) => result.environments.find((e) => e.name === name)! as any;
+  const test_ = env('test');
+  const prod = env('prod');
+
+  test('one environment per Copilot environment, in the project named after the application', () => {
+    expect(result.environments.map((e) => [e.name, e.project, e.production])).toEqual([['prod', 'shop', true], ['test', 'shop', false]]);
+  });
+
+  test('web: port, the nginx sidecar the load balancer targets, health check, sizes, counts and scaling targets per environment', () => {
+    expect(test_.compute.web).toMatchObject({
+      containerPort: 8000, targetContainer: 'nginx', healthCheckPath: '/healthz/', cpu: 512, memory: 1024, minCount: 1, maxCount: 4, cpuTarget: 65, requestsPerTarget: 800,
+      command: ['gunicorn', 'shop.wsgi', '--bind', '127.0.0.1:8000', '--workers', '3'],
+    });
+    expect(test_.compute.web.sidecars).toEqual([{ name: 'nginx', image: 'public.ecr.aws/nginx/nginx:1.27-alpine', port: 8080, dependsOn: [{ container: 'app', condition: 'START' }], environment: { NGINX_PORT: '8080' } }]);
+    expect(prod.compute.web).toMatchObject({ minCount: 2, maxCount: 10, cpuTarget: 60 });
+    expect(test_.loadBalancer).toEqual({ deregistrationDelay: 20 });
+    expect(test_.compute.enableExec).toBe(true);
+  });
+
+  test('the startup sidecar that migrates becomes the release\'s migration command, and the report says so', () => {
+    expect(test_.release).toEqual({ migrationCommand: ['python', 'manage.py', 'migrate', '--noinput'] });
+    expect(result.notes).toContainEqual(expect.stringMatching(/startup sidecar "migrate" \(copilot\/web\/manifest\.yml\) ran migrations before the app started: here that is the release's migration command/));
+    expect(JSON.stringify(test_.compute.web.sidecars)).not.toContain('migrate');
+  });
+
+  test('domains from the aliases per environment; variables and secrets', () => {
+    expect(test_.domain.name).toBe('test.shop.example.com');
+    expect(prod.domain).toMatchObject({ name: 'shop.example.com', appAliases: ['www'] });
+    expect(test_.compute.environment).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'info' });
+    expect(prod.compute.environment.LOG_LEVEL).toBe('warning');
+    expect(test_.compute.secrets).toEqual(['DJANGO_SECRET', 'STRIPE_KEY']);
+    expect(result.notes).toContainEqual(expect.stringContaining('aws ssm get-parameter --with-decryption --name /copilot/shop/prod/secrets/django_secret --query Parameter.Value --output text | npm run secret -- set prod DJANGO_SECRET'));
+    expect(result.notes).toContainEqual(expect.stringContaining('aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | npm run secret -- set test STRIPE_KEY'));
+  });
+
+  test('the worker and its queue: timeout, retention, dead-letter tries, backlog scaling', () => {
+    expect(test_.compute.workers).toEqual([expect.objectContaining({ name: 'worker', command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], minCount: 1, maxCount: 5, queues: ['worker'], acceptableLatencySeconds: 60, processingSeconds: 0.25, taskTimeoutSeconds: 120 })]);
+    expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5 }]);
+    expect(prod.compute.workers[0]).toMatchObject({ minCount: 2, maxCount: 8 });
+  });
+
+  test('the scheduled job: its schedule per environment, in UTC, with its timeout', () => {
+    expect(test_.compute.jobs).toEqual([{ name: 'cleanup', schedule: 'cron(30 2 ? * 2-6 *)', timezone: 'UTC', command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30, cpu: 256, memory: 512 }]);
+    expect(prod.compute.jobs[0].schedule).toBe('cron(0 0 * * ? *)');
+  });
+
+  test('environment manifests: a VPC of its own with Copilot\'s CIDR and zones, or the imported one with its certificates', () => {
+    expect(test_.network).toEqual({ cidr: '10.40.0.0/16', azCount: 2, availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    expect(test_.region).toBe('us-east-1');
+    expect(prod.network.existing).toEqual({ vpcId: 'vpc-0a1b2c3d4e5f67890', publicSubnetIds: ['subnet-0aaa0000000000001', 'subnet-0aaa0000000000002', 'subnet-0aaa0000000000003'], privateSubnetIds: ['subnet-0bbb0000000000001', 'subnet-0bbb0000000000002', 'subnet-0bbb0000000000003'] });
+    expect(prod.network.azCount).toBe(3);
+    expect(prod.domain.certificates).toEqual({ loadBalancer: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555', cdn: 'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000' });
+    expect(prod.region).toBe('eu-west-1');
+  });
+
+  test('nothing is dropped silently: every field not carried over is listed with the reason and what to do', () => {
+    const listed = (file: string, field: string) => result.unmapped.find((u) => u.file === file && u.field === field);
+    expect(listed('copilot/web/manifest.yml', 'storage.ephemeral')?.reason).toMatch(/ephemeral storage sizes/);
+    expect(listed('copilot/web/manifest.yml', 'http.healthcheck.healthy_threshold')?.reason).toMatch(/only the path is carried over/);
+    expect(listed('copilot/web/manifest.yml', 'image.build')?.reason).toMatch(/npm run release/);
+    expect(listed('copilot/worker/manifest.yml', 'subscribe.topics[0].name')?.reason).toMatch(/SNS topic subscriptions are not supported yet/);
+    expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);
+    expect(listed('copilot/api-internal/manifest.yml', 'image.port')?.reason).toMatch(/Backend Service: internal services .* are not supported yet/);
+    expect(listed('copilot/web/addons/db.yml', 'Resources.webdbCluster (AWS::RDS::DBCluster)')?.reason).toMatch(/docs\/migrating\.md/);
+    // Each listed field exists in its manifest (no invented paths), and nothing is listed twice.
+    const keys = result.unmapped.map((u) => `${u.file} ${u.field}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const u of result.unmapped) expect(u.reason.length).toBeGreaterThan(20);
+  });
+
+  test.each(['test', 'prod'])('%s synthesizes as imported: sizes, routing, sidecars, queue and schedule in the stack', (name) => {
+    const config: EnvironmentConfig = defineEnvironment(env(name));
+    const json = synthEnv(config);
+    const web = resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => /^web_/.test(n))![1];
+    expect([web.cpu, web.memory]).toEqual(['512', '1024']);
+    const containers = JSON.parse(web.container_definitions);
+    expect(containers.map((c: any) => c.name).sort()).toEqual(['app', 'nginx']);
+    const group = resourcesOf(json, 'aws_lb_target_group').find(([n]) => /web/.test(n))![1];
+    expect([group.port, group.health_check.path]).toEqual([8080, '/healthz/']);
+    expect(resourcesOf(json, 'aws_sqs_queue').some(([, q]) => q.name === `shop-${name}-worker` && q.visibility_timeout_seconds === 120 && q.message_retention_seconds === 4 * 86400)).toBe(true);
+    expect(resourcesOf(json, 'aws_scheduler_schedule').some(([, s]) => s.name === `shop-${name}-cleanup` && s.schedule_expression === (name === 'prod' ? 'cron(0 0 * * ? *)' : 'cron(30 2 ? * 2-6 *)'))).toBe(true);
+    if (name === 'prod') expect(onlyResource(json, 'aws_cloudfront_distribution').viewer_certificate.acm_certificate_arn).toMatch(/66666666/);
+  });
+});
+
+describe('every workload type and schedule form (fixture "catalog")', () => {
+  const CATALOG = path.join(__dirname, 'fixtures', 'copilot', 'catalog');
+  const result = importCopilot(CATALOG);
+  const [dev, prod] = result.environments as any[];
+  const listed = (file: string, field: string) => result.unmapped.find((u) => u.file === `copilot/${file}/manifest.yml` && u.field === field)?.reason;
+
+  test('the application name becomes a valid project slug, and the report says so', () => {
+    expect(dev.project).toBe('catalog-shop');
+    expect(result.notes).toContainEqual(expect.stringMatching(/the Copilot application "Catalog_Shop" is "catalog-shop" here/));
+  });
+
+  test('a second load balanced service on a path, and an App Runner service on its own host, with what differs', () => {
+    expect(dev.compute.services.map((s: any) => [s.name, s.paths, s.hosts])).toEqual([['api', ['/api', '/api/*'], undefined], ['hooks', undefined, ['hooks']]]);
+    expect(prod.compute.services[1].hosts).toEqual(['hooks.catalog.example.com']);
+    expect(dev.compute.services[0]).toMatchObject({ containerPort: 8080, healthCheckPath: '/api/health', minCount: 1, maxCount: 3, requestsPerTarget: 300, command: ['serve', '--port', '8080'], ownRepository: true });
+    expect(result.notes).toContainEqual(expect.stringMatching(/hooks \(copilot\/hooks\/manifest\.yml\) was an App Runner service: here it runs on Fargate/));
+    expect(listed('hooks', 'http.alias')).toMatch(/outside the environment's domain dev\.catalog\.example\.com/);
+  });
+
+  test('production runs two tasks at least: a lower Copilot count is raised, and the report says so', () => {
+    expect(prod.compute.services[0]).toMatchObject({ name: 'api', minCount: 2, maxCount: 3 });
+    expect(dev.compute.services[0]).toMatchObject({ minCount: 1, maxCount: 3 });
+    expect(prod.compute.web).toMatchObject({ minCount: 2, maxCount: 2 });
+    expect(dev.compute.web).toMatchObject({ minCount: 1, maxCount: 1 });
+    expect(result.notes).toContainEqual(expect.stringMatching(/prod: api ran 1 task\(s\) at least; production here runs 2 at least/));
+  });
+
+  test('jobs: @hourly and @every in EventBridge form, "none" listed whole with the way to run it', () => {
+    expect(dev.compute.jobs.map((j: any) => [j.name, j.schedule, j.timeoutMinutes])).toEqual([['every', 'rate(90 minutes)', 120], ['hourly', 'cron(0 * * * ? *)', undefined]]);
+    expect(listed('manual', 'on.schedule')).toMatch(/"none".*npm run task/);
+    expect(listed('manual', 'command')).toMatch(/"none"/);
+  });
+
+  test('what has no equivalent yet is listed with the reason: ARM64, topics, queue delay, static site, entrypoint, spot, CDN, ingress', () => {
+    expect(listed('front', 'platform')).toMatch(/linux\/amd64/);
+    expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toMatch(/SNS topic subscriptions/);
+    expect(listed('mailer', 'subscribe.queue.delay')).toMatch(/delivery delays/);
+    expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
+    expect(listed('api', 'entrypoint')).toMatch(/ENTRYPOINT/);
+    expect(listed('api', 'count.range.spot_from')).toMatch(/Fargate Spot/);
+    expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
+    expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/WAF/);
+    expect(prod.network).toEqual({ cidr: '10.20.0.0/16', flowLogs: true });
+    expect(result.unmapped.find((u) => u.field === 'network.vpc.flow_logs.retention')?.reason).toMatch(/logRetentionDays/);
+  });
+
+  test.each([0, 1])('environment %i synthesizes as imported', (i) => {
+    const json = synthEnv(defineEnvironment(result.environments[i]));
+    expect(resourcesOf(json, 'aws_ecr_repository').map(([, r]) => r.name).sort()).toEqual([`catalog-shop-${result.environments[i].name}`, `catalog-shop-${result.environments[i].name}-api`, `catalog-shop-${result.environments[i].name}-hooks`]);
+  });
+});
+
+describe('coverage of Copilot\'s manifest specification', () => {
+  test('every documented field of every manifest type is either carried over or has its own reason', () => {
+    const missing: string[] = [];
+    for (const [kind, fields] of Object.entries(MANIFEST_FIELDS) as [ManifestKind, readonly string[]][]) {
+      for (const field of fields.filter((f) => !f.endsWith('**'))) if (!isMapped(kind, field) && !reasonFor(field) && !kindReason(kind)) missing.push(`${kind}: ${field}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('the counts the README and the issue note report', () => {
+    const counts = Object.fromEntries((Object.entries(MANIFEST_FIELDS) as [ManifestKind, readonly string[]][]).map(([kind, fields]) => {
+      const real = fields.filter((f) => !f.endsWith('**'));
+      return [kind, { documented: real.length, mapped: real.filter((f) => isMapped(kind, f)).length }];
+    }));
+    expect(counts['Load Balanced Web Service'].mapped).toBeGreaterThan(40);
+    expect(counts['Backend Service'].mapped).toBe(2);
+    process.stdout.write(`copilot field coverage: ${JSON.stringify(counts)}\n`);
+  });
+});
+
+describe('the command', () => {
+  const io = (cwd: string) => {
+    const written: Record<string, string> = {};
+    const printed: string[] = [];
+    const errors: string[] = [];
+    return { written, printed, errors, io: { cwd, exists: (f: string) => fs.existsSync(f) || f in written, write: (f: string, t: string) => (written[f] = t), out: (t: string) => printed.push(t), err: (t: string) => errors.push(t) } };
+  };
+
+  test('--json prints the environments and the unmapped fields; --env selects', () => {
+    const run = io(process.cwd());
+    expect(runImportCommand([DJANGO, '--json', '--env', 'prod'], run.io)).toBe(0);
+    const out = JSON.parse(run.printed.join(''));
+    expect(out.environments.map((e: any) => e.name)).toEqual(['prod']);
+    expect(out.unmapped[0]).toEqual({ file: expect.any(String), field: expect.any(String), reason: expect.any(String) });
+    const wrong = io(process.cwd());
+    expect(runImportCommand([DJANGO, '--env', 'qa'], wrong.io)).toBe(2);
+    expect(wrong.errors.join('')).toMatch(/--env qa: no such Copilot environment; the workspace has prod, test/);
+  });
+
+  test('writes the config, never over an existing file without --force, and the file synthesizes as written', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'copilot-out-'));
+    try {
+      const file = path.join(dir, 'environments.ts');
+      const run = io(process.cwd());
+      expect(runImportCommand([DJANGO, '--out', file], run.io)).toBe(0);
+      const text = run.written[file];
+      expect(text).toMatch(/accountId: '123456789012' \/\* FILL IN: the AWS account of this environment/);
+      expect(text).toMatch(/\/\/ {3}- copilot\/web\/manifest\.yml: storage\.ephemeral: ephemeral storage sizes/);
+      // The import path of defaults is relative to the file; point it at the source for this test.
+      fs.writeFileSync(file, text.replace(/from '[^']*\/defaults'/, `from '${path.resolve('src/config/defaults')}'`).replace(/from '[^']*\/types'/, `from '${path.resolve('src/config/types')}'`));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = require(file) as { environments: EnvironmentConfig[] };
+      expect(loaded.environments.map((e) => e.name)).toEqual(['prod', 'test']);
+      for (const e of loaded.environments) expect(Object.keys(synthEnv(e).resource).length).toBeGreaterThan(20);
+
+      const again = io(process.cwd());
+      expect(runImportCommand([DJANGO, '--out', file], again.io)).toBe(2);
+      expect(again.errors.join('')).toMatch(/exists: choose another --out, or --force to overwrite it/);
+      expect(runImportCommand([DJANGO, '--out', file, '--force'], again.io)).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a broken manifest exits 2 with the file, line and field; no stack trace', () => {
+    const dir = workspaceWith({ 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Web Service\ncount:\n  rang: 1-2\n' });
+    try {
+      const run = io(process.cwd());
+      expect(runImportCommand([dir], run.io)).toBe(2);
+      expect(run.errors.join('')).toMatch(/copilot\/web\/manifest\.yml:4: count\.rang: is not a field Copilot documents/);
+      expect(run.errors.join('')).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

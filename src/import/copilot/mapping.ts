@@ -1,0 +1,491 @@
+import { deepMerge, EnvironmentInput } from '../../config/defaults';
+import { SidecarConfig } from '../../config/types';
+import { ManifestReader, Unmapped } from './reader';
+import { commandArgs, durationSeconds, parseCount, translateSchedule } from './translate';
+import { ManifestKind } from './spec';
+import { Manifest, Workspace } from './workspace';
+
+/**
+ * Copilot manifests to this project's environment config (`defineEnvironment` inputs), one per
+ * Copilot environment, each workload's `environments.<env>` overrides merged the way Copilot
+ * documents it (maps merge, lists and scalars replace). Every manifest field is either carried
+ * over or listed in `unmapped` with the reason and what to do instead. Values Copilot does not
+ * hold (the AWS account, the region, a domain without an alias) are placeholders, listed in
+ * `placeholders`, that still synthesize.
+ */
+
+export interface Placeholder {
+  readonly environment: string;
+  /** Dotted path inside the environment object (`accountId`, `domain.name`). */
+  readonly field: string;
+  readonly note: string;
+}
+
+export interface CopilotImport {
+  readonly environments: EnvironmentInput[];
+  readonly unmapped: Unmapped[];
+  readonly placeholders: Placeholder[];
+  /** What the importer decided that is worth reading (a startup sidecar became the migration command...). */
+  readonly notes: string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const slug = (s: string, max: number) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'app';
+const PLACEHOLDER_ACCOUNT = '123456789012';
+const PLACEHOLDER_REGION = 'eu-west-1';
+const MISSING_COMMAND = ['sh', '-c', 'echo "set this command: the Copilot manifest relied on the image CMD" >&2; exit 1'];
+
+/** Why a field is not carried over, by field (the first matching prefix wins). */
+const REASONS: [RegExp, string][] = [
+  [/^image\.(build|location|context|dockerfile|args|target|cache_from)/, 'images are released by tag into this project\'s ECR repository: build and push it there (help, "From zero to a released staging"), then `npm run release -- <env> <tag>`'],
+  [/^image\.depends_on\./, 'the app container starts first here; sidecars wait for it (compute.*.sidecars[].dependsOn), not the other way round'],
+  [/^image\.(labels|credentials|healthcheck)/, 'not carried over: set it in the image (Dockerfile LABEL/HEALTHCHECK) or the task definition yourself'],
+  [/^entrypoint/, 'no entrypoint override here: set ENTRYPOINT in the image, or put it in front of the command'],
+  [/^platform/, 'only linux/amd64 Fargate here for now: build the image for linux/amd64'],
+  [/^storage(\.|$)/, 'ephemeral storage sizes and EFS volumes are not supported: Fargate\'s default 20 GiB applies; keep files in the media bucket'],
+  [/^logging(\.|$)/, 'logs go to CloudWatch Logs (awslogs, one group per service, compute.logRetentionDays); FireLens routing is not carried over'],
+  [/^observability(\.|$)/, 'tracing sidecars are not carried over: add the collector as a sidecar (compute.*.sidecars)'],
+  [/^taskdef_overrides/, 'task definition overrides are not carried over: each one needs a config field or a change in src/modules/service.ts'],
+  [/^deployment(\.|$)/, 'deployments here roll back on the service\'s own 5xx alarm and the ECS circuit breaker (README, "Releases"); rollback alarms are not carried over'],
+  [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
+  [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
+  [/^http\.(healthcheck\.(port|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))/, 'health check timings are the project\'s (2xx-3xx, 5 s timeout, 15 s interval): only the path is carried over (healthCheckPath)'],
+  [/^http\.(stickiness|allowed_source_ips|additional_rules|redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: the load balancer routes by host and path only (compute.services[].hosts/paths), HTTP redirects to HTTPS, and the WAF protects it (waf.*)'],
+  [/^nlb(\.|$)/, 'no Network Load Balancer here: TCP/UDP services are not supported'],
+  [/^count\.(memory_percentage|response_time)/, 'services scale on CPU and on requests per target (cpuTarget, requestsPerTarget); memory and response-time targets are not carried over'],
+  [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
+  [/^count\.(spot_from|spot|range\.spot_from)/, 'Fargate Spot is on or off per environment (compute.fargateSpot, off in production)'],
+  [/^subscribe\.topics/, 'SNS topic subscriptions are not supported yet: publish to the worker\'s queue directly (compute.*.sendsTo)'],
+  [/^publish(\.|$)/, 'SNS topics are not supported yet: send to queues instead (compute.queues, sendsTo)'],
+  [/^subscribe\.queue\.(delay|fifo)/, 'queue delivery delays and FIFO queues are not supported'],
+  [/^retries/, 'jobs retry twice through EventBridge Scheduler (src/modules/scheduled-jobs.ts, JOB_RETRY)'],
+  [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
+  [/^sidecars\.[^.]+\.(image\.|credentialsParameter|env_file|mount_points|labels|entrypoint|healthcheck)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts, labels, entrypoints and health checks are not carried over'],
+  [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
+  [/^http\.alias\[\]\.hosted_zone/, 'the hosted zone is found by the domain\'s name (domain.dns.zoneName), not by id'],
+  [/^http\.private(\.|$)/, 'private endpoints and internal load balancers are not supported yet'],
+  [/^tags(\.|$)/, 'tags are per environment here (tags), on every resource: set the ones you need there'],
+  [/^(http\.certificate|files)/, 'Static Site: the environment\'s CloudFront serves the app\'s own static files (collectstatic into the static bucket); a separate static site is not carried over'],
+  [/^network\.vpc\.subnets\.(public|private)\[(\d+|)\]\.cidr/, 'subnet CIDRs are derived from the VPC CIDR here (README, "Configure an environment"): the subnets\' count (azCount) and zones (availabilityZones) are carried over'],
+  [/^network\.vpc\.security_group/, 'the environment-wide security group rules are not carried over: security groups here are per service and reference each other (README, "Security notes")'],
+  [/^network\.vpc\.flow_logs\.retention/, 'flow logs are kept as long as the other logs (compute.logRetentionDays)'],
+  [/^cdn\.(static_assets|terminate_tls)/, 'CloudFront here serves the static files bucket (assets.*); a CDN in front of the load balancer and TLS termination at it are not carried over'],
+  [/^http\.public\.access_logs/, 'load balancer access logs go to the stack\'s own bucket (loadBalancer.accessLogs, on in production)'],
+  [/^http\.(public\.)?ssl_policy/, 'the TLS policy is the project\'s (TLS 1.2 and 1.3 only)'],
+  [/^http\.public\.(ingress|security_groups)/, 'the load balancer takes 80 and 443 from the internet, behind the WAF (waf.*); source-IP and CDN-only ingress are not carried over'],
+  [/^env_file/, 'environment files are not read: put the variables in compute.environment (plain) or compute.secrets'],
+  [/^variables\./, 'plain variables are shared by every container of the environment here (compute.environment): this one differs between workloads, so set it in the app'],
+];
+/**
+ * The documented fields (spec.ts paths) the importer carries over; every other documented field
+ * has a reason in REASONS. A test checks that the two cover the whole specification, and counts them.
+ */
+export const MAPPED_FIELDS: RegExp[] = [
+  /^(name|type|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|timeout|on\.schedule|on)$/,
+  /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.path)?$/, /^http$/, /^image$/,
+  /^count(\.range(\.(min|max))?|\.cpu_percentage(\.value)?|\.requests(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
+  /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
+  /^sidecars(\.\*(\.(image|port|essential|command|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
+  /^subscribe(\.queue(\.(timeout|retention|dead_letter(\.tries)?))?)?$/,
+  // Environment manifests.
+  /^network(\.vpc(\.(id|cidr|flow_logs|subnets(\.(public|private)(\[\]\.(id|az))?)?))?)?$/,
+  /^http\.public(\.certificates)?$/, /^cdn(\.certificate)?$/, /^observability(\.container_insights)?$/,
+];
+
+/** Whether the importer carries this documented field of this kind of manifest over. */
+export function isMapped(kind: ManifestKind, field: string): boolean {
+  // Backend services and static sites are listed whole, for now.
+  if (kind === 'Backend Service' || kind === 'Static Site') return field === 'name' || field === 'type';
+  return MAPPED_FIELDS.some((re) => re.test(field));
+}
+
+/** Why a whole kind of workload is not carried over (undefined: it is). */
+export function kindReason(kind: ManifestKind): string | undefined {
+  if (kind === 'Backend Service') return 'Backend Service: internal services (no public route, reachable by the others under a stable name) are not supported yet; run it as an HTTP service on its own host name (compute.services) meanwhile';
+  if (kind === 'Static Site') return 'Static Site: the environment\'s CloudFront serves the app\'s own static files (collectstatic into the static bucket); a separate static site is not carried over';
+  return undefined;
+}
+
+/** Why a documented field is not carried over (undefined: no specific reason). */
+export function reasonFor(field: string): string | undefined {
+  return REASONS.find(([re]) => re.test(field))?.[1];
+}
+
+const fallback = (field: string) => REASONS.find(([re]) => re.test(field))?.[1] ?? 'not carried over by the importer: see docs/migrating-from-copilot.md for the closest config field';
+
+/** The manifest for one environment: its `environments.<env>` override merged in (maps merge, lists and scalars replace). */
+export function mergedFor(manifest: Manifest, environment: string): Record<string, unknown> {
+  const { environments, ...base } = manifest.body;
+  const override = isRecord(environments) && isRecord(environments[environment]) ? environments[environment] : {};
+  return deepMerge(structuredClone(base), override) as Record<string, unknown>;
+}
+
+interface Context {
+  readonly environment: string;
+  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; services: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
+  readonly unmapped: Unmapped[];
+  readonly notes: string[];
+  release?: { migrationCommand: string[] };
+  deregistrationDelay?: number;
+  hosts: string[];
+}
+
+/** Host names of `http.alias` (a string, a list of strings, or a list of {name, hosted_zone}). */
+function aliases(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.map((a) => (isRecord(a) ? String(a.name) : String(a)));
+}
+
+/** The sizes, count and scaling of a service or worker. */
+function sizing(r: ManifestReader, target: Record<string, unknown>, kind: 'http' | 'worker'): void {
+  const cpu = r.take<number>('cpu');
+  const memory = r.take<number>('memory');
+  if (cpu !== undefined) target.cpu = cpu;
+  if (memory !== undefined) target.memory = memory;
+  const count = parseCount(r.peek('count'));
+  if (!count) return;
+  if (typeof r.peek('count.range') === 'object') {
+    r.take('count.range.min');
+    r.take('count.range.max');
+  } else r.take('count.range');
+  if (typeof r.peek('count') !== 'object') r.take('count');
+  target.minCount = count.min;
+  target.maxCount = Math.max(count.max, count.min, 1);
+  if (count.cpuPercentage !== undefined) {
+    r.take('count.cpu_percentage');
+    target.cpuTarget = count.cpuPercentage;
+  }
+  if (kind === 'http' && count.requests !== undefined) {
+    r.take('count.requests');
+    target.requestsPerTarget = count.requests;
+  }
+  if (kind === 'worker' && count.queueDelay) {
+    r.take('count.queue_delay');
+    if (count.queueDelay.acceptableLatencySeconds !== undefined) target.acceptableLatencySeconds = count.queueDelay.acceptableLatencySeconds;
+    if (count.queueDelay.processingSeconds !== undefined) target.processingSeconds = count.queueDelay.processingSeconds;
+  }
+}
+
+/** Variables (shared by every app container here: a conflict is listed) and secrets. */
+function environmentAndSecrets(r: ManifestReader, ctx: Context): string[] {
+  const variables = r.peek<Record<string, unknown>>('variables') ?? {};
+  for (const [name, value] of Object.entries(variables)) {
+    const text = isRecord(value) ? undefined : String(value);
+    if (text === undefined) continue; // `from_cfn` references stay listed
+    const existing = ctx.compute.environment[name];
+    if (existing === undefined || existing === text) {
+      ctx.compute.environment[name] = text;
+      r.take(`variables.${name}`);
+    }
+  }
+  return declareSecrets(r, ctx);
+}
+
+/** Secrets (of the main container, or of a sidecar with `prefix`): declared once, their values copied by hand. */
+function declareSecrets(r: ManifestReader, ctx: Context, prefix = ''): string[] {
+  const secrets = r.peek<Record<string, unknown>>(`${prefix}secrets`) ?? {};
+  const names: string[] = [];
+  for (const [name, ref] of Object.entries(secrets)) {
+    r.take(`${prefix}secrets.${name}`);
+    names.push(name);
+    if (!ctx.compute.secrets.includes(name)) {
+      ctx.compute.secrets.push(name);
+      const from = isRecord(ref) && ref.secretsmanager !== undefined
+        ? `aws secretsmanager get-secret-value --secret-id ${String(ref.secretsmanager).split(':')[0]} --query SecretString --output text`
+        : isRecord(ref) && ref.from_cfn !== undefined
+          ? `the value of the CloudFormation export ${String(ref.from_cfn)}`
+          : `aws ssm get-parameter --with-decryption --name ${String(ref)} --query Parameter.Value --output text`;
+      ctx.notes.push(`secret ${name} (${r.file}): declared in compute.secrets; copy its value: ${from} | npm run secret -- set ${ctx.environment} ${name}`);
+    }
+  }
+  return names;
+}
+
+/** Sidecars; a non-essential sidecar the main container waits for (`complete`/`success`) that migrates becomes the release's migration command. */
+function sidecars(r: ManifestReader, ctx: Context): Record<string, unknown>[] {
+  const declared = r.peek<Record<string, Record<string, unknown>>>('sidecars') ?? {};
+  const mainDependsOn = r.peek<Record<string, string>>('image.depends_on') ?? {};
+  const out: Record<string, unknown>[] = [];
+  for (const [name, sidecar] of Object.entries(declared)) {
+    const f = `sidecars.${name}`;
+    const command = commandArgs(sidecar.command);
+    const waitedFor = ['complete', 'success'].includes(String(mainDependsOn[name] ?? '').toLowerCase());
+    if (sidecar.essential === false && waitedFor && command && /migrat/i.test(command.join(' '))) {
+      r.take(f);
+      r.take(`image.depends_on.${name}`);
+      ctx.release = { migrationCommand: command };
+      ctx.notes.push(`startup sidecar "${name}" (${r.file}) ran migrations before the app started: here that is the release's migration command (release.migrationCommand = ${JSON.stringify(command)}), run once per release on the new image before any service changes`);
+      continue;
+    }
+    const image = r.take<string>(`${f}.image`);
+    const entry: Record<string, unknown> = { name, image: image ?? 'FILL-IN/image:tag' };
+    const port = r.take(`${f}.port`);
+    if (port !== undefined) entry.port = Number(String(port).split('/')[0]);
+    if (sidecar.essential !== undefined) entry.essential = r.take(`${f}.essential`);
+    if (command) entry.command = (r.take(`${f}.command`), command);
+    const dependsOn = isRecord(sidecar.depends_on) ? sidecar.depends_on : {};
+    if (Object.keys(dependsOn).length > 0) {
+      r.take(`${f}.depends_on`);
+      entry.dependsOn = Object.entries(dependsOn).map(([container, condition]) => ({ container: container === r.peek('name') ? 'app' : container, condition: String(condition).toUpperCase() as SidecarConfig['dependsOn'][number]['condition'] }));
+    }
+    const variables = isRecord(sidecar.variables) ? sidecar.variables : {};
+    if (Object.keys(variables).length > 0) entry.environment = (r.take(`${f}.variables`), Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])));
+    const secretNames = declareSecrets(r, ctx, `${f}.`);
+    if (secretNames.length > 0) entry.secrets = secretNames;
+    out.push(entry);
+  }
+  return out;
+}
+
+/** Load Balanced Web Service (the web service, or another HTTP service) and Request-Driven Web Service. */
+function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: string): Record<string, unknown> {
+  const service: Record<string, unknown> = {};
+  const port = r.take('image.port') ?? r.take('http.target_port');
+  if (port !== undefined) service.containerPort = Number(port);
+  const healthcheck = r.peek('http.healthcheck');
+  const path = typeof healthcheck === 'string' ? r.take<string>('http.healthcheck') : r.take<string>('http.healthcheck.path');
+  if (path) service.healthCheckPath = path;
+  sizing(r, service, 'http');
+  const command = commandArgs(r.take('command'));
+  if (command) service.command = command;
+  const own = sidecars(r, ctx);
+  if (own.length > 0) service.sidecars = own;
+  const target = r.peek<string>('http.target_container') ?? r.peek<string>('http.targetContainer');
+  if (target && target !== name) {
+    r.take('http.target_container');
+    service.targetContainer = target;
+  } else if (target) r.take('http.target_container');
+  environmentAndSecrets(r, ctx);
+  if (r.take('exec')) ctx.compute.enableExec = true;
+  const delay = r.take('http.deregistration_delay');
+  if (delay !== undefined) ctx.deregistrationDelay = Math.round(durationSeconds(delay as string));
+  const hosts = aliases(r.take('http.alias'));
+  const routePath = r.take<string>('http.path');
+  if (isWeb) ctx.hosts.push(...hosts);
+  else {
+    service.name = slug(name, 20);
+    if (hosts.length > 0) service.hosts = hosts;
+    service.file = r.file;
+    const trimmed = (routePath ?? '').replace(/^\/+|\/+$/g, '');
+    if (trimmed) service.paths = [`/${trimmed}`, `/${trimmed}/*`];
+  }
+  return service;
+}
+
+function workerService(r: ManifestReader, ctx: Context, name: string): void {
+  const worker: Record<string, unknown> = { name: slug(name, 20) };
+  sizing(r, worker, 'worker');
+  const command = commandArgs(r.take('command'));
+  worker.command = command ?? MISSING_COMMAND;
+  if (!command) ctx.notes.push(`worker ${name} (${r.file}): Copilot ran the image's CMD; set compute.workers[].command (a placeholder that fails is written)`);
+  const own = sidecars(r, ctx);
+  if (own.length > 0) worker.sidecars = own;
+  environmentAndSecrets(r, ctx);
+  if (r.take('exec')) ctx.compute.enableExec = true;
+  // Copilot's worker queue (`subscribe.queue`): one queue per worker here too.
+  const queue: Record<string, unknown> = { name: slug(name, 20) };
+  const timeout = r.take('subscribe.queue.timeout');
+  if (timeout !== undefined) queue.visibilityTimeoutSeconds = Math.ceil(durationSeconds(timeout as string));
+  const retention = r.take('subscribe.queue.retention');
+  if (retention !== undefined) queue.retentionDays = Math.min(14, Math.max(1, Math.round(durationSeconds(retention as string) / 86400)));
+  const tries = r.take('subscribe.queue.dead_letter.tries');
+  if (tries !== undefined) queue.maxReceiveCount = Number(tries);
+  // The worker's task timeout fits the queue's visibility timeout (validated).
+  if (queue.visibilityTimeoutSeconds !== undefined) worker.taskTimeoutSeconds = Math.min(300, Number(queue.visibilityTimeoutSeconds));
+  worker.queues = [queue.name];
+  ctx.compute.queues.push(queue);
+  ctx.compute.workers.push(worker);
+}
+
+function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
+  const schedule = r.peek<string>('on.schedule');
+  if (schedule === undefined) return;
+  const expression = translateSchedule(String(schedule));
+  if (expression === undefined) {
+    const reason = 'the schedule is "none": a job here always has a schedule, so this one is not carried over; run it by hand with `npm run task -- <env> <command>`';
+    for (const key of Object.keys(r.body)) r.skip(key, reason);
+    return;
+  }
+  r.take('on.schedule');
+  const job: Record<string, unknown> = { name: slug(name, 20), schedule: expression, timezone: 'UTC' };
+  const command = commandArgs(r.take('command'));
+  job.command = command ?? MISSING_COMMAND;
+  if (!command) ctx.notes.push(`job ${name} (${r.file}): Copilot ran the image's CMD; set compute.jobs[].command (a placeholder that fails is written)`);
+  const timeout = r.take('timeout');
+  if (timeout !== undefined) job.timeoutMinutes = Math.max(1, Math.ceil(durationSeconds(timeout as string) / 60));
+  const cpu = r.take('cpu');
+  const memory = r.take('memory');
+  if (cpu !== undefined) job.cpu = cpu;
+  if (memory !== undefined) job.memory = memory;
+  const secretNames = environmentAndSecrets(r, ctx);
+  void secretNames;
+  ctx.compute.jobs.push(job);
+}
+
+/** The environment manifest: an imported VPC, its certificates; the rest listed. */
+function environmentManifest(r: ManifestReader, out: Record<string, unknown>, index: number): void {
+  const vpcId = r.take<string>('network.vpc.id');
+  const publicSubnets = r.peek<Record<string, unknown>[]>('network.vpc.subnets.public') ?? [];
+  const privateSubnets = r.peek<Record<string, unknown>[]>('network.vpc.subnets.private') ?? [];
+  const network: Record<string, unknown> = {};
+  if (vpcId) {
+    r.take('network.vpc.subnets');
+    network.existing = { vpcId, publicSubnetIds: publicSubnets.map((s) => String(s.id)), privateSubnetIds: privateSubnets.map((s) => String(s.id)) };
+    if (publicSubnets.length >= 2 && publicSubnets.length <= 3) network.azCount = publicSubnets.length;
+  } else {
+    const cidr = r.take<string>('network.vpc.cidr');
+    network.cidr = cidr ?? `10.${10 + index * 10}.0.0/16`;
+    if (publicSubnets.length >= 2 && publicSubnets.length <= 3) network.azCount = publicSubnets.length;
+  }
+  // The zones Copilot placed the subnets in are the region's (and, with a CIDR of ours, the subnets' zones).
+  const zones = publicSubnets.map((s) => s.az).filter((z): z is string => typeof z === 'string');
+  if (zones.length > 0) {
+    out.region = zones[0].replace(/[a-z]$/, '');
+    if (!vpcId && zones.length === publicSubnets.length && zones.length >= 2 && zones.length <= 3) network.availabilityZones = zones;
+  }
+  // The zones are carried over (the region, and the subnets' zones with a CIDR of ours); the subnet CIDRs are listed.
+  if (zones.length > 0) (['public', 'private'] as const).forEach((tier) => (r.peek<unknown[]>(`network.vpc.subnets.${tier}`) ?? []).forEach((_, i) => r.take(`network.vpc.subnets.${tier}[${i}].az`)));
+  const flowLogs = r.peek('network.vpc.flow_logs');
+  if (flowLogs === true || isRecord(flowLogs)) {
+    network.flowLogs = true;
+    if (flowLogs === true) r.take('network.vpc.flow_logs');
+  }
+  out.network = network;
+  const certificates = r.take<string[]>('http.public.certificates') ?? [];
+  const cdn = r.peek('cdn');
+  const cdnCertificate = isRecord(cdn) ? r.take<string>('cdn.certificate') : undefined;
+  const regionOfCertificate = /^arn:[\w-]+:acm:([a-z0-9-]+):/.exec(certificates[0] ?? '')?.[1];
+  if (regionOfCertificate && zones.length === 0) out.region = regionOfCertificate;
+  if (certificates.length > 0 || cdnCertificate) {
+    (out.domain as Record<string, unknown>).certificates = { ...(certificates[0] ? { loadBalancer: certificates[0] } : {}), ...(cdnCertificate ? { cdn: cdnCertificate } : {}) };
+  }
+  if (cdn === true) r.skip('cdn', 'a CDN in front of the load balancer is not carried over: CloudFront here serves the static files bucket (assets.*)');
+  r.take('observability.container_insights');
+}
+
+/** Maps a workspace; `only` limits it to some environments. */
+export function mapWorkspace(workspace: Workspace, only: string[] = []): CopilotImport {
+  const unmapped: Unmapped[] = [];
+  const placeholders: Placeholder[] = [];
+  const notes: string[] = [];
+  const project = slug(workspace.application, 12);
+  if (project !== workspace.application) notes.push(`project: the Copilot application "${workspace.application}" is "${project}" here (2-12 lowercase letters, digits, dashes: it prefixes every resource name)`);
+  const selected = workspace.environments.filter((e) => only.length === 0 || only.includes(e.name));
+  const missing = only.filter((n) => !workspace.environments.some((e) => e.name === n));
+  if (missing.length > 0) throw new Error(`--env ${missing.join(', ')}: no such Copilot environment; the workspace has ${workspace.environments.map((e) => e.name).join(', ')}`);
+
+  const environments = selected.map((envManifest, index) => {
+    const name = slug(envManifest.name, 12);
+    const production = /prod/.test(name);
+    const ctx: Context = {
+      environment: name,
+      compute: { environment: {}, secrets: [], services: [], workers: [], queues: [], jobs: [] },
+      unmapped,
+      notes,
+      hosts: [],
+    };
+    const out: Record<string, unknown> = { name, production, project, region: undefined, accountId: PLACEHOLDER_ACCOUNT, domain: {} };
+    const envReader = new ManifestReader(envManifest.file, mergedFor(envManifest, envManifest.name));
+    environmentManifest(envReader, out, index);
+    // The account of a certificate the environment imported is the environment's.
+    const certificate = ((out.domain as Record<string, unknown>).certificates as Record<string, string> | undefined)?.loadBalancer;
+    const account = /^arn:[\w-]+:acm:[a-z0-9-]+:(\d{12}):/.exec(certificate ?? '')?.[1];
+    if (account) out.accountId = account;
+    else placeholders.push({ environment: name, field: 'accountId', note: 'the AWS account of this environment (Copilot keeps it in your AWS profile)' });
+    if (out.region === undefined) {
+      out.region = PLACEHOLDER_REGION;
+      placeholders.push({ environment: name, field: 'region', note: 'the region of this environment (Copilot keeps it in your AWS profile)' });
+    }
+    unmapped.push(...envReader.leftovers(fallback));
+
+    const webs = workspace.workloads.filter((w) => w.kind === 'Load Balanced Web Service');
+    // The web service answers every host name not routed elsewhere: the one on "/" (else the first).
+    const pathOf = (w: Manifest) => new ManifestReader(w.file, mergedFor(w, envManifest.name)).peek<string>('http.path');
+    const web = webs.find((w) => [undefined, '/'].includes(pathOf(w))) ?? webs[0];
+    for (const workload of workspace.workloads) {
+      const r = new ManifestReader(workload.file, mergedFor(workload, envManifest.name));
+      if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
+        const isWeb = workload === web;
+        const service = httpService(r, ctx, isWeb, workload.name);
+        if (isWeb) ctx.compute.web = service;
+        else ctx.compute.services.push({ ...service, ownRepository: true });
+        if (workload.kind === 'Request-Driven Web Service') {
+          notes.push(`${workload.name} (${workload.file}) was an App Runner service: here it runs on Fargate behind the environment's load balancer, with its own image repository; App Runner's scale to zero requests, its own URL and instance sizes do not exist here`);
+        }
+      } else if (workload.kind === 'Worker Service') workerService(r, ctx, workload.name);
+      else if (workload.kind === 'Scheduled Job') scheduledJob(r, ctx, workload.name);
+      else {
+        const reason = kindReason(workload.kind)!;
+        for (const leaf of r.leftovers(() => reason)) unmapped.push(leaf);
+        continue;
+      }
+      unmapped.push(...r.leftovers(fallback));
+    }
+    if (ctx.hosts.length > 0) {
+      const [first, ...others] = ctx.hosts;
+      (out.domain as Record<string, unknown>).name = first;
+      const labels = others.filter((h) => h.endsWith(`.${first}`) && !h.slice(0, -first.length - 1).includes('.')).map((h) => h.slice(0, -first.length - 1));
+      if (labels.length > 0) (out.domain as Record<string, unknown>).appAliases = [...new Set(labels)];
+    } else {
+      (out.domain as Record<string, unknown>).name = `${name}.example.com`;
+      placeholders.push({ environment: name, field: 'domain.name', note: 'the domain the environment serves (Copilot\'s `http.alias`, or the application\'s domain)' });
+    }
+    // Other services: their own host names inside the environment's domain; one without a host or
+    // path of its own gets `<name>.<domain>` (a service must route something).
+    const domain = String((out.domain as Record<string, unknown>).name);
+    for (const service of ctx.compute.services) {
+      const file = String(service.file);
+      delete service.file;
+      const own = ((service.hosts as string[] | undefined) ?? []).filter((h) => {
+        if (h === domain || h.endsWith(`.${domain}`)) return h !== domain;
+        unmapped.push({ file, field: 'http.alias', reason: `"${h}" is outside the environment's domain ${domain}: a service answers host names inside it (compute.services[].hosts); serve it under the domain, or give it an environment of its own` });
+        return false;
+      });
+      if (own.length > 0) service.hosts = own;
+      else delete service.hosts;
+      if (!service.hosts && !service.paths) {
+        service.hosts = [String(service.name)];
+        notes.push(`service ${service.name} (${file}): no host name or path of its own inside ${domain}; it answers ${service.name}.${domain} (compute.services[].hosts)`);
+      }
+    }
+    // Production runs two tasks at least (one AZ can fail): validation refuses fewer.
+    for (const process of [ctx.compute.web, ...ctx.compute.services, ...ctx.compute.workers] as (Record<string, unknown> | undefined)[]) {
+      if (production && process && typeof process.minCount === 'number' && process.minCount < 2) {
+        notes.push(`${name}: ${process.name ?? 'web'} ran ${process.minCount} task(s) at least; production here runs 2 at least (minCount 2)`);
+        process.minCount = 2;
+        process.maxCount = Math.max(2, Number(process.maxCount ?? 2));
+      }
+    }
+    if (ctx.deregistrationDelay !== undefined) out.loadBalancer = { deregistrationDelay: ctx.deregistrationDelay };
+    if (ctx.release) out.release = ctx.release;
+    const { services, workers, queues, jobs, environment, secrets, ...rest } = ctx.compute;
+    out.compute = {
+      ...rest,
+      ...(Object.keys(environment).length > 0 ? { environment } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
+      ...(services.length > 0 ? { services } : {}),
+      ...(workers.length > 0 ? { workers } : {}),
+      ...(queues.length > 0 ? { queues } : {}),
+      ...(jobs.length > 0 ? { jobs } : {}),
+    };
+    if (production) out.monitoring = { critical: { emails: ['oncall@example.com'] } };
+    if (production) placeholders.push({ environment: name, field: 'monitoring.critical.emails', note: 'who is paged in production' });
+    return out as unknown as EnvironmentInput;
+  });
+
+  for (const addon of workspace.addons) {
+    for (const resource of addon.resources) {
+      const database = /^AWS::RDS::(DBCluster|DBInstance)$/.test(resource.type);
+      unmapped.push({
+        file: addon.file,
+        field: `Resources.${resource.name} (${resource.type})`,
+        reason: database
+          ? 'the addon database: this project runs its own Postgres (database.*); adopt it or move its data by snapshot or dump (docs/migrating.md); Aurora and MySQL are moved by dump and restore'
+          : `CloudFormation addons are not carried over: model ${resource.type} in a construct of your own, or keep it outside the stack and pass its ARN through compute.environment / externalSecrets`,
+      });
+    }
+  }
+  // A field left out of every environment is listed once.
+  const once = [...new Map(unmapped.map((u) => [`${u.file} ${u.field}`, u])).values()];
+  return { environments, unmapped: once, placeholders, notes: [...new Set(notes)] };
+}
