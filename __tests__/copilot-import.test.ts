@@ -249,7 +249,8 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
   });
 
   test('what has no equivalent yet is listed with the reason: ARM64, topics, queue delay, static site, entrypoint, spot, CDN, ingress', () => {
-    expect(listed('front', 'platform')).toMatch(/linux\/amd64/);
+    expect(listed('front', 'platform')).toMatch(/share one CPU architecture here \(compute\.cpuArchitecture\)/);
+    expect(dev.compute.cpuArchitecture).toBeUndefined();
     expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toMatch(/SNS topic subscriptions/);
     expect(listed('mailer', 'subscribe.queue.delay')).toMatch(/delivery delays/);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
@@ -265,6 +266,23 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     const json = synthEnv(defineEnvironment(result.environments[i]));
     expect(resourcesOf(json, 'aws_ecr_repository').map(([, r]) => r.name).sort()).toEqual([`catalog-shop-${result.environments[i].name}`, `catalog-shop-${result.environments[i].name}-api`, `catalog-shop-${result.environments[i].name}-hooks`]);
   });
+});
+
+test('linux/arm64 on every workload: the environment runs on ARM64 (Graviton), and every task definition says so', () => {
+  const manifests = ['web', 'worker', 'cleanup'].map((w) => `copilot/${w}/manifest.yml`);
+  const dir = workspaceWith(Object.fromEntries(manifests.map((m) => [m, `${fs.readFileSync(path.join(DJANGO, m), 'utf8')}\nplatform: linux/arm64\n`])));
+  try {
+    const result = importCopilot(dir);
+    const env = result.environments.find((e) => e.name === 'test')! as any;
+    expect(env.compute.cpuArchitecture).toBe('ARM64');
+    expect(result.unmapped.filter((u) => u.field === 'platform')).toEqual([]);
+    expect(result.notes).toContainEqual(expect.stringMatching(/test: every workload runs on linux\/arm64: compute\.cpuArchitecture is ARM64/));
+    const json = synthEnv(defineEnvironment(env));
+    const platforms = resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => t.runtime_platform.cpu_architecture);
+    expect(new Set(platforms)).toEqual(new Set(['ARM64']));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('coverage of Copilot\'s manifest specification', () => {

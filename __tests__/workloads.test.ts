@@ -3,6 +3,7 @@ import { rulePriority } from '../src/config/routing';
 import { EnvironmentConfig } from '../src/config/types';
 import { scheduleProblem } from '../src/config/validate';
 import { JOB_RETRY } from '../src/modules/scheduled-jobs';
+import { estimateStack } from '../src/ops/cost/estimate';
 import { expectRejected } from './helpers/config';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -208,5 +209,25 @@ describe('validation of workloads', () => {
   test('schedule expressions', () => {
     for (const ok of ['cron(0 3 * * ? *)', 'cron(15 10 ? * MON-FRI *)', 'cron(0/15 * * * ? *)', 'cron(0 8 1 * ? 2026)', 'rate(1 hour)', 'rate(5 minutes)', 'rate(1 day)']) expect([ok, scheduleProblem(ok)]).toEqual([ok, undefined]);
     for (const bad of ['cron(60 3 * * ? *)', 'cron(0 24 * * ? *)', 'at(2026-01-01T00:00:00)', 'rate(0 minutes)', 'daily']) expect(scheduleProblem(bad)).toBeDefined();
+  });
+});
+
+describe('CPU architecture (compute.cpuArchitecture)', () => {
+  test('x86 by default; ARM64 (Graviton) puts every task definition on ARM64: web, services, workers, one-off, database admin', () => {
+    const platforms = (json: TfJson) => resourcesOf(json, 'aws_ecs_task_definition').map(([name, t]) => [name.split('_')[0], t.runtime_platform]);
+    expect(new Set(platforms(shipped('staging')).map(([, p]) => (p as any).cpu_architecture))).toEqual(new Set(['X86_64']));
+    const arm = platforms(synthEnv(withConfig(staging, (c) => (c.compute.cpuArchitecture = 'ARM64'))));
+    expect(arm.map(([name]) => name).sort()).toEqual(['database-admin', 'oneoff', 'service-api', 'web', 'worker-celery', 'worker-mailer']);
+    for (const [, platform] of arm) expect(platform).toEqual({ cpu_architecture: 'ARM64', operating_system_family: 'LINUX' });
+  });
+
+  test('the cost estimate prices ARM64 tasks at the Graviton rate, lower than x86', () => {
+    const x86 = estimateStack(shipped('prod') as any).floorUsd;
+    const arm = estimateStack(synthEnv(withConfig(prod, (c) => (c.compute.cpuArchitecture = 'ARM64'))) as any).floorUsd;
+    expect(arm).toBeLessThan(x86);
+  });
+
+  test('an architecture AWS Fargate does not have is refused with the field', () => {
+    expectRejected(withConfig(staging, (c) => ((c.compute as any).cpuArchitecture = 'arm64')), 'compute.cpuArchitecture', /use one of "X86_64", "ARM64"/);
   });
 });

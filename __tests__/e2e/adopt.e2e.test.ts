@@ -21,6 +21,7 @@ import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudFrontClient, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { buildApp } from '../../src/app';
 import { staging } from '../../src/config/environments';
 import { EnvironmentConfig } from '../../src/config/types';
@@ -73,6 +74,8 @@ function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void
     Object.assign(c.compute, { services: [], workers: [], queues: [], jobs: [], secrets: [] });
     c.compute.web.sendsTo = [];
     c.waf.mode = 'off';
+    // Graviton here, so the ARM64 task definitions are deployed and re-planned on the emulator too.
+    c.compute.cpuArchitecture = 'ARM64';
     delete c.schedule;
     delete c.delivery;
     change(c);
@@ -226,6 +229,16 @@ test('certificates: none is requested; the load balancer and CloudFront serve th
   const distribution = oneInstance(state, 'aws_cloudfront_distribution').attributes.id;
   const { Distribution } = await new CloudFrontClient(sdkConfig(endpoint, 'us-east-1')).send(new GetDistributionCommand({ Id: distribution }));
   expect(Distribution?.DistributionConfig?.ViewerCertificate?.ACMCertificateArn).toBe(legacy.cdnCertificateArn);
+});
+
+test('ARM64: every task definition the emulator holds runs on ARM64 (Graviton) Linux', async () => {
+  const ecs = new ECSClient(sdkConfig(endpoint, staging.region));
+  const families = stateInstances(state, 'aws_ecs_task_definition').map((t) => t.attributes.arn as string);
+  expect(families.length).toBeGreaterThanOrEqual(3);
+  for (const arn of families) {
+    const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+    expect([arn, taskDefinition?.runtimePlatform]).toEqual([arn, { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' }]);
+  }
 });
 
 test('a plan after the apply changes nothing (the imports are done)', async () => {

@@ -103,6 +103,7 @@ export class WorkloadsLayer extends Layer {
       logRetentionDays: compute.logRetentionDays,
       enableExec: compute.enableExec,
       fargateSpot: compute.fargateSpot,
+      cpuArchitecture: compute.cpuArchitecture,
     };
     const baseTaskPolicy = appTaskPolicy(database.appConnectArn, edge.assets.staticBucket, edge.assets.mediaBucket);
     const app = (options: { repository?: string; consumes?: string[]; sends?: string[]; sidecars?: SidecarConfig[]; environment?: Record<string, string> }) => {

@@ -95,6 +95,8 @@ export interface ServiceModuleProps {
   readonly endpoints?: { allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void };
   readonly enableExec: boolean;
   readonly fargateSpot: boolean;
+  /** The tasks' CPU: `X86_64` or `ARM64` (Graviton); the images must be built for it. */
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
   /**
    * Put the service behind the load balancer: its target (group + routing rule), and the container
    * it sends traffic to (the app, or a sidecar such as nginx) on the target's port.
@@ -252,7 +254,7 @@ export class ServiceModule extends Construct {
       memory: String(props.memory),
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
       containerDefinitions: JSON.stringify([
         {
           name: APP_CONTAINER,

@@ -41,7 +41,7 @@ const REASONS: [RegExp, string][] = [
   [/^image\.depends_on\./, 'the app container starts first here; sidecars wait for it (compute.*.sidecars[].dependsOn), not the other way round'],
   [/^image\.(labels|credentials|healthcheck)/, 'not carried over: set it in the image (Dockerfile LABEL/HEALTHCHECK) or the task definition yourself'],
   [/^entrypoint/, 'no entrypoint override here: set ENTRYPOINT in the image, or put it in front of the command'],
-  [/^platform/, 'only linux/amd64 Fargate here for now: build the image for linux/amd64'],
+  [/^platform/, 'the tasks of an environment share one CPU architecture here (compute.cpuArchitecture) and this workload\'s differs from the others\': build its image for theirs (docker build --platform), or multi-arch'],
   [/^storage(\.|$)/, 'ephemeral storage sizes and EFS volumes are not supported: Fargate\'s default 20 GiB applies; keep files in the media bucket'],
   [/^logging(\.|$)/, 'logs go to CloudWatch Logs (awslogs, one group per service, compute.logRetentionDays); FireLens routing is not carried over'],
   [/^observability(\.|$)/, 'tracing sidecars are not carried over: add the collector as a sidecar (compute.*.sidecars)'],
@@ -81,7 +81,7 @@ const REASONS: [RegExp, string][] = [
  * has a reason in REASONS. A test checks that the two cover the whole specification, and counts them.
  */
 export const MAPPED_FIELDS: RegExp[] = [
-  /^(name|type|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|timeout|on\.schedule|on)$/,
+  /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|timeout|on\.schedule|on)$/,
   /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.path)?$/, /^http$/, /^image$/,
   /^count(\.range(\.(min|max))?|\.cpu_percentage(\.value)?|\.requests(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
@@ -128,6 +128,12 @@ interface Context {
   release?: { migrationCommand: string[] };
   deregistrationDelay?: number;
   hosts: string[];
+}
+
+/** `platform: linux/arm64` (or `{osfamily, architecture}`) as an ECS CPU architecture. */
+function architectureOf(platform: unknown): 'X86_64' | 'ARM64' {
+  const text = isRecord(platform) ? String(platform.architecture ?? '') : String(platform ?? '');
+  return /arm64|aarch64/i.test(text) ? 'ARM64' : 'X86_64';
 }
 
 /** Host names of `http.alias` (a string, a list of strings, or a list of {name, hosted_zone}). */
@@ -398,12 +404,22 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     }
     unmapped.push(...envReader.leftovers(fallback));
 
+    // One CPU architecture per environment: ARM64 (Graviton) when every Fargate workload asks for it.
+    const fargate = workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service', 'Backend Service'].includes(w.kind));
+    const architectures = fargate.map((w) => architectureOf(mergedFor(w, envManifest.name).platform));
+    const arm = architectures.length > 0 && architectures.every((a) => a === 'ARM64');
+    if (arm) {
+      ctx.compute.cpuArchitecture = 'ARM64';
+      notes.push(`${name}: every workload runs on linux/arm64: compute.cpuArchitecture is ARM64 (Graviton, about 20% cheaper); every image, sidecars included, needs an arm64 variant`);
+    }
     const webs = workspace.workloads.filter((w) => w.kind === 'Load Balanced Web Service');
     // The web service answers every host name not routed elsewhere: the one on "/" (else the first).
     const pathOf = (w: Manifest) => new ManifestReader(w.file, mergedFor(w, envManifest.name)).peek<string>('http.path');
     const web = webs.find((w) => [undefined, '/'].includes(pathOf(w))) ?? webs[0];
     for (const workload of workspace.workloads) {
       const r = new ManifestReader(workload.file, mergedFor(workload, envManifest.name));
+      // The architecture is carried over when the environment's is the workload's.
+      if ((arm ? 'ARM64' : 'X86_64') === architectureOf(r.peek('platform'))) r.take('platform');
       if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
         const isWeb = workload === web;
         const service = httpService(r, ctx, isWeb, workload.name);
