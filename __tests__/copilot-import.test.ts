@@ -165,6 +165,12 @@ describe('the Django app, imported', () => {
     expect(result.notes).toContainEqual(expect.stringContaining('aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | npm run secret -- set test STRIPE_KEY'));
   });
 
+  test('the backend service becomes an internal service, found by name, and the report says how it is reached', () => {
+    expect(test_.compute.internalServices).toEqual([{ name: 'api-internal', containerPort: 9000, cpu: 256, memory: 512, minCount: 1, maxCount: 1 }]);
+    expect(prod.compute.internalServices[0]).toMatchObject({ minCount: 2, maxCount: 2 });
+    expect(result.notes).toContainEqual(expect.stringMatching(/internal service api-internal \(copilot\/api-internal\/manifest\.yml\): the other processes reach it at http:\/\/api-internal\.<project>-<env>\.internal:9000 \(their API_INTERNAL_URL\)/));
+  });
+
   test('the worker and its queue: timeout, retention, dead-letter tries, backlog scaling', () => {
     expect(test_.compute.workers).toEqual([expect.objectContaining({ name: 'worker', command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], minCount: 1, maxCount: 5, queues: ['worker'], acceptableLatencySeconds: 60, processingSeconds: 0.25, taskTimeoutSeconds: 120 })]);
     expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5 }]);
@@ -192,7 +198,7 @@ describe('the Django app, imported', () => {
     expect(listed('copilot/web/manifest.yml', 'image.build')?.reason).toMatch(/npm run release/);
     expect(listed('copilot/worker/manifest.yml', 'subscribe.topics[0].name')?.reason).toMatch(/SNS topic subscriptions are not supported yet/);
     expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);
-    expect(listed('copilot/api-internal/manifest.yml', 'image.port')?.reason).toMatch(/Backend Service: internal services .* are not supported yet/);
+    expect(listed('copilot/api-internal/manifest.yml', 'image.port')).toBeUndefined();
     expect(listed('copilot/web/addons/db.yml', 'Resources.webdbCluster (AWS::RDS::DBCluster)')?.reason).toMatch(/docs\/migrating\.md/);
     // Each listed field exists in its manifest (no invented paths), and nothing is listed twice.
     const keys = result.unmapped.map((u) => `${u.file} ${u.field}`);
@@ -269,7 +275,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
 });
 
 test('linux/arm64 on every workload: the environment runs on ARM64 (Graviton), and every task definition says so', () => {
-  const manifests = ['web', 'worker', 'cleanup'].map((w) => `copilot/${w}/manifest.yml`);
+  const manifests = ['web', 'worker', 'cleanup', 'api-internal'].map((w) => `copilot/${w}/manifest.yml`);
   const dir = workspaceWith(Object.fromEntries(manifests.map((m) => [m, `${fs.readFileSync(path.join(DJANGO, m), 'utf8')}\nplatform: linux/arm64\n`])));
   try {
     const result = importCopilot(dir);
@@ -300,7 +306,7 @@ describe('coverage of Copilot\'s manifest specification', () => {
       return [kind, { documented: real.length, mapped: real.filter((f) => isMapped(kind, f)).length }];
     }));
     expect(counts['Load Balanced Web Service'].mapped).toBeGreaterThan(40);
-    expect(counts['Backend Service'].mapped).toBe(2);
+    expect(counts['Backend Service'].mapped).toBeGreaterThan(30);
     process.stdout.write(`copilot field coverage: ${JSON.stringify(counts)}\n`);
   });
 });

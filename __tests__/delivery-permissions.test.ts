@@ -14,6 +14,7 @@ import { PolicyStatement, policyDocument } from '../src/lib/iam';
 import { arn, managedPolicyArn, resourceName } from '../src/lib/naming';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 import { adoptingEverything, restoring } from './helpers/adoption';
+import { withInternalService } from './helpers/internal';
 
 /**
  * The deploy role of an environment (GitHub Actions, through OIDC) and the permissions boundary of
@@ -36,6 +37,7 @@ const variants: { label: string; env: EnvironmentConfig }[] = [
   { label: 'prod adopting a VPC, certificates, the database and buckets', env: adoptingEverything(prod) },
   { label: 'staging adopting a VPC without NAT (endpoints)', env: withConfig(adoptingEverything(staging), (c) => { c.network.natMode = 'none'; }) },
   { label: 'staging restored from a snapshot', env: restoring('legacy-final', staging) },
+  { label: 'staging with an internal service (Cloud Map)', env: withInternalService(staging, ['web']) },
 ];
 const synthCache = new Map<string, TfJson>();
 const synthOf = (v: { label: string; env: EnvironmentConfig }): TfJson => {
@@ -146,7 +148,7 @@ const adoptedNames = (env: EnvironmentConfig) => [
 ];
 /** Scoped by another condition: the state key (s3:prefix), or tags applied by the create call itself (the create being tag-scoped). */
 const conditionScoped = (s: PolicyStatement) =>
-  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction', 'ec2:Vpc'].some((k) => k in entries));
+  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction', 'ec2:Vpc', 'servicediscovery:NamespaceName'].some((k) => k in entries));
 
 // ---------------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
 import { environments, prod, staging } from '../src/config/environments';
 import { adoptingEverything } from './helpers/adoption';
+import { withInternalService } from './helpers/internal';
 import { EnvironmentConfig } from '../src/config/types';
 import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryArn } from '../src/delivery/names';
@@ -619,6 +620,24 @@ const CONTROLS: Control[] = [
   },
 
   {
+    id: 'INTERNAL-SERVICES-PRIVATE',
+    reason: 'An internal service has no public route: no load balancer, found only through a private DNS namespace of the environment\'s VPC, reachable only from the security groups of its callers.',
+    scope: 'all',
+    when: (env) => env.compute.internalServices.length > 0,
+    check: (json) => {
+      const namespaces = all(json, 'aws_service_discovery_private_dns_namespace');
+      const registered = all(json, 'aws_ecs_service').filter((s) => s.body.service_registries);
+      const groups = new Set(registered.flatMap((s) => s.body.network_configuration.security_groups as string[]).map((g) => refTarget(g)));
+      const ingress = all(json, 'aws_vpc_security_group_ingress_rule').filter((r) => groups.has(refTarget(r.body.security_group_id)));
+      return control([...namespaces, ...registered, ...ingress].map((r) => r.address), [
+        ...namespaces.map((n) => !/aws_vpc\.network_vpc|data\.aws_vpcs\.network_existing-vpc/.test(String(n.body.vpc)) && `${n.address}: not in the environment's VPC`),
+        ...registered.map((s) => s.body.load_balancer && `${s.address}: behind a load balancer`),
+        ...ingress.map((r) => (r.body.cidr_ipv4 || r.body.cidr_ipv6 || !r.body.referenced_security_group_id) && `${r.address}: reachable from ${r.body.cidr_ipv4 ?? r.body.cidr_ipv6 ?? 'anywhere'}`),
+        ...registered.length === 0 ? ['aws_ecs_service: no internal service registered'] : [],
+      ]);
+    },
+  },
+  {
     id: 'ADOPTED-VPC-CHECKED',
     reason: 'An adopted VPC is checked before anything lands in it: every subnet the stack uses is read by id and must be in the VPC; private ones never route to an internet gateway, public ones do.',
     scope: 'all',
@@ -965,7 +984,7 @@ const isolated = withConfig(staging, (c) => {
   c.network.natMode = 'none';
 });
 /** A production moved in from elsewhere: its VPC, certificates, database and buckets adopted (docs/migrating.md). */
-const moved = withConfig(adoptingEverything(prod), (c) => {
+const moved = withConfig(withInternalService(adoptingEverything(prod)), (c) => {
   c.name = 'moved';
   c.domain.name = 'moved.example.com';
   delete c.delivery;
@@ -1135,6 +1154,8 @@ describe('the adoption controls catch what they guard against', () => {
     ['ADOPTED-DATA-KEPT', (j: TfJson) => Object.values(j.resource.aws_s3_bucket).forEach((b: any) => (b.force_destroy = true))],
     ['ADOPTED-DATA-KEPT', (j: TfJson) => delete (Object.values(j.resource.aws_db_instance)[0] as any).lifecycle.prevent_destroy],
     ['ADOPTED-DATA-KEPT', (j: TfJson) => ((Object.values(j.resource.aws_db_instance)[0] as any).skip_final_snapshot = true)],
+    ['INTERNAL-SERVICES-PRIVATE', (j: TfJson) => Object.values(j.resource.aws_vpc_security_group_ingress_rule).filter((r: any) => /internal-pricing/.test(r.security_group_id)).forEach((r: any) => { r.cidr_ipv4 = '0.0.0.0/0'; delete r.referenced_security_group_id; })],
+    ['INTERNAL-SERVICES-PRIVATE', (j: TfJson) => (Object.values(j.resource.aws_service_discovery_private_dns_namespace)[0] as any).vpc = 'vpc-0123456789abcdef0'],
   ])('%s reports a deliberately broken adopting stack', (id, change) => {
     const json = movedJson();
     const before = violationsOf(id, json).length;

@@ -21,12 +21,13 @@ import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudFrontClient, GetDistributionCommand } from '@aws-sdk/client-cloudfront';
-import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { buildApp } from '../../src/app';
 import { staging } from '../../src/config/environments';
 import { EnvironmentConfig } from '../../src/config/types';
 import { emulatorFromEndpoint } from '../../src/lib/emulator';
 import { withConfig } from '../helpers/synth';
+import { withInternalService } from '../helpers/internal';
 import { assertLoopback, emulatorEnv, sdkConfig } from './harness/aws-env';
 import { botoCalls } from './harness/boto';
 import { toleratedChanges, unexpectedChanges } from './harness/drift';
@@ -62,7 +63,8 @@ interface Legacy {
 
 /** Staging moved in: everything adopted, and only what the adoption touches. */
 function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void = () => undefined): EnvironmentConfig {
-  return withConfig(staging, (c) => {
+  // The moved app has a Copilot Backend Service: an internal service here, called by web.
+  return withConfig(withInternalService(staging, ['web']), (c) => {
     c.name = NAME;
     c.domain.name = DOMAIN;
     delete c.network.cidr;
@@ -239,6 +241,22 @@ test('ARM64: every task definition the emulator holds runs on ARM64 (Graviton) L
     const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
     expect([arn, taskDefinition?.runtimePlatform]).toEqual([arn, { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' }]);
   }
+});
+
+test('the internal service: registered in the Cloud Map namespace of the adopted VPC, reachable from web only, its URL in web\'s task', async () => {
+  const [namespaces, services] = botoCalls(python, endpoint, [
+    { service: 'servicediscovery', operation: 'list_namespaces' },
+    { service: 'servicediscovery', operation: 'list_services' },
+  ]);
+  expect(namespaces.Namespaces.map((n: any) => [n.Name, n.Type])).toEqual([['webapp-moved.internal', 'DNS_PRIVATE']]);
+  const registry = services.Services.find((s: any) => s.Name === 'pricing');
+  expect(registry).toBeDefined();
+  const ecs = new ECSClient(sdkConfig(endpoint, staging.region));
+  const { services: described } = await ecs.send(new DescribeServicesCommand({ cluster: 'webapp-moved', services: ['webapp-moved-pricing'] }));
+  expect(described![0].serviceRegistries).toEqual([{ registryArn: registry.Arn }]);
+  expect(described![0].loadBalancers ?? []).toEqual([]);
+  const web = stateInstances(state, 'aws_ecs_task_definition').find((t) => t.name.startsWith('web_'))!;
+  expect(JSON.parse(web.attributes.container_definitions)[0].environment).toContainEqual({ name: 'PRICING_URL', value: 'http://pricing.webapp-moved.internal:9000' });
 });
 
 test('a plan after the apply changes nothing (the imports are done)', async () => {

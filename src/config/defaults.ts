@@ -1,7 +1,7 @@
 import { REGIONS } from './regions';
 import { stateBucketName } from '../lib/naming';
 import {
-  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, WebServiceConfig, WorkerServiceConfig,
+  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, InternalServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, WebServiceConfig, WorkerServiceConfig,
 } from './types';
 
 /**
@@ -14,7 +14,7 @@ type Kind = 'production' | 'nonProduction';
 type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule' | 'delivery'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
-  compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'queues' | 'jobs'> & { workers: []; services: []; queues: []; jobs: [] };
+  compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'internalServices' | 'queues' | 'jobs'> & { workers: []; services: []; internalServices: []; queues: []; jobs: [] };
 };
 type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
@@ -64,6 +64,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     compute: {
       web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [] },
       services: [],
+      internalServices: [],
       workers: [],
       queues: [],
       jobs: [],
@@ -103,6 +104,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     compute: {
       web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [] },
       services: [],
+      internalServices: [],
       workers: [],
       queues: [],
       jobs: [],
@@ -134,6 +136,11 @@ const serviceDefaults = (kind: Kind): Omit<HttpServiceConfig, 'name'> => ({
   paths: [],
   ownRepository: false,
 });
+/** Internal services: sized like workers, called by every app process. */
+const internalServiceDefaults = (kind: Kind): Omit<InternalServiceConfig, 'name' | 'containerPort'> => {
+  const { queues: _q, processingSeconds: _p, acceptableLatencySeconds: _a, taskTimeoutSeconds: _t, ...sizes } = WORKER_DEFAULTS[kind];
+  return { ...sizes, calledBy: [] };
+};
 /** Queues: visibility 15 minutes (3x the default task timeout), 4 days of retention, 5 tries before the DLQ. */
 const QUEUE_DEFAULTS: Omit<QueueConfig, 'name'> = { visibilityTimeoutSeconds: 900, retentionDays: 4, maxReceiveCount: 5 };
 /** Jobs: UTC, an hour at most, the smallest task. */
@@ -154,10 +161,12 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
   state?:
     | { backend: 's3'; bucket?: string; region?: string; key?: string; dynamodbTable?: string }
     | { backend: 'cloud'; organization: string; workspace?: string; hostname?: string };
-  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'web' | 'workers' | 'services' | 'queues' | 'jobs'>> & {
+  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'web' | 'workers' | 'services' | 'internalServices' | 'queues' | 'jobs'>> & {
     web?: WithSidecars<Partial<WebServiceConfig>>;
     /** Each HTTP service needs a name; sizes default like web. */
     services?: WithSidecars<Partial<HttpServiceConfig> & Pick<HttpServiceConfig, 'name'>>[];
+    /** Each internal service needs a name and a port; sizes default like workers. */
+    internalServices?: WithSidecars<Partial<InternalServiceConfig> & Pick<InternalServiceConfig, 'name' | 'containerPort'>>[];
     /** Each worker needs a name and a command; sizes default by kind. */
     workers?: WithSidecars<Partial<WorkerServiceConfig> & Pick<WorkerServiceConfig, 'name' | 'command'>>[];
     queues?: (Partial<QueueConfig> & Pick<QueueConfig, 'name'>)[];
@@ -216,6 +225,7 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
       ...merged.compute,
       web: withSidecars(compute.web as Record<string, unknown>) as unknown as WebServiceConfig,
       services: each<HttpServiceConfig>(input.compute?.services, serviceDefaults(kind)),
+      internalServices: each<InternalServiceConfig>(input.compute?.internalServices, internalServiceDefaults(kind)),
       workers: each<WorkerServiceConfig>(input.compute?.workers, WORKER_DEFAULTS[kind]),
       queues: each<QueueConfig>(input.compute?.queues, QUEUE_DEFAULTS),
       jobs: each<JobConfig>(input.compute?.jobs, JOB_DEFAULTS),

@@ -128,6 +128,7 @@ export function processNames(env: EnvironmentConfig): { name: string; label: str
   return [
     { name: 'web', label: 'the web service', from: 'project/name' },
     ...env.compute.services.map((s, i) => ({ name: s.name, label: `service "${s.name}"`, from: `compute.services[${i}].name` })),
+    ...env.compute.internalServices.map((s, i) => ({ name: s.name, label: `internal service "${s.name}"`, from: `compute.internalServices[${i}].name` })),
     ...env.compute.workers.map((w, i) => ({ name: w.name, label: `worker "${w.name}"`, from: `compute.workers[${i}].name` })),
     { name: 'task', label: 'the one-off task', from: 'project/name' },
     { name: 'db-admin', label: 'the database-admin task', from: 'project/name' },

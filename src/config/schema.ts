@@ -248,6 +248,25 @@ export const httpServiceSchema = z.strictObject({
   ownRepository: bool(),
 });
 
+/**
+ * A service with no public route (Copilot's Backend Service): the other processes reach it by a
+ * stable DNS name of the environment's Cloud Map namespace, `http://<name>.<project>-<env>.internal:<port>`,
+ * given to each caller as `<NAME>_URL`; only the callers' security groups may connect to its port.
+ */
+export const internalServiceSchema = z.strictObject({
+  ...sizing,
+  ...process,
+  /** Short name, e.g. `pricing`: the DNS name and part of resource names. */
+  name: str(),
+  /** Port the app container listens on. */
+  containerPort: int(),
+  command: strings().optional(),
+  /** Target CPU utilisation for autoscaling, percent. */
+  cpuTarget: z.number(),
+  /** Who may connect: `web`, services, workers, `task` (one-off tasks and jobs). Default: all of them. */
+  calledBy: strings(),
+});
+
 export const workerServiceSchema = z.strictObject({
   ...sizing,
   ...process,
@@ -298,6 +317,8 @@ export const computeSchema = z.strictObject({
   web: webServiceSchema,
   /** More HTTP services behind the load balancer. */
   services: z.array(httpServiceSchema),
+  /** Services with no public route, reached by the others by name (Cloud Map DNS). */
+  internalServices: z.array(internalServiceSchema),
   workers: z.array(workerServiceSchema),
   queues: z.array(queueSchema),
   jobs: z.array(jobSchema),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, deliverySchema, dnsSchema, domainSchema, environmentSchema,
-  httpServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
+  httpServiceSchema, internalServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -20,6 +20,7 @@ export type CacheConfig = z.infer<typeof cacheSchema>;
 export type AssetsConfig = z.infer<typeof assetsSchema>;
 export type WebServiceConfig = z.infer<typeof webServiceSchema>;
 export type WorkerServiceConfig = z.infer<typeof workerServiceSchema>;
+export type InternalServiceConfig = z.infer<typeof internalServiceSchema>;
 export type HttpServiceConfig = z.infer<typeof httpServiceSchema>;
 export type SidecarConfig = z.infer<typeof sidecarSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;

@@ -689,6 +689,20 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
   const names = loadBalancerHostNames(env);
   if (names.length > MAX_CERTIFICATE_NAMES) fail('compute.services', `need ${names.length} host names on the load balancer's certificate: ACM allows ${MAX_CERTIFICATE_NAMES} by default; share host names or raise the ACM quota and this limit`);
 
+  // Internal services: no route; their callers by name.
+  const callers = ['web', ...compute.services.map((s) => s.name), ...compute.workers.map((w) => w.name), 'task'];
+  compute.internalServices.forEach((svc, i) => {
+    const field = `compute.internalServices[${i}]`;
+    claim(svc.name, `${field}.name`);
+    sizingProblems(env, field, svc, fail);
+    if (!Number.isInteger(svc.containerPort) || svc.containerPort < 1 || svc.containerPort > 65535) fail(`${field}.containerPort`, `is ${svc.containerPort}: use a TCP port`);
+    const urlVariable = `${svc.name.toUpperCase().replace(/-/g, '_')}_URL`;
+    if (urlVariable in compute.environment) fail('compute.environment', `sets ${urlVariable}, which the stack gives the callers of internal service "${svc.name}": remove it (or rename the service)`);
+    svc.calledBy.forEach((c, j) => !callers.includes(c) && fail(`${field}.calledBy[${j}]`, `is "${c}", not a process that can call it: use ${callers.map((n) => `"${n}"`).join(', ')} (internal services do not call each other)`));
+    sidecars(svc, field, svc.containerPort);
+    sendsTo(svc.sendsTo, field);
+  });
+
   // Workers
   compute.workers.forEach((w, i) => {
     const field = `compute.workers[${i}]`;
@@ -726,7 +740,7 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
   });
 }
 
-function sizingProblems(env: EnvironmentConfig, field: string, s: { cpu: number; memory: number; minCount: number; maxCount: number; cpuTarget: number; requestsPerTarget: number }, fail: (field: string, message: string) => void): void {
+function sizingProblems(env: EnvironmentConfig, field: string, s: { cpu: number; memory: number; minCount: number; maxCount: number; cpuTarget: number; requestsPerTarget?: number }, fail: (field: string, message: string) => void): void {
   const memoryOk = FARGATE_MEMORY[s.cpu];
   if (!memoryOk) fail(`${field}.cpu`, `is ${s.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
   else if (!memoryOk(s.memory)) fail(`${field}.memory`, `is ${s.memory} MiB, which Fargate does not offer with ${s.cpu} CPU units: see the Fargate task size table`);
@@ -735,6 +749,6 @@ function sizingProblems(env: EnvironmentConfig, field: string, s: { cpu: number;
   }
   if (env.production && s.minCount < 2) fail(`${field}.minCount`, `is ${s.minCount} in a production environment: run at least 2 tasks so one AZ can fail`);
   if (!(s.cpuTarget > 0 && s.cpuTarget <= 100)) fail(`${field}.cpuTarget`, `is ${s.cpuTarget}: use a percentage between 1 and 100`);
-  if (!(s.requestsPerTarget > 0)) fail(`${field}.requestsPerTarget`, `is ${s.requestsPerTarget}: use a positive request count`);
+  if (s.requestsPerTarget !== undefined && !(s.requestsPerTarget > 0)) fail(`${field}.requestsPerTarget`, `is ${s.requestsPerTarget}: use a positive request count`);
 }
 

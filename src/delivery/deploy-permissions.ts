@@ -72,6 +72,10 @@ export function passedRoles(env: EnvironmentConfig): { service: string; roleName
 /** Every action granted on "*" or on a resource wider than the environment, and why AWS leaves no narrower choice. */
 export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   {
+    actions: ['servicediscovery:CreatePrivateDnsNamespace'],
+    reason: 'servicediscovery:CreatePrivateDnsNamespace (only with internal services): the namespace id is generated, so IAM has no resource to scope to ("*" only); granted only with the environment\'s tags (aws:RequestTag) in its region. Changes and deletes require those tags on the namespace; services may be created only in the namespace named <project>-<env>.internal.',
+  },
+  {
     actions: ['ecr:CreatePullThroughCacheRule', 'ecr:UpdatePullThroughCacheRule', 'ecr:DeletePullThroughCacheRule'],
     reason: 'ecr:*PullThroughCacheRule: pull-through cache rules are registry settings with no resource type or condition key in IAM; "*" is the only valid resource (limited to the environment\'s region).',
   },
@@ -149,7 +153,7 @@ export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   },
   {
     actions: ['route53:CreateHostedZone', 'route53:DeleteHostedZone', 'route53:UpdateHostedZoneComment', 'route53:ChangeTagsForResource'],
-    reason: 'route53:CreateHostedZone/DeleteHostedZone/UpdateHostedZoneComment/ChangeTagsForResource (only when dns.zoneMode is "create"): CreateHostedZone has no resource type ("*" only) and hosted zones have generated IDs with no tag conditions in IAM, so the rest can only be scoped to hostedzone/*. Route53 refuses to delete a zone that still has records.',
+    reason: 'route53:CreateHostedZone/DeleteHostedZone/UpdateHostedZoneComment/ChangeTagsForResource (only when dns.zoneMode is "create", or for the private zone Cloud Map creates with the caller\'s permissions for internal services): CreateHostedZone has no resource type ("*" only) and hosted zones have generated IDs with no tag conditions in IAM, so the rest can only be scoped to hostedzone/*. Route53 refuses to delete a zone that still has records.',
   },
   {
     actions: ['route53:AssociateVPCWithHostedZone'],
@@ -222,6 +226,8 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   aws_ssm_parameter: { scope: 'name parameter/<project>/<env>/*', actions: ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:AddTagsToResource'] },
   // --- Edge ---
   'data.aws_route53_zone': { scope: 'read only (ReadOnlyAccess)', actions: [] },
+  aws_service_discovery_private_dns_namespace: { scope: 'created with the environment\'s tags, changed or deleted only when tagged; its private hosted zone is created by Cloud Map with the caller\'s permissions (UNSCOPED_ACTIONS)', actions: ['servicediscovery:CreatePrivateDnsNamespace', 'servicediscovery:DeleteNamespace', 'servicediscovery:TagResource', 'route53:CreateHostedZone', 'route53:DeleteHostedZone'] },
+  aws_service_discovery_service: { scope: 'created only in the namespace <p>.internal (servicediscovery:NamespaceName), changed or deleted only when tagged', actions: ['servicediscovery:CreateService', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService'] },
   aws_route53_zone: { scope: 'zoneMode "create" only: hosted zones have generated IDs (UNSCOPED_ACTIONS)', actions: ['route53:CreateHostedZone', 'route53:DeleteHostedZone', 'route53:ChangeTagsForResource'] },
   aws_route53_record: { scope: 'condition: record names inside the environment\'s domain, types A/AAAA/CNAME', actions: ['route53:ChangeResourceRecordSets'] },
   aws_acm_certificate: { scope: 'condition on create (domain names inside the environment\'s domain, tags), tag afterwards', actions: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DeleteCertificate'] },
@@ -659,6 +665,31 @@ function restoreStatements(env: EnvironmentConfig, s: Scope, instanceResources: 
   return statements;
 }
 
+/**
+ * Internal services' Cloud Map namespace and services. The namespace has a generated id: created
+ * with the environment's tags, changed only when tagged; services only inside the namespace named
+ * `<p>.internal`. Cloud Map creates (and deletes) the namespace's private hosted zone with the
+ * caller's permissions (AWS Cloud Map API permissions reference).
+ */
+function discoveryStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
+  if (env.compute.internalServices.length === 0) return [];
+  const namespaces = s.at('servicediscovery', 'namespace/*');
+  const services = s.at('servicediscovery', 'service/*');
+  return [
+    { Sid: 'CreateTheNamespaceTagged', Effect: 'Allow', Action: 'servicediscovery:CreatePrivateDnsNamespace', Resource: '*', Condition: { StringEquals: { ...s.requestTags.StringEquals, 'aws:RequestedRegion': env.region } } },
+    { Sid: 'ServicesInTheNamespace', Effect: 'Allow', Action: 'servicediscovery:CreateService', Resource: namespaces, Condition: { StringEquals: { 'servicediscovery:NamespaceName': `${s.p}.internal` } } },
+    { Sid: 'TagDiscoveryOnCreate', Effect: 'Allow', Action: 'servicediscovery:TagResource', Resource: [namespaces, services], Condition: s.requestTagsNew },
+    ...tagScopedStatements('Discovery', [{
+      resources: [namespaces, services],
+      change: ['servicediscovery:DeleteNamespace', 'servicediscovery:UpdatePrivateDnsNamespace', 'servicediscovery:DeleteService', 'servicediscovery:UpdateService'],
+      tag: 'servicediscovery:TagResource',
+      untag: 'servicediscovery:UntagResource',
+    }], s),
+    { Sid: 'TheNamespacesPrivateZone', Effect: 'Allow', Action: 'route53:CreateHostedZone', Resource: '*' },
+    { Sid: 'DeleteTheNamespacesPrivateZone', Effect: 'Allow', Action: 'route53:DeleteHostedZone', Resource: s.hostedZones },
+  ];
+}
+
 /** CloudFront, ACM, Route53 and WAF, as far as they are not scoped by tag. */
 function edgeStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
   const { p } = s;
@@ -855,7 +886,7 @@ export function deployPolicies(env: EnvironmentConfig): DeployPolicy[] {
     { part: 'compute', description: `ECS, ECR, the load balancer and the log groups of ${s.p}`, statements: computeStatements(env, s) },
     { part: 'data', description: `RDS, ElastiCache, S3 buckets, secrets and SSM parameters of ${s.p}`, statements: dataStatements(env, s) },
     { part: 'edge', description: `CloudFront, ACM, Route53 records and WAF of ${s.p}`, statements: edgeStatements(env, s) },
-    { part: 'monitoring', description: `Alarms, dashboard, alert topics, keys, event rules, schedules and queues of ${s.p}`, statements: monitoringStatements(s) },
+    { part: 'monitoring', description: `Alarms, dashboard, alert topics, keys, event rules, schedules and queues of ${s.p}, and the internal services' Cloud Map namespace`, statements: [...monitoringStatements(s), ...discoveryStatements(env, s)] },
     { part: 'iam', description: `Roles of ${s.p}, always with the workload boundary; the delivery roles are off limits`, statements: iamStatements(env, s) },
     { part: 'release', description: `Terraform state of ${s.p}, the region guard, no other environment's parameters`, statements: releaseStatements(env, s) },
   ];

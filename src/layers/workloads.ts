@@ -10,7 +10,9 @@ import { DatabaseModule } from '../modules/database';
 import { Network } from '../modules/network';
 import { QueueModule, queueVariables } from '../modules/queue';
 import { ScheduledJobs } from '../modules/scheduled-jobs';
-import { ServiceModule, SidecarSpec } from '../modules/service';
+import { DataStoreAccess, ServiceModule, SidecarSpec } from '../modules/service';
+import { ServiceDiscovery } from '../modules/service-discovery';
+import { allowFromGroup } from '../lib/security-groups';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
 import { Layer } from './layer';
@@ -46,6 +48,9 @@ export interface LongRunningService {
 export class WorkloadsLayer extends Layer {
   readonly web: ServiceModule;
   readonly services: Record<string, ServiceModule> = {};
+  /** Services with no public route, by name, and how they are found. */
+  readonly internalServices: Record<string, ServiceModule> = {};
+  readonly discovery?: ServiceDiscovery;
   readonly workers: Record<string, ServiceModule> = {};
   readonly queues: Record<string, QueueModule> = {};
   readonly oneOffTask: ServiceModule;
@@ -106,7 +111,16 @@ export class WorkloadsLayer extends Layer {
       cpuArchitecture: compute.cpuArchitecture,
     };
     const baseTaskPolicy = appTaskPolicy(database.appConnectArn, edge.assets.staticBucket, edge.assets.mediaBucket);
-    const app = (options: { repository?: string; consumes?: string[]; sends?: string[]; sidecars?: SidecarConfig[]; environment?: Record<string, string> }) => {
+    // --- Internal services first: their callers get a way to them (egress, ingress, <NAME>_URL) ---
+    const internal: { name: string; calledBy: string[]; url: string; access: DataStoreAccess }[] = [];
+    const internalRunning: LongRunningService[] = [];
+    if (compute.internalServices.length > 0) {
+      this.discovery = new ServiceDiscovery(this, 'discovery', { namePrefix: prefix, vpcId: network.vpcId, production: config.production });
+    }
+    /** What a process may call: the internal services that name it (or name nobody). */
+    const callees = (process: string) => internal.filter((s) => s.name !== process && (s.calledBy.length === 0 || s.calledBy.includes(process)));
+    const app = (options: { process?: string; repository?: string; consumes?: string[]; sends?: string[]; sidecars?: SidecarConfig[]; environment?: Record<string, string> }) => {
+      const calls = options.process ? callees(options.process) : [];
       const repository = options.repository ? platform.serviceRegistries[options.repository] : platform.registry;
       const access = queueAccess(options.consumes ?? [], options.sends ?? []);
       const specs = sidecars(options.sidecars ?? []);
@@ -119,11 +133,37 @@ export class WorkloadsLayer extends Layer {
         sidecars: specs,
         // Sidecars read only the secrets they declare, which are among the contract's.
         contract: platform.contract,
-        environment: { ...access.environment, ...options.environment },
+        environment: { ...access.environment, ...Object.fromEntries(calls.map((c) => [`${c.name.toUpperCase().replace(/-/g, '_')}_URL`, c.url])), ...options.environment },
         taskPolicy: [...baseTaskPolicy, ...access.statements],
-        dataStores: [database, cache],
+        dataStores: [database, cache, ...calls.map((c) => c.access)],
       };
     };
+    for (const svc of compute.internalServices) {
+      const record = this.discovery!.register(svc.name);
+      const module = new ServiceModule(this, `internal-${svc.name}`, {
+        ...app({ sends: svc.sendsTo, sidecars: svc.sidecars }),
+        name: svc.name,
+        command: svc.command,
+        cpu: svc.cpu,
+        memory: svc.memory,
+        appPort: svc.containerPort,
+        discovery: record,
+        scaling: { ...svc, gate: (count: number) => platform.gate(count) },
+      });
+      this.internalServices[svc.name] = module;
+      internalRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget });
+      internal.push({
+        name: svc.name,
+        calledBy: svc.calledBy,
+        url: `http://${record.hostName}:${svc.containerPort}`,
+        access: {
+          name: `internal service ${svc.name}`,
+          port: svc.containerPort,
+          securityGroupId: module.securityGroupId,
+          allowFrom: (id, sourceSecurityGroupId, description) => allowFromGroup(module, `ingress-${id}`, { securityGroupId: module.securityGroupId, sourceSecurityGroupId, port: svc.containerPort, description }),
+        },
+      });
+    }
     const gate = (count: number) => platform.gate(count);
     const lb = platform.loadBalancer;
 
@@ -138,7 +178,7 @@ export class WorkloadsLayer extends Layer {
       priority: DEFAULT_ROUTE_PRIORITY,
     });
     this.web = new ServiceModule(this, 'web', {
-      ...app({ sends: web.sendsTo, sidecars: web.sidecars, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
+      ...app({ process: 'web', sends: web.sendsTo, sidecars: web.sidecars, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
       name: 'web',
       command: web.command,
       cpu: web.cpu,
@@ -163,6 +203,7 @@ export class WorkloadsLayer extends Layer {
       });
       const module = new ServiceModule(this, `service-${svc.name}`, {
         ...app({
+          process: svc.name,
           repository: svc.ownRepository ? svc.name : undefined,
           sends: svc.sendsTo,
           sidecars: svc.sidecars,
@@ -185,7 +226,7 @@ export class WorkloadsLayer extends Layer {
     for (const w of compute.workers) {
       const onQueues = w.queues.length > 0;
       const module = new ServiceModule(this, `worker-${w.name}`, {
-        ...app({ consumes: w.queues, sends: w.sendsTo, sidecars: w.sidecars }),
+        ...app({ process: w.name, consumes: w.queues, sends: w.sendsTo, sidecars: w.sidecars }),
         name: w.name,
         command: w.command,
         cpu: w.cpu,
@@ -207,9 +248,12 @@ export class WorkloadsLayer extends Layer {
       });
     }
 
+    // Listed after the public services (web stays first).
+    this.longRunning.push(...internalRunning);
+
     // --- One-off commands (migrations, createsuperuser) and jobs: a task definition without a service ---
     const jobSends = [...new Set(compute.jobs.flatMap((j) => j.sendsTo))];
-    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ sends: jobSends }), name: 'task', cpu: web.cpu, memory: web.memory });
+    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ process: 'task', sends: jobSends }), name: 'task', cpu: web.cpu, memory: web.memory });
     if (compute.jobs.length > 0) {
       this.jobs = new ScheduledJobs(this, 'jobs', {
         namePrefix: prefix,

@@ -104,6 +104,8 @@ export interface ServiceModuleProps {
   readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget; readonly containerName?: string };
   /** Long-running service with autoscaling; omitted for a one-off task definition (no service). */
   readonly scaling?: ServiceScaling;
+  /** A Cloud Map service whose DNS records ECS keeps to the running tasks (internal services). */
+  readonly discovery?: { readonly arn: string };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -309,6 +311,7 @@ export class ServiceModule extends Construct {
             dependsOn: [props.loadBalancer.target.rule],
           }
         : {}),
+      ...(props.discovery ? { serviceRegistries: { registryArn: props.discovery.arn } } : {}),
       // Autoscaling owns the task count once the service exists.
       lifecycle: { ignoreChanges: ['desired_count'] },
     });

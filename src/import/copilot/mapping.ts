@@ -62,6 +62,7 @@ const REASONS: [RegExp, string][] = [
   [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
   [/^sidecars\.[^.]+\.(image\.|credentialsParameter|env_file|mount_points|labels|entrypoint|healthcheck)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts, labels, entrypoints and health checks are not carried over'],
   [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
+  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
   [/^http\.alias\[\]\.hosted_zone/, 'the hosted zone is found by the domain\'s name (domain.dns.zoneName), not by id'],
   [/^http\.private(\.|$)/, 'private endpoints and internal load balancers are not supported yet'],
   [/^tags(\.|$)/, 'tags are per environment here (tags), on every resource: set the ones you need there'],
@@ -94,14 +95,15 @@ export const MAPPED_FIELDS: RegExp[] = [
 
 /** Whether the importer carries this documented field of this kind of manifest over. */
 export function isMapped(kind: ManifestKind, field: string): boolean {
-  // Backend services and static sites are listed whole, for now.
-  if (kind === 'Backend Service' || kind === 'Static Site') return field === 'name' || field === 'type';
+  // Static sites are listed whole; a backend service has no route (its http.* is listed).
+  if (kind === 'Static Site') return field === 'name' || field === 'type';
+  if (kind === 'Backend Service' && /^http/.test(field)) return false;
+  if (kind === 'Backend Service' && /^network\.connect/.test(field)) return true;
   return MAPPED_FIELDS.some((re) => re.test(field));
 }
 
 /** Why a whole kind of workload is not carried over (undefined: it is). */
 export function kindReason(kind: ManifestKind): string | undefined {
-  if (kind === 'Backend Service') return 'Backend Service: internal services (no public route, reachable by the others under a stable name) are not supported yet; run it as an HTTP service on its own host name (compute.services) meanwhile';
   if (kind === 'Static Site') return 'Static Site: the environment\'s CloudFront serves the app\'s own static files (collectstatic into the static bucket); a separate static site is not carried over';
   return undefined;
 }
@@ -122,7 +124,7 @@ export function mergedFor(manifest: Manifest, environment: string): Record<strin
 
 interface Context {
   readonly environment: string;
-  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; services: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
+  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
   readonly unmapped: Unmapped[];
   readonly notes: string[];
   release?: { migrationCommand: string[] };
@@ -278,6 +280,25 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
   return service;
 }
 
+/** Backend Service: an internal service, found by name (Cloud Map DNS), reachable only from the app's processes. */
+function internalService(r: ManifestReader, ctx: Context, name: string): void {
+  const service: Record<string, unknown> = { name: slug(name, 12) };
+  const port = r.take('image.port');
+  service.containerPort = port === undefined ? 80 : Number(port);
+  if (port === undefined) ctx.notes.push(`internal service ${name} (${r.file}): no image.port; port 80 is written (compute.internalServices[].containerPort)`);
+  sizing(r, service, 'worker');
+  const command = commandArgs(r.take('command'));
+  if (command) service.command = command;
+  const own = sidecars(r, ctx);
+  if (own.length > 0) service.sidecars = own;
+  environmentAndSecrets(r, ctx);
+  if (r.take('exec')) ctx.compute.enableExec = true;
+  // Copilot's Service Connect name becomes the service's Cloud Map DNS name.
+  r.take('network.connect');
+  ctx.notes.push(`internal service ${name} (${r.file}): the other processes reach it at http://${service.name}.<project>-<env>.internal:${service.containerPort} (their ${String(service.name).toUpperCase().replace(/-/g, '_')}_URL), through Cloud Map DNS instead of Service Connect; it runs the app's image with its own command`);
+  ctx.compute.internalServices.push(service);
+}
+
 function workerService(r: ManifestReader, ctx: Context, name: string): void {
   const worker: Record<string, unknown> = { name: slug(name, 20) };
   sizing(r, worker, 'worker');
@@ -385,7 +406,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     const production = /prod/.test(name);
     const ctx: Context = {
       environment: name,
-      compute: { environment: {}, secrets: [], services: [], workers: [], queues: [], jobs: [] },
+      compute: { environment: {}, secrets: [], services: [], internalServices: [], workers: [], queues: [], jobs: [] },
       unmapped,
       notes,
       hosts: [],
@@ -405,7 +426,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     unmapped.push(...envReader.leftovers(fallback));
 
     // One CPU architecture per environment: ARM64 (Graviton) when every Fargate workload asks for it.
-    const fargate = workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service', 'Backend Service'].includes(w.kind));
+    const fargate = workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service'].includes(w.kind));
     const architectures = fargate.map((w) => architectureOf(mergedFor(w, envManifest.name).platform));
     const arm = architectures.length > 0 && architectures.every((a) => a === 'ARM64');
     if (arm) {
@@ -429,6 +450,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
           notes.push(`${workload.name} (${workload.file}) was an App Runner service: here it runs on Fargate behind the environment's load balancer, with its own image repository; App Runner's scale to zero requests, its own URL and instance sizes do not exist here`);
         }
       } else if (workload.kind === 'Worker Service') workerService(r, ctx, workload.name);
+      else if (workload.kind === 'Backend Service') internalService(r, ctx, workload.name);
       else if (workload.kind === 'Scheduled Job') scheduledJob(r, ctx, workload.name);
       else {
         const reason = kindReason(workload.kind)!;
@@ -465,7 +487,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
       }
     }
     // Production runs two tasks at least (one AZ can fail): validation refuses fewer.
-    for (const process of [ctx.compute.web, ...ctx.compute.services, ...ctx.compute.workers] as (Record<string, unknown> | undefined)[]) {
+    for (const process of [ctx.compute.web, ...ctx.compute.services, ...ctx.compute.internalServices, ...ctx.compute.workers] as (Record<string, unknown> | undefined)[]) {
       if (production && process && typeof process.minCount === 'number' && process.minCount < 2) {
         notes.push(`${name}: ${process.name ?? 'web'} ran ${process.minCount} task(s) at least; production here runs 2 at least (minCount 2)`);
         process.minCount = 2;
@@ -474,12 +496,13 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     }
     if (ctx.deregistrationDelay !== undefined) out.loadBalancer = { deregistrationDelay: ctx.deregistrationDelay };
     if (ctx.release) out.release = ctx.release;
-    const { services, workers, queues, jobs, environment, secrets, ...rest } = ctx.compute;
+    const { services, internalServices, workers, queues, jobs, environment, secrets, ...rest } = ctx.compute;
     out.compute = {
       ...rest,
       ...(Object.keys(environment).length > 0 ? { environment } : {}),
       ...(secrets.length > 0 ? { secrets } : {}),
       ...(services.length > 0 ? { services } : {}),
+      ...(internalServices.length > 0 ? { internalServices } : {}),
       ...(workers.length > 0 ? { workers } : {}),
       ...(queues.length > 0 ? { queues } : {}),
       ...(jobs.length > 0 ? { jobs } : {}),
