@@ -12,7 +12,7 @@ import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, resourcesOf, synthEnv, TfJson, withConfig } from './helpers/synth';
-import { validateStack } from './helpers/terraform';
+import { validateStacks } from './helpers/terraform';
 
 /**
  * Moving a live app in (docs/migrating.md): an existing VPC, existing certificates, a database
@@ -347,7 +347,7 @@ describe('existing buckets (assets.adopt)', () => {
   });
 });
 
-test('each adopting mode passes terraform validate', () => {
+test('each adopting mode passes terraform validate', async () => {
   // Two stacks cover every mode: production adopting everything, without NAT (endpoints into the
   // adopted VPC), and staging restored from a snapshot.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-adopt-'));
@@ -356,11 +356,9 @@ test('each adopting mode passes terraform validate', () => {
     const isolated = withConfig(adoptingEverything(prod), (c) => (c.network.natMode = 'none'));
     buildApp(app, [isolated, restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging)]);
     app.synth();
-    for (const stack of ['prod', 'staging']) {
-      const result = validateStack(path.join(dir, 'stacks', stack));
-      expect({ stack, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({ stack, errors: [] });
-    }
+    const results = await validateStacks(['prod', 'staging'].map((stack) => path.join(dir, 'stacks', stack)));
+    for (const [stack, result] of Object.entries(results)) expect({ stack, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({ stack, errors: [] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 120_000);

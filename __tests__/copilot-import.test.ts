@@ -194,7 +194,8 @@ describe('the Django app, imported', () => {
   test('nothing is dropped silently: every field not carried over is listed with the reason and what to do', () => {
     const listed = (file: string, field: string) => result.unmapped.find((u) => u.file === file && u.field === field);
     expect(listed('copilot/web/manifest.yml', 'storage.ephemeral')?.reason).toMatch(/ephemeral storage sizes/);
-    expect(listed('copilot/web/manifest.yml', 'http.healthcheck.healthy_threshold')?.reason).toMatch(/only the path is carried over/);
+    expect(listed('copilot/web/manifest.yml', 'http.healthcheck.healthy_threshold')).toBeUndefined();
+    expect(test_.compute.web.healthCheck).toEqual({ healthyThreshold: 2, intervalSeconds: 10 });
     expect(listed('copilot/web/manifest.yml', 'image.build')?.reason).toMatch(/npm run release/);
     expect(listed('copilot/worker/manifest.yml', 'subscribe.topics[0].name')?.reason).toMatch(/SNS topic subscriptions are not supported yet/);
     expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);

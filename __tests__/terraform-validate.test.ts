@@ -4,9 +4,8 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { buildApp } from '../src/app';
 import { environments, staging } from '../src/config/environments';
-import { EnvironmentConfig } from '../src/config/types';
 import { withConfig } from './helpers/synth';
-import { validateStack } from './helpers/terraform';
+import { ValidateResult, validateStacks } from './helpers/terraform';
 
 /**
  * The whole app, synthesized as `cdktf synth` does, then `terraform init -backend=false` and
@@ -25,11 +24,17 @@ test('one stack folder per environment plus the bootstrap stack', () => {
   expect(stackDirs.sort()).toEqual(['bootstrap', ...stacks.map((s) => s.config.name)].sort());
 });
 
+/** Every folder validated once, side by side (validateStacks). */
+let validated: Record<string, ValidateResult>;
+beforeAll(async () => {
+  validated = await validateStacks(stackDirs.map((name) => path.join(outdir, 'stacks', name)));
+}, 120_000);
+
 describe.each(stackDirs)('stack %s', (name) => {
   const dir = path.join(outdir, 'stacks', name);
 
   test('passes terraform validate', () => {
-    const result = validateStack(dir);
+    const result = validated[dir];
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -50,18 +55,22 @@ describe.each(stackDirs)('stack %s', (name) => {
   });
 });
 
-test.each([
-  ['external DNS', (c: EnvironmentConfig) => (c.domain.dns = { zoneMode: 'external', exportRecords: true })],
-  ['a created hosted zone', (c: EnvironmentConfig) => (c.domain.dns = { zoneMode: 'create', exportRecords: false })],
-])('an environment with %s passes terraform validate', (_label, change) => {
+test('environments with external DNS and with a created hosted zone pass terraform validate', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-variant-'));
   try {
     const variant = new App({ outdir: dir });
-    buildApp(variant, [withConfig(staging, change)]);
+    const external = withConfig(staging, (c) => (c.domain.dns = { zoneMode: 'external', exportRecords: true }));
+    const created = withConfig(staging, (c) => {
+      c.name = 'zone';
+      c.domain.name = 'zone.example.com';
+      c.domain.dns = { zoneMode: 'create', exportRecords: false };
+      delete c.delivery;
+    });
+    buildApp(variant, [external, created]);
     variant.synth();
-    const result = validateStack(path.join(dir, 'stacks', 'staging'));
-    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const results = await validateStacks(['staging', 'zone'].map((s) => path.join(dir, 'stacks', s)));
+    for (const [stack, result] of Object.entries(results)) expect({ stack, errors: result.diagnostics.filter((d) => d.severity === 'error') }).toEqual({ stack, errors: [] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 120_000);

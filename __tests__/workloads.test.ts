@@ -231,3 +231,41 @@ describe('CPU architecture (compute.cpuArchitecture)', () => {
     expectRejected(withConfig(staging, (c) => ((c.compute as any).cpuArchitecture = 'arm64')), 'compute.cpuArchitecture', /use one of "X86_64", "ARM64"/);
   });
 });
+
+describe('load-balanced services: health check, stickiness, source IPs (Copilot\'s http.healthcheck, stickiness, allowed_source_ips)', () => {
+  test('the defaults are the project\'s: 2xx-3xx within 5 s every 15 s, 2 to be healthy, 3 to be unhealthy, 60 s of grace', () => {
+    const json = shipped('staging');
+    for (const [, group] of resourcesOf(json, 'aws_lb_target_group')) {
+      expect(group.health_check).toMatchObject({ matcher: '200-399', interval: 15, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 3 });
+      expect(group.stickiness).toBeUndefined();
+    }
+    expect(resourcesOf(json, 'aws_ecs_service').filter(([, s]) => s.load_balancer).map(([, s]) => s.health_check_grace_period_seconds)).toEqual([60, 60]);
+  });
+
+  test('set per service: the target group\'s check, the ECS grace period, an lb_cookie, a source-ip condition on its rule', () => {
+    const json = synthEnv(withConfig(staging, (c) => {
+      c.compute.services[0].healthCheck = { successCodes: '200,301', healthyThreshold: 4, unhealthyThreshold: 2, intervalSeconds: 10, timeoutSeconds: 8, gracePeriodSeconds: 120 };
+      c.compute.services[0].stickiness = true;
+      c.compute.services[0].allowedSourceIps = ['10.24.34.0/23'];
+    }));
+    const [, group] = resourcesOf(json, 'aws_lb_target_group').find(([n]) => /service-api/.test(n))!;
+    expect(group.health_check).toMatchObject({ matcher: '200,301', interval: 10, timeout: 8, healthy_threshold: 4, unhealthy_threshold: 2 });
+    expect(group.stickiness).toEqual({ type: 'lb_cookie', enabled: true, cookie_duration: 86400 });
+    const [, rule] = resourcesOf(json, 'aws_lb_listener_rule').find(([n]) => /service-api/.test(n))!;
+    expect(rule.condition).toContainEqual({ source_ip: { values: ['10.24.34.0/23'] } });
+    const [, service] = resourcesOf(json, 'aws_ecs_service').find(([n]) => /service-api/.test(n))!;
+    expect(service.health_check_grace_period_seconds).toBe(120);
+    // The web service keeps the defaults.
+    const [, web] = resourcesOf(json, 'aws_lb_target_group').find(([n]) => /^load-balancer_web-tg/.test(n))!;
+    expect(web.health_check.matcher).toBe('200-399');
+  });
+
+  test('validation: codes, thresholds, a timeout below the interval, CIDRs, the rule\'s 5 values', () => {
+    const hc = (change: Partial<EnvironmentConfig['compute']['web']['healthCheck']>) => withConfig(staging, (c) => Object.assign(c.compute.web.healthCheck, change));
+    expectRejected(hc({ successCodes: '2xx' }), 'compute.web.healthCheck.successCodes', /use HTTP codes such as "200", "200,301" or "200-399"/);
+    expectRejected(hc({ healthyThreshold: 1 }), 'compute.web.healthCheck.healthyThreshold', /2 to 10 checks/);
+    expectRejected(hc({ timeoutSeconds: 15 }), 'compute.web.healthCheck.timeoutSeconds', /not below intervalSeconds \(15 s\)/);
+    expectRejected(withConfig(staging, (c) => (c.compute.web.allowedSourceIps = ['office'])), 'compute.web.allowedSourceIps[0]', /use a CIDR/);
+    expectRejected(withConfig(staging, (c) => (c.compute.services[0].allowedSourceIps = ['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16'])), 'compute.services[0].allowedSourceIps', /at most 5 values in all/);
+  });
+});

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -66,4 +66,27 @@ export function validateStack(dir: string): ValidateResult {
     const json = text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1);
     return JSON.parse(json);
   }
+}
+
+function terraformAsync(dir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('terraform', args, { cwd: dir, env: terraformEnv(), encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * validateStack for several folders at once: each validation is a separate terraform process, so
+ * they run side by side on the machine's cores instead of one after the other.
+ */
+export async function validateStacks(dirs: string[]): Promise<Record<string, ValidateResult>> {
+  // Inits one after the other (they share the plugin cache, which is not safe for concurrent
+  // installs); the validations, where the time goes (loading the provider's schema), side by side.
+  for (const dir of dirs) terraform(dir, ['init', '-backend=false', '-input=false', '-no-color']);
+  const results = await Promise.all(dirs.map(async (dir) => {
+    const validate = await terraformAsync(dir, ['validate', '-json', '-no-color']);
+    return [dir, JSON.parse(validate.stdout) as ValidateResult] as const;
+  }));
+  return Object.fromEntries(results);
 }

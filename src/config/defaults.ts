@@ -18,6 +18,16 @@ type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'reg
 };
 type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
+/**
+ * Load-balanced services: a 2xx/3xx answer within 5 s every 15 s, healthy after 2, unhealthy after
+ * 3 failed checks, 60 s for a new task to start; no sticky sessions; open to every client.
+ */
+const HTTP_DEFAULTS = {
+  healthCheck: { successCodes: '200-399', healthyThreshold: 2, unhealthyThreshold: 3, intervalSeconds: 15, timeoutSeconds: 5, gracePeriodSeconds: 60 },
+  stickiness: false,
+  allowedSourceIps: [] as string[],
+};
+
 const RELEASE_DEFAULTS = { migrationCommand: ['python', 'manage.py', 'migrate', '--noinput'], migrationTimeoutMinutes: 30 };
 
 /** Production pages; anything else notifies the warning route only. Latency objectives: p95 1 s, p99 3 s. */
@@ -62,7 +72,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: false, mediaNoncurrentVersionDays: 7 },
     loadBalancer: { deletionProtection: false, accessLogs: false, deregistrationDelay: 15 },
     compute: {
-      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [] },
+      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [], ...HTTP_DEFAULTS },
       services: [],
       internalServices: [],
       workers: [],
@@ -102,7 +112,7 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: true, mediaNoncurrentVersionDays: 30 },
     loadBalancer: { deletionProtection: true, accessLogs: true, deregistrationDelay: 30 },
     compute: {
-      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [] },
+      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [], ...HTTP_DEFAULTS },
       services: [],
       internalServices: [],
       workers: [],

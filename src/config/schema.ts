@@ -224,6 +224,21 @@ const httpService = {
   requestsPerTarget: z.number(),
   /** The load balancer sends traffic to this sidecar (e.g. `nginx`) on its `port` instead of the app. */
   targetContainer: str().optional(),
+  /** How the load balancer judges a task (its target group's health check) and how long a new one has. */
+  healthCheck: z.strictObject({
+    /** HTTP codes of a healthy answer: `200`, `200,301`, `200-399`. */
+    successCodes: str(),
+    healthyThreshold: int(),
+    unhealthyThreshold: int(),
+    intervalSeconds: int(),
+    timeoutSeconds: int(),
+    /** Seconds a new task has before failed checks count (ECS health check grace period). */
+    gracePeriodSeconds: int(),
+  }),
+  /** Sticky sessions: the load balancer's cookie keeps a browser on one task (for apps that keep state in memory). */
+  stickiness: bool(),
+  /** Only these client CIDRs reach the service (its listener rule's source-IP condition); empty: everyone. */
+  allowedSourceIps: strings(),
 };
 
 /** The default HTTP service: every app host name not routed elsewhere. */

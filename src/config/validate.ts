@@ -639,6 +639,24 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
     else if (target.port === undefined) fail(`${field}.targetContainer`, `is "${svc.targetContainer}", a sidecar without a port: give it one for the load balancer`);
   };
   targetCheck(compute.web, 'compute.web');
+  // Health check, stickiness and source IPs of a load-balanced service (ELB's target group limits).
+  const loadBalanced = (svc: EnvironmentConfig['compute']['web'], field: string, ruleValues: number) => {
+    const hc = svc.healthCheck;
+    const f = `${field}.healthCheck`;
+    if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(hc.successCodes)) fail(`${f}.successCodes`, `is "${hc.successCodes}": use HTTP codes such as "200", "200,301" or "200-399"`);
+    for (const key of ['healthyThreshold', 'unhealthyThreshold'] as const) {
+      if (!Number.isInteger(hc[key]) || hc[key] < 2 || hc[key] > 10) fail(`${f}.${key}`, `is ${hc[key]}: the load balancer takes 2 to 10 checks`);
+    }
+    if (!Number.isInteger(hc.intervalSeconds) || hc.intervalSeconds < 5 || hc.intervalSeconds > 300) fail(`${f}.intervalSeconds`, `is ${hc.intervalSeconds}: use 5 to 300 seconds`);
+    if (!Number.isInteger(hc.timeoutSeconds) || hc.timeoutSeconds < 2 || hc.timeoutSeconds > 120) fail(`${f}.timeoutSeconds`, `is ${hc.timeoutSeconds}: use 2 to 120 seconds`);
+    else if (hc.timeoutSeconds >= hc.intervalSeconds) fail(`${f}.timeoutSeconds`, `is ${hc.timeoutSeconds} s, not below intervalSeconds (${hc.intervalSeconds} s): a check must time out before the next one starts`);
+    if (!Number.isInteger(hc.gracePeriodSeconds) || hc.gracePeriodSeconds < 0 || hc.gracePeriodSeconds > 7200) fail(`${f}.gracePeriodSeconds`, `is ${hc.gracePeriodSeconds}: use 0 to 7200 seconds`);
+    svc.allowedSourceIps.forEach((cidr, i) => {
+      if (typeof parseCidr(cidr) === 'string' && !/^[0-9a-f:]+\/\d{1,3}$/i.test(cidr)) fail(`${field}.allowedSourceIps[${i}]`, `is "${cidr}": use a CIDR such as "203.0.113.0/24"`);
+    });
+    if (ruleValues + svc.allowedSourceIps.length > 5) fail(`${field}.allowedSourceIps`, `adds ${svc.allowedSourceIps.length} source IPs to ${ruleValues} host names and paths: a load balancer rule takes at most 5 values in all`);
+  };
+  loadBalanced(compute.web, 'compute.web', 1 + env.domain.appAliases.length);
   const routes: { field: string; hosts: string[]; paths: string[] }[] = [];
   const priorities = new Map<number, string>();
   compute.services.forEach((svc, i) => {
@@ -669,6 +687,7 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
       if (sharedHost && samePaths) fail(`${field}`, `claims the same host and path as ${other.field}: give one of them other hosts or paths`);
     }
     routes.push({ field, ...route });
+    loadBalanced(svc, field, route.hosts.length + route.paths.length);
     sidecars(svc, field, svc.containerPort);
     targetCheck(svc, field);
     sendsTo(svc.sendsTo, field);

@@ -176,6 +176,9 @@ export class WorkloadsLayer extends Layer {
       deregistrationDelay: config.loadBalancer.deregistrationDelay,
       hosts: edge.appHosts,
       priority: DEFAULT_ROUTE_PRIORITY,
+      healthCheck: web.healthCheck,
+      stickiness: web.stickiness,
+      allowedSourceIps: web.allowedSourceIps,
     });
     this.web = new ServiceModule(this, 'web', {
       ...app({ process: 'web', sends: web.sendsTo, sidecars: web.sidecars, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
@@ -184,7 +187,7 @@ export class WorkloadsLayer extends Layer {
       cpu: web.cpu,
       memory: web.memory,
       appPort: web.containerPort,
-      loadBalancer: { module: lb, target: webTarget, containerName: web.targetContainer },
+      loadBalancer: { module: lb, target: webTarget, containerName: web.targetContainer, gracePeriodSeconds: web.healthCheck.gracePeriodSeconds },
       scaling: { ...web, gate },
     });
     this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, maxCount: web.maxCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
@@ -200,6 +203,9 @@ export class WorkloadsLayer extends Layer {
         hosts: route.hosts,
         paths: route.paths,
         priority: rulePriority(svc),
+        healthCheck: svc.healthCheck,
+        stickiness: svc.stickiness,
+        allowedSourceIps: svc.allowedSourceIps,
       });
       const module = new ServiceModule(this, `service-${svc.name}`, {
         ...app({
@@ -215,7 +221,7 @@ export class WorkloadsLayer extends Layer {
         cpu: svc.cpu,
         memory: svc.memory,
         appPort: svc.containerPort,
-        loadBalancer: { module: lb, target, containerName: svc.targetContainer },
+        loadBalancer: { module: lb, target, containerName: svc.targetContainer, gracePeriodSeconds: svc.healthCheck.gracePeriodSeconds },
         scaling: { ...svc, gate },
       });
       this.services[svc.name] = module;

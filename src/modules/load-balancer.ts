@@ -36,6 +36,11 @@ export interface LoadBalancerTargetProps {
   readonly paths?: string[];
   /** Listener rule priority (1-50000, lower wins); fixed per target, so adding one reshuffles nothing. */
   readonly priority: number;
+  /** The target group's health check (compute.*.healthCheck). */
+  readonly healthCheck: { readonly successCodes: string; readonly healthyThreshold: number; readonly unhealthyThreshold: number; readonly intervalSeconds: number; readonly timeoutSeconds: number };
+  readonly stickiness?: boolean;
+  /** Client CIDRs the rule admits (source-ip condition); empty: every client. */
+  readonly allowedSourceIps?: string[];
 }
 
 /** What a routed service needs from its target. */
@@ -153,18 +158,21 @@ export class LoadBalancerModule extends Construct {
         enabled: true,
         path: target.healthCheckPath,
         protocol: 'HTTP',
-        matcher: '200-399',
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
+        matcher: target.healthCheck.successCodes,
+        interval: target.healthCheck.intervalSeconds,
+        timeout: target.healthCheck.timeoutSeconds,
+        healthyThreshold: target.healthCheck.healthyThreshold,
+        unhealthyThreshold: target.healthCheck.unhealthyThreshold,
       },
+      // Sticky sessions through the load balancer's own cookie (a day), only when asked for.
+      ...(target.stickiness ? { stickiness: { type: 'lb_cookie', enabled: true, cookieDuration: 86400 } } : {}),
       tags: { Name: `${this.props.namePrefix}-${target.name}` },
       lifecycle: { createBeforeDestroy: true },
     });
     const condition: LbListenerRuleCondition[] = [
       ...(target.hosts?.length ? [{ hostHeader: { values: target.hosts } }] : []),
       ...(target.paths?.length ? [{ pathPattern: { values: target.paths } }] : []),
+      ...(target.allowedSourceIps?.length ? [{ sourceIp: { values: target.allowedSourceIps } }] : []),
     ];
     const rule = new LbListenerRule(this, `${id}-rule`, {
       listenerArn: this.httpsListener.arn,

@@ -101,7 +101,7 @@ export interface ServiceModuleProps {
    * Put the service behind the load balancer: its target (group + routing rule), and the container
    * it sends traffic to (the app, or a sidecar such as nginx) on the target's port.
    */
-  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget; readonly containerName?: string };
+  readonly loadBalancer?: { readonly module: LoadBalancerModule; readonly target: LoadBalancerTarget; readonly containerName?: string; readonly gracePeriodSeconds?: number };
   /** Long-running service with autoscaling; omitted for a one-off task definition (no service). */
   readonly scaling?: ServiceScaling;
   /** A Cloud Map service whose DNS records ECS keeps to the running tasks (internal services). */
@@ -281,7 +281,7 @@ export class ServiceModule extends Construct {
     if (!props.scaling) return;
     const scaling = props.scaling;
     const gate = scaling.gate ?? ((count: number) => count);
-    const healthCheckGracePeriodSeconds = props.loadBalancer ? HEALTH_CHECK_GRACE_SECONDS : undefined;
+    const healthCheckGracePeriodSeconds = props.loadBalancer ? (props.loadBalancer.gracePeriodSeconds ?? HEALTH_CHECK_GRACE_SECONDS) : undefined;
     this.service = new EcsService(this, 'service', {
       name,
       cluster: props.clusterArn,

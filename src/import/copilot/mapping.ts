@@ -49,8 +49,8 @@ const REASONS: [RegExp, string][] = [
   [/^deployment(\.|$)/, 'deployments here roll back on the service\'s own 5xx alarm and the ECS circuit breaker (README, "Releases"); rollback alarms are not carried over'],
   [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
   [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
-  [/^http\.(healthcheck\.(port|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))/, 'health check timings are the project\'s (2xx-3xx, 5 s timeout, 15 s interval): only the path is carried over (healthCheckPath)'],
-  [/^http\.(stickiness|allowed_source_ips|additional_rules|redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: the load balancer routes by host and path only (compute.services[].hosts/paths), HTTP redirects to HTTPS, and the WAF protects it (waf.*)'],
+  [/^http\.healthcheck\.port/, 'the load balancer checks the port it sends traffic to (the app\'s, or targetContainer\'s)'],
+  [/^http\.(additional_rules|redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: a service has one rule here, by host, path and source IP (compute.services[].hosts/paths/allowedSourceIps), HTTP always redirects to HTTPS, and the WAF protects it (waf.*)'],
   [/^nlb(\.|$)/, 'no Network Load Balancer here: TCP/UDP services are not supported'],
   [/^count\.(memory_percentage|response_time)/, 'services scale on CPU and on requests per target (cpuTarget, requestsPerTarget); memory and response-time targets are not carried over'],
   [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
@@ -62,7 +62,7 @@ const REASONS: [RegExp, string][] = [
   [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
   [/^sidecars\.[^.]+\.(image\.|credentialsParameter|env_file|mount_points|labels|entrypoint|healthcheck)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts, labels, entrypoints and health checks are not carried over'],
   [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
-  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
+  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port|stickiness|allowed_source_ips)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
   [/^http\.alias\[\]\.hosted_zone/, 'the hosted zone is found by the domain\'s name (domain.dns.zoneName), not by id'],
   [/^http\.private(\.|$)/, 'private endpoints and internal load balancers are not supported yet'],
   [/^tags(\.|$)/, 'tags are per environment here (tags), on every resource: set the ones you need there'],
@@ -83,7 +83,7 @@ const REASONS: [RegExp, string][] = [
  */
 export const MAPPED_FIELDS: RegExp[] = [
   /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|timeout|on\.schedule|on)$/,
-  /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.path)?$/, /^http$/, /^image$/,
+  /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
   /^count(\.range(\.(min|max))?|\.cpu_percentage(\.value)?|\.requests(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
   /^sidecars(\.\*(\.(image|port|essential|command|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
@@ -253,6 +253,22 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
   const healthcheck = r.peek('http.healthcheck');
   const path = typeof healthcheck === 'string' ? r.take<string>('http.healthcheck') : r.take<string>('http.healthcheck.path');
   if (path) service.healthCheckPath = path;
+  // Copilot's timings; what a manifest leaves out keeps the project's default.
+  const check: Record<string, unknown> = {};
+  const codes = r.take('http.healthcheck.success_codes');
+  if (codes !== undefined) check.successCodes = String(codes);
+  for (const [from, to] of [['healthy_threshold', 'healthyThreshold'], ['unhealthy_threshold', 'unhealthyThreshold']] as const) {
+    const v = r.take(`http.healthcheck.${from}`);
+    if (v !== undefined) check[to] = Number(v);
+  }
+  for (const [from, to] of [['interval', 'intervalSeconds'], ['timeout', 'timeoutSeconds'], ['grace_period', 'gracePeriodSeconds']] as const) {
+    const v = r.take(`http.healthcheck.${from}`);
+    if (v !== undefined) check[to] = Math.round(durationSeconds(v as string));
+  }
+  if (Object.keys(check).length > 0) service.healthCheck = check;
+  if (r.take('http.stickiness') === true) service.stickiness = true;
+  const sources = r.take<string[]>('http.allowed_source_ips');
+  if (sources?.length) service.allowedSourceIps = sources;
   sizing(r, service, 'http');
   const command = commandArgs(r.take('command'));
   if (command) service.command = command;
