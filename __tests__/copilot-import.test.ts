@@ -58,6 +58,9 @@ describe('Copilot values in this project\'s terms', () => {
     expect(() => translateSchedule('@every 30s')).toThrow(/at most once a minute/);
     expect(() => translateSchedule('0 0 1 * 1')).toThrow(/both a day of the month and a day of the week/);
     expect(() => translateSchedule('every day')).toThrow(/not a Copilot schedule/);
+    // Steps are not shifted, and EventBridge takes none in the day of the week.
+    expect(() => translateSchedule('0 9 * * */2')).toThrow(/has a step: EventBridge does not take steps there/);
+    expect(translateSchedule('*/10 */2 * * 1')).toBe('cron(*/10 */2 ? * 2 *)');
   });
 
   test('durations, counts and commands', () => {
@@ -162,11 +165,12 @@ describe('the Django app, imported', () => {
     expect(prod.compute.environment.LOG_LEVEL).toBe('warning');
     expect(test_.compute.secrets).toEqual(['DJANGO_SECRET', 'STRIPE_KEY']);
     expect(result.notes).toContainEqual(expect.stringContaining('aws ssm get-parameter --with-decryption --name /copilot/shop/prod/secrets/django_secret --query Parameter.Value --output text | npm run secret -- set prod DJANGO_SECRET'));
-    expect(result.notes).toContainEqual(expect.stringContaining('aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | npm run secret -- set test STRIPE_KEY'));
+    expect(result.notes).toContainEqual(expect.stringContaining("aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | jq -r '.api_key' | npm run secret -- set test STRIPE_KEY"));
   });
 
   test('the backend service becomes an internal service, found by name, and the report says how it is reached', () => {
-    expect(test_.compute.internalServices).toEqual([{ name: 'api-internal', containerPort: 9000, cpu: 256, memory: 512, minCount: 1, maxCount: 1 }]);
+    expect(test_.compute.internalServices).toEqual([{ name: 'api-internal', containerPort: 9000, cpu: 256, memory: 512, minCount: 1, maxCount: 1, command: expect.arrayContaining(['sh', '-c']) }]);
+    expect(result.notes).toContainEqual(expect.stringMatching(/internal service api-internal .*Copilot ran its image's CMD; here it runs the app's image, so set compute\.internalServices\[\]\.command/));
     expect(prod.compute.internalServices[0]).toMatchObject({ minCount: 2, maxCount: 2 });
     expect(result.notes).toContainEqual(expect.stringMatching(/internal service api-internal \(copilot\/api-internal\/manifest\.yml\): the other processes reach it at http:\/\/api-internal\.<project>-<env>\.internal:9000 \(their API_INTERNAL_URL\)/));
   });
@@ -282,11 +286,43 @@ test('linux/arm64 on every workload: the environment runs on ARM64 (Graviton), a
     const result = importCopilot(dir);
     const env = result.environments.find((e) => e.name === 'test')! as any;
     expect(env.compute.cpuArchitecture).toBe('ARM64');
+    expect(env.compute.fargateSpot).toBe(false);
     expect(result.unmapped.filter((u) => u.field === 'platform')).toEqual([]);
     expect(result.notes).toContainEqual(expect.stringMatching(/test: every workload runs on linux\/arm64: compute\.cpuArchitecture is ARM64/));
     const json = synthEnv(defineEnvironment(env));
     const platforms = resourcesOf(json, 'aws_ecs_task_definition').map(([, t]) => t.runtime_platform.cpu_architecture);
     expect(new Set(platforms)).toEqual(new Set(['ARM64']));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('what would otherwise vanish is listed: an override for no environment, a second certificate, a second deregistration delay, an alias outside the domain; and guesses are marked', () => {
+  const web = fs.readFileSync(path.join(DJANGO, 'copilot/web/manifest.yml'), 'utf8');
+  const dir = workspaceWith({
+    'copilot/web/manifest.yml': `${web}  tset:\n    count: 3\n`,
+    'copilot/worker/manifest.yml': 'name: worker\ntype: Load Balanced Web Service\nimage:\n  port: 8080\nhttp:\n  path: worker\n  deregistration_delay: 2m\n',
+    'copilot/environments/prod/manifest.yml': `${fs.readFileSync(path.join(DJANGO, 'copilot/environments/prod/manifest.yml'), 'utf8').replace('      - arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555', '      - arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\n      - arn:aws:acm:eu-west-1:123456789012:certificate/22222222-2222-3333-4444-555555555555')}`,
+  });
+  try {
+    const result = importCopilot(dir);
+    const reason = (file: string, field: string) => result.unmapped.find((u) => u.file === file && u.field === field)?.reason;
+    expect(reason('copilot/web/manifest.yml', 'environments.tset')).toMatch(/no Copilot environment "tset".*applies to nothing/);
+    expect(reason('copilot/environments/prod/manifest.yml', 'http.public.certificates')).toMatch(/takes one certificate here/);
+    expect(reason('copilot/worker/manifest.yml', 'http.deregistration_delay')).toMatch(/one per environment here \(loadBalancer\.deregistrationDelay\), already 20 s/);
+    const prod = result.environments.find((e) => e.name === 'prod') as any;
+    expect(prod.domain.dns).toEqual({ zoneMode: 'lookup', zoneName: 'example.com', exportRecords: false });
+    expect(result.placeholders).toContainEqual({ environment: 'prod', field: 'domain.dns.zoneName', note: expect.stringMatching(/guessed/) });
+    expect(result.placeholders).toContainEqual({ environment: 'test', field: 'production', note: expect.stringMatching(/set true for a production environment/) });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a value that cannot be translated fails with the manifest it is in', () => {
+  const dir = workspaceWith({ 'copilot/cleanup/manifest.yml': 'name: cleanup\ntype: Scheduled Job\non:\n  schedule: "@every 90s"\ncommand: ./x\n' });
+  try {
+    expect(() => importCopilot(dir)).toThrow(/^copilot\/cleanup\/manifest\.yml: "@every 90s": EventBridge schedules run at most once a minute, in whole minutes/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

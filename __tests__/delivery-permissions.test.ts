@@ -148,7 +148,7 @@ const adoptedNames = (env: EnvironmentConfig) => [
 ];
 /** Scoped by another condition: the state key (s3:prefix), or tags applied by the create call itself (the create being tag-scoped). */
 const conditionScoped = (s: PolicyStatement) =>
-  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction', 'ec2:Vpc', 'servicediscovery:NamespaceName'].some((k) => k in entries));
+  Object.values(s.Condition ?? {}).some((entries) => ['s3:prefix', 'ec2:CreateAction', 'elasticloadbalancing:CreateAction', 'ec2:Vpc'].some((k) => k in entries));
 
 // ---------------------------------------------------------------------------------------------
 

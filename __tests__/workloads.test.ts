@@ -216,7 +216,7 @@ describe('CPU architecture (compute.cpuArchitecture)', () => {
   test('x86 by default; ARM64 (Graviton) puts every task definition on ARM64: web, services, workers, one-off, database admin', () => {
     const platforms = (json: TfJson) => resourcesOf(json, 'aws_ecs_task_definition').map(([name, t]) => [name.split('_')[0], t.runtime_platform]);
     expect(new Set(platforms(shipped('staging')).map(([, p]) => (p as any).cpu_architecture))).toEqual(new Set(['X86_64']));
-    const arm = platforms(synthEnv(withConfig(staging, (c) => (c.compute.cpuArchitecture = 'ARM64'))));
+    const arm = platforms(synthEnv(withConfig(staging, (c) => Object.assign(c.compute, { cpuArchitecture: 'ARM64', fargateSpot: false }))));
     expect(arm.map(([name]) => name).sort()).toEqual(['database-admin', 'oneoff', 'service-api', 'web', 'worker-celery', 'worker-mailer']);
     for (const [, platform] of arm) expect(platform).toEqual({ cpu_architecture: 'ARM64', operating_system_family: 'LINUX' });
   });
@@ -225,6 +225,10 @@ describe('CPU architecture (compute.cpuArchitecture)', () => {
     const x86 = estimateStack(shipped('prod') as any).floorUsd;
     const arm = estimateStack(synthEnv(withConfig(prod, (c) => (c.compute.cpuArchitecture = 'ARM64'))) as any).floorUsd;
     expect(arm).toBeLessThan(x86);
+  });
+
+  test('ARM64 with Fargate Spot is refused: Spot runs x86 tasks only (ECS developer guide, "AWS Fargate capacity providers")', () => {
+    expectRejected(withConfig(staging, (c) => (c.compute.cpuArchitecture = 'ARM64')), 'compute.cpuArchitecture', /Fargate Spot runs x86 tasks only; set compute\.fargateSpot to false/);
   });
 
   test('an architecture AWS Fargate does not have is refused with the field', () => {

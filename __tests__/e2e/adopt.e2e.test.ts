@@ -78,6 +78,7 @@ function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void
     c.waf.mode = 'off';
     // Graviton here, so the ARM64 task definitions are deployed and re-planned on the emulator too.
     c.compute.cpuArchitecture = 'ARM64';
+    c.compute.fargateSpot = false;
     delete c.schedule;
     delete c.delivery;
     change(c);

@@ -341,7 +341,7 @@ export const computeSchema = z.strictObject({
   fargateSpot: bool(),
   /**
    * The CPU of every task: `X86_64`, or `ARM64` (AWS Graviton: about 20% less per vCPU-hour and
-   * GB-hour; every image, sidecars included, must have a linux/arm64 variant: build with
+   * GB-hour, on-demand only: Fargate Spot runs x86 tasks only; every image, sidecars included, must have a linux/arm64 variant: build with
    * `docker build --platform linux/arm64`, or multi-arch with `docker buildx --platform linux/amd64,linux/arm64`).
    */
   cpuArchitecture: z.enum(['X86_64', 'ARM64']),

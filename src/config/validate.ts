@@ -708,6 +708,12 @@ function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message
   const names = loadBalancerHostNames(env);
   if (names.length > MAX_CERTIFICATE_NAMES) fail('compute.services', `need ${names.length} host names on the load balancer's certificate: ACM allows ${MAX_CERTIFICATE_NAMES} by default; share host names or raise the ACM quota and this limit`);
 
+  // ECS developer guide, "AWS Fargate capacity providers": "Linux tasks with the ARM64 architecture
+  // don't support the Fargate Spot capacity provider."
+  if (compute.cpuArchitecture === 'ARM64' && compute.fargateSpot) {
+    fail('compute.cpuArchitecture', 'is "ARM64" with compute.fargateSpot on: Fargate Spot runs x86 tasks only; set compute.fargateSpot to false (ARM64 on-demand is about 20% below x86 on-demand), or keep X86_64 for Spot');
+  }
+
   // Internal services: no route; their callers by name.
   const callers = ['web', ...compute.services.map((s) => s.name), ...compute.workers.map((w) => w.name), 'task'];
   compute.internalServices.forEach((svc, i) => {

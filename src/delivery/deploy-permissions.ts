@@ -73,7 +73,7 @@ export function passedRoles(env: EnvironmentConfig): { service: string; roleName
 export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   {
     actions: ['servicediscovery:CreatePrivateDnsNamespace'],
-    reason: 'servicediscovery:CreatePrivateDnsNamespace (only with internal services): the namespace id is generated, so IAM has no resource to scope to ("*" only); granted only with the environment\'s tags (aws:RequestTag) in its region. Changes and deletes require those tags on the namespace; services may be created only in the namespace named <project>-<env>.internal.',
+    reason: 'servicediscovery:CreatePrivateDnsNamespace (only with internal services): the namespace id is generated, so IAM has no resource to scope to ("*" only); granted only with the environment\'s tags (aws:RequestTag) in its region. Changes and deletes require those tags on the namespace; services may be created only in a namespace carrying those tags.',
   },
   {
     actions: ['ecr:CreatePullThroughCacheRule', 'ecr:UpdatePullThroughCacheRule', 'ecr:DeletePullThroughCacheRule'],
@@ -227,7 +227,7 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   // --- Edge ---
   'data.aws_route53_zone': { scope: 'read only (ReadOnlyAccess)', actions: [] },
   aws_service_discovery_private_dns_namespace: { scope: 'created with the environment\'s tags, changed or deleted only when tagged; its private hosted zone is created by Cloud Map with the caller\'s permissions (UNSCOPED_ACTIONS)', actions: ['servicediscovery:CreatePrivateDnsNamespace', 'servicediscovery:DeleteNamespace', 'servicediscovery:TagResource', 'route53:CreateHostedZone', 'route53:DeleteHostedZone'] },
-  aws_service_discovery_service: { scope: 'created only in the namespace <p>.internal (servicediscovery:NamespaceName), changed or deleted only when tagged', actions: ['servicediscovery:CreateService', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService'] },
+  aws_service_discovery_service: { scope: 'created with the environment\'s tags in its (tagged) namespace, changed or deleted only when tagged', actions: ['servicediscovery:CreateService', 'servicediscovery:UpdateService', 'servicediscovery:DeleteService'] },
   aws_route53_zone: { scope: 'zoneMode "create" only: hosted zones have generated IDs (UNSCOPED_ACTIONS)', actions: ['route53:CreateHostedZone', 'route53:DeleteHostedZone', 'route53:ChangeTagsForResource'] },
   aws_route53_record: { scope: 'condition: record names inside the environment\'s domain, types A/AAAA/CNAME', actions: ['route53:ChangeResourceRecordSets'] },
   aws_acm_certificate: { scope: 'condition on create (domain names inside the environment\'s domain, tags), tag afterwards', actions: ['acm:RequestCertificate', 'acm:AddTagsToCertificate', 'acm:DeleteCertificate'] },
@@ -677,7 +677,10 @@ function discoveryStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[
   const services = s.at('servicediscovery', 'service/*');
   return [
     { Sid: 'CreateTheNamespaceTagged', Effect: 'Allow', Action: 'servicediscovery:CreatePrivateDnsNamespace', Resource: '*', Condition: { StringEquals: { ...s.requestTags.StringEquals, 'aws:RequestedRegion': env.region } } },
-    { Sid: 'ServicesInTheNamespace', Effect: 'Allow', Action: 'servicediscovery:CreateService', Resource: namespaces, Condition: { StringEquals: { 'servicediscovery:NamespaceName': `${s.p}.internal` } } },
+    // CreateService authorizes on the namespace and the new service (Service Authorization Reference):
+    // only in a namespace of the environment (tagged), the service created with its tags.
+    { Sid: 'ServicesInTheNamespace', Effect: 'Allow', Action: 'servicediscovery:CreateService', Resource: namespaces, Condition: s.resourceTags },
+    { Sid: 'CreateServicesTagged', Effect: 'Allow', Action: 'servicediscovery:CreateService', Resource: services, Condition: s.requestTags },
     { Sid: 'TagDiscoveryOnCreate', Effect: 'Allow', Action: 'servicediscovery:TagResource', Resource: [namespaces, services], Condition: s.requestTagsNew },
     ...tagScopedStatements('Discovery', [{
       resources: [namespaces, services],

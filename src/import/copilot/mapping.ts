@@ -3,7 +3,7 @@ import { SidecarConfig } from '../../config/types';
 import { ManifestReader, Unmapped } from './reader';
 import { commandArgs, durationSeconds, parseCount, translateSchedule } from './translate';
 import { ManifestKind } from './spec';
-import { Manifest, Workspace } from './workspace';
+import { CopilotImportError, Manifest, Workspace } from './workspace';
 
 /**
  * Copilot manifests to this project's environment config (`defineEnvironment` inputs), one per
@@ -150,7 +150,14 @@ function sizing(r: ManifestReader, target: Record<string, unknown>, kind: 'http'
   const memory = r.take<number>('memory');
   if (cpu !== undefined) target.cpu = cpu;
   if (memory !== undefined) target.memory = memory;
-  const count = parseCount(r.peek('count'));
+  let count;
+  try {
+    count = parseCount(r.peek('count'));
+  } catch {
+    // App Runner's `count` names an auto scaling configuration.
+    r.skip('count', 'App Runner\'s auto scaling configuration is not carried over: set minCount, maxCount and requestsPerTarget');
+    return;
+  }
   if (!count) return;
   if (typeof r.peek('count.range') === 'object') {
     r.take('count.range.min');
@@ -159,16 +166,18 @@ function sizing(r: ManifestReader, target: Record<string, unknown>, kind: 'http'
   if (typeof r.peek('count') !== 'object') r.take('count');
   target.minCount = count.min;
   target.maxCount = Math.max(count.max, count.min, 1);
+  const takeTarget = (field: string) => r.take(isRecord(r.peek(field)) ? `${field}.value` : field);
   if (count.cpuPercentage !== undefined) {
-    r.take('count.cpu_percentage');
+    takeTarget('count.cpu_percentage');
     target.cpuTarget = count.cpuPercentage;
   }
   if (kind === 'http' && count.requests !== undefined) {
-    r.take('count.requests');
+    takeTarget('count.requests');
     target.requestsPerTarget = count.requests;
   }
   if (kind === 'worker' && count.queueDelay) {
-    r.take('count.queue_delay');
+    r.take('count.queue_delay.acceptable_latency');
+    r.take('count.queue_delay.msg_processing_time');
     if (count.queueDelay.acceptableLatencySeconds !== undefined) target.acceptableLatencySeconds = count.queueDelay.acceptableLatencySeconds;
     if (count.queueDelay.processingSeconds !== undefined) target.processingSeconds = count.queueDelay.processingSeconds;
   }
@@ -199,7 +208,7 @@ function declareSecrets(r: ManifestReader, ctx: Context, prefix = ''): string[] 
     if (!ctx.compute.secrets.includes(name)) {
       ctx.compute.secrets.push(name);
       const from = isRecord(ref) && ref.secretsmanager !== undefined
-        ? `aws secretsmanager get-secret-value --secret-id ${String(ref.secretsmanager).split(':')[0]} --query SecretString --output text`
+        ? secretsManagerCopy(String(ref.secretsmanager))
         : isRecord(ref) && ref.from_cfn !== undefined
           ? `the value of the CloudFormation export ${String(ref.from_cfn)}`
           : `aws ssm get-parameter --with-decryption --name ${String(ref)} --query Parameter.Value --output text`;
@@ -207,6 +216,17 @@ function declareSecrets(r: ManifestReader, ctx: Context, prefix = ''): string[] 
     }
   }
   return names;
+}
+
+/**
+ * The command that prints a Copilot `secretsmanager:` reference's value: `<name or ARN>[:<json key>[:<stage>[:<version id>]]]`
+ * (an ARN has 7 parts of its own), one JSON key picked with jq.
+ */
+function secretsManagerCopy(reference: string): string {
+  const parts = reference.split(':');
+  const [id, key, stage, version] = reference.startsWith('arn:') ? [parts.slice(0, 7).join(':'), parts[7], parts[8], parts[9]] : [parts[0], parts[1], parts[2], parts[3]];
+  const options = [stage ? ` --version-stage ${stage}` : '', version ? ` --version-id ${version}` : ''].join('');
+  return `aws secretsmanager get-secret-value --secret-id ${id}${options} --query SecretString --output text${key ? ` | jq -r '.${key}'` : ''}`;
 }
 
 /** Sidecars; a non-essential sidecar the main container waits for (`complete`/`success`) that migrates becomes the release's migration command. */
@@ -219,8 +239,10 @@ function sidecars(r: ManifestReader, ctx: Context): Record<string, unknown>[] {
     const command = commandArgs(sidecar.command);
     const waitedFor = ['complete', 'success'].includes(String(mainDependsOn[name] ?? '').toLowerCase());
     if (sidecar.essential === false && waitedFor && command && /migrat/i.test(command.join(' '))) {
-      r.take(f);
+      r.take(`${f}.command`);
+      r.take(`${f}.essential`);
       r.take(`image.depends_on.${name}`);
+      r.skip(f, 'the migration runs as a one-off task of the release, on the app\'s released image with the app\'s variables and secrets; this sidecar\'s own image, variables and secrets are not used');
       ctx.release = { migrationCommand: command };
       ctx.notes.push(`startup sidecar "${name}" (${r.file}) ran migrations before the app started: here that is the release's migration command (release.migrationCommand = ${JSON.stringify(command)}), run once per release on the new image before any service changes`);
       continue;
@@ -281,8 +303,14 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
   } else if (target) r.take('http.target_container');
   environmentAndSecrets(r, ctx);
   if (r.take('exec')) ctx.compute.enableExec = true;
-  const delay = r.take('http.deregistration_delay');
-  if (delay !== undefined) ctx.deregistrationDelay = Math.round(durationSeconds(delay as string));
+  const delay = r.peek('http.deregistration_delay');
+  if (delay !== undefined) {
+    const seconds = Math.round(durationSeconds(delay as string));
+    if (ctx.deregistrationDelay === undefined || ctx.deregistrationDelay === seconds) {
+      ctx.deregistrationDelay = seconds;
+      r.take('http.deregistration_delay');
+    } else r.skip('http.deregistration_delay', `the deregistration delay is one per environment here (loadBalancer.deregistrationDelay), already ${ctx.deregistrationDelay} s from another service`);
+  }
   const hosts = aliases(r.take('http.alias'));
   const routePath = r.take<string>('http.path');
   if (isWeb) ctx.hosts.push(...hosts);
@@ -304,13 +332,15 @@ function internalService(r: ManifestReader, ctx: Context, name: string): void {
   if (port === undefined) ctx.notes.push(`internal service ${name} (${r.file}): no image.port; port 80 is written (compute.internalServices[].containerPort)`);
   sizing(r, service, 'worker');
   const command = commandArgs(r.take('command'));
-  if (command) service.command = command;
+  service.command = command ?? MISSING_COMMAND;
+  if (!command) ctx.notes.push(`internal service ${name} (${r.file}): Copilot ran its image's CMD; here it runs the app's image, so set compute.internalServices[].command (a placeholder that fails is written)`);
   const own = sidecars(r, ctx);
   if (own.length > 0) service.sidecars = own;
   environmentAndSecrets(r, ctx);
   if (r.take('exec')) ctx.compute.enableExec = true;
   // Copilot's Service Connect name becomes the service's Cloud Map DNS name.
-  r.take('network.connect');
+  if (isRecord(r.peek('network.connect'))) r.skip('network.connect', `Service Connect is replaced by Cloud Map DNS: callers reach the service as ${String(service.name)} (<NAME>_URL), not by a Service Connect alias`);
+  else r.take('network.connect');
   ctx.notes.push(`internal service ${name} (${r.file}): the other processes reach it at http://${service.name}.<project>-<env>.internal:${service.containerPort} (their ${String(service.name).toUpperCase().replace(/-/g, '_')}_URL), through Cloud Map DNS instead of Service Connect; it runs the app's image with its own command`);
   ctx.compute.internalServices.push(service);
 }
@@ -394,7 +424,9 @@ function environmentManifest(r: ManifestReader, out: Record<string, unknown>, in
     if (flowLogs === true) r.take('network.vpc.flow_logs');
   }
   out.network = network;
-  const certificates = r.take<string[]>('http.public.certificates') ?? [];
+  const certificates = r.peek<string[]>('http.public.certificates') ?? [];
+  if (certificates.length === 1) r.take('http.public.certificates');
+  if (certificates.length > 1) r.skip('http.public.certificates', 'the load balancer takes one certificate here (domain.certificates.loadBalancer): the first is used; give it every host name the environment serves');
   const cdn = r.peek('cdn');
   const cdnCertificate = isRecord(cdn) ? r.take<string>('cdn.certificate') : undefined;
   const regionOfCertificate = /^arn:[\w-]+:acm:([a-z0-9-]+):/.exec(certificates[0] ?? '')?.[1];
@@ -417,9 +449,18 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
   const missing = only.filter((n) => !workspace.environments.some((e) => e.name === n));
   if (missing.length > 0) throw new Error(`--env ${missing.join(', ')}: no such Copilot environment; the workspace has ${workspace.environments.map((e) => e.name).join(', ')}`);
 
+  // An override for an environment the workspace does not have (a typo) would silently do nothing.
+  const known = new Set(workspace.environments.map((e) => e.name));
+  for (const workload of workspace.workloads) {
+    const overrides = isRecord(workload.body.environments) ? Object.keys(workload.body.environments) : [];
+    for (const env of overrides.filter((o) => !known.has(o))) {
+      unmapped.push({ file: workload.file, field: `environments.${env}`, reason: `no Copilot environment "${env}" (copilot/environments/${env}/manifest.yml): this override applies to nothing; the workspace has ${[...known].join(', ')}` });
+    }
+  }
   const environments = selected.map((envManifest, index) => {
     const name = slug(envManifest.name, 12);
-    const production = /prod/.test(name);
+    // Copilot has no notion of production: prod / production / *-prod / prod-* are, the rest not (a placeholder says so).
+    const production = /^(prod|production)$|-prod$|^prod-/.test(name);
     const ctx: Context = {
       environment: name,
       compute: { environment: {}, secrets: [], services: [], internalServices: [], workers: [], queues: [], jobs: [] },
@@ -447,7 +488,9 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     const arm = architectures.length > 0 && architectures.every((a) => a === 'ARM64');
     if (arm) {
       ctx.compute.cpuArchitecture = 'ARM64';
-      notes.push(`${name}: every workload runs on linux/arm64: compute.cpuArchitecture is ARM64 (Graviton, about 20% cheaper); every image, sidecars included, needs an arm64 variant`);
+      // Fargate Spot runs x86 tasks only (ECS developer guide, Fargate capacity providers).
+      ctx.compute.fargateSpot = false;
+      notes.push(`${name}: every workload runs on linux/arm64: compute.cpuArchitecture is ARM64 (Graviton, about 20% cheaper), on-demand (Fargate Spot runs x86 only, so compute.fargateSpot is false); every image, sidecars included, needs an arm64 variant`);
     }
     const webs = workspace.workloads.filter((w) => w.kind === 'Load Balanced Web Service');
     // The web service answers every host name not routed elsewhere: the one on "/" (else the first).
@@ -457,29 +500,44 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
       const r = new ManifestReader(workload.file, mergedFor(workload, envManifest.name));
       // The architecture is carried over when the environment's is the workload's.
       if ((arm ? 'ARM64' : 'X86_64') === architectureOf(r.peek('platform'))) r.take('platform');
-      if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
-        const isWeb = workload === web;
-        const service = httpService(r, ctx, isWeb, workload.name);
-        if (isWeb) ctx.compute.web = service;
-        else ctx.compute.services.push({ ...service, ownRepository: true });
-        if (workload.kind === 'Request-Driven Web Service') {
-          notes.push(`${workload.name} (${workload.file}) was an App Runner service: here it runs on Fargate behind the environment's load balancer, with its own image repository; App Runner's scale to zero requests, its own URL and instance sizes do not exist here`);
+      try {
+        if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
+          const isWeb = workload === web;
+          const service = httpService(r, ctx, isWeb, workload.name);
+          if (isWeb) ctx.compute.web = service;
+          else ctx.compute.services.push({ ...service, ownRepository: true });
+          if (workload.kind === 'Request-Driven Web Service') {
+            notes.push(`${workload.name} (${workload.file}) was an App Runner service: here it runs on Fargate behind the environment's load balancer, with its own image repository; App Runner's scale to zero requests, its own URL and instance sizes do not exist here`);
+          }
+        } else if (workload.kind === 'Worker Service') workerService(r, ctx, workload.name);
+        else if (workload.kind === 'Backend Service') internalService(r, ctx, workload.name);
+        else if (workload.kind === 'Scheduled Job') scheduledJob(r, ctx, workload.name);
+        else {
+          const reason = kindReason(workload.kind)!;
+          for (const leaf of r.leftovers(() => reason)) unmapped.push(leaf);
+          continue;
         }
-      } else if (workload.kind === 'Worker Service') workerService(r, ctx, workload.name);
-      else if (workload.kind === 'Backend Service') internalService(r, ctx, workload.name);
-      else if (workload.kind === 'Scheduled Job') scheduledJob(r, ctx, workload.name);
-      else {
-        const reason = kindReason(workload.kind)!;
-        for (const leaf of r.leftovers(() => reason)) unmapped.push(leaf);
-        continue;
+      } catch (e) {
+        // A value the importer cannot translate (a schedule, a duration, a count): the file says where.
+        if (e instanceof CopilotImportError) throw e;
+        throw new CopilotImportError(workload.file, undefined, undefined, `${(e as Error).message} (for environment ${envManifest.name})`);
       }
       unmapped.push(...r.leftovers(fallback));
     }
     if (ctx.hosts.length > 0) {
       const [first, ...others] = ctx.hosts;
       (out.domain as Record<string, unknown>).name = first;
-      const labels = others.filter((h) => h.endsWith(`.${first}`) && !h.slice(0, -first.length - 1).includes('.')).map((h) => h.slice(0, -first.length - 1));
+      const isLabel = (h: string) => h.endsWith(`.${first}`) && !h.slice(0, -first.length - 1).includes('.');
+      const labels = others.filter(isLabel).map((h) => h.slice(0, -first.length - 1));
       if (labels.length > 0) (out.domain as Record<string, unknown>).appAliases = [...new Set(labels)];
+      for (const lost of others.filter((h) => !isLabel(h))) {
+        unmapped.push({ file: web?.file ?? envManifest.file, field: 'http.alias', reason: `"${lost}" is neither ${first} nor one label under it: the web service answers the domain and its aliases (domain.appAliases); serve ${lost} from an environment of its own, or redirect it` });
+      }
+      // Copilot's aliases usually live in the application's zone, one level up: the importer guesses it.
+      if (first.split('.').length > 2) {
+        (out.domain as Record<string, unknown>).dns = { zoneMode: 'lookup', zoneName: first.split('.').slice(1).join('.'), exportRecords: false };
+        placeholders.push({ environment: name, field: 'domain.dns.zoneName', note: 'the Route 53 hosted zone that holds the domain (guessed: one level up)' });
+      }
     } else {
       (out.domain as Record<string, unknown>).name = `${name}.example.com`;
       placeholders.push({ environment: name, field: 'domain.name', note: 'the domain the environment serves (Copilot\'s `http.alias`, or the application\'s domain)' });
@@ -523,6 +581,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
       ...(queues.length > 0 ? { queues } : {}),
       ...(jobs.length > 0 ? { jobs } : {}),
     };
+    placeholders.push({ environment: name, field: 'production', note: production ? 'read from the environment\'s name: production guard rails apply' : 'read from the environment\'s name: set true for a production environment' });
     if (production) out.monitoring = { critical: { emails: ['oncall@example.com'] } };
     if (production) placeholders.push({ environment: name, field: 'monitoring.critical.emails', note: 'who is paged in production' });
     return out as unknown as EnvironmentInput;

@@ -51,6 +51,8 @@ const rate = (n: number, unit: string) => `rate(${n} ${unit}${n === 1 ? '' : 's'
 
 /** Numeric weekdays of a cron field, cron's 0-7 (0 and 7 = Sunday) to EventBridge's 1-7 (1 = Sunday); names stay. */
 function awsWeekdays(field: string): string {
+  // EventBridge's day-of-week takes , - * ? L # but no steps.
+  if (field.includes('/')) throw new Error(`day of week "${field}" has a step: EventBridge does not take steps there; list the days (e.g. "1,3,5")`);
   return field.replace(/\d+/g, (d) => {
     const n = Number(d);
     if (n > 7) throw new Error(`day of week ${n} does not exist (cron uses 0-7, 0 and 7 being Sunday)`);
