@@ -78,8 +78,13 @@ let prodState: any;
 let firstDeployServices: { name: string; desired: unknown }[] = [];
 let releaseOutput = '';
 const SENTRY_DSN_VALUE = 'https://e2e-key@sentry.example/1';
-/** Flags of every `cdktf deploy` here: `providers lock` would ask the registry for other platforms' checksums (no internet in CI). */
-const DEPLOY_FLAGS = ['--no-color', '--terraform-parallelism=20', '--skip-provider-lock'];
+/**
+ * Flags of every `cdktf deploy` here: `providers lock` would ask the registry for other platforms'
+ * checksums (no internet in CI). Two deploys run at once, one per emulator, on a 2-core machine:
+ * 10 requests in flight each, not 20. With more, an emulator answering slowly now and then made the
+ * provider's SDK retry a create that had gone through (InvalidGroup.Duplicate, InvalidSubnet.Conflict).
+ */
+const DEPLOY_FLAGS = ['--no-color', '--terraform-parallelism=10', '--skip-provider-lock'];
 let python: string;
 let env: NodeJS.ProcessEnv;
 /** The staging stack as `cdktf deploy` synthesized and applied it. */
