@@ -1,0 +1,88 @@
+import { ManifestKind } from './spec';
+
+/**
+ * What the importer carries over of Copilot's documented fields (spec.ts), and why it does not carry
+ * over the rest: the reasons the `unmapped` entries give. A test checks that the two cover the whole
+ * specification and counts them (docs/migrating-from-copilot.md quotes the counts).
+ */
+
+/** Why a field is not carried over, by field (the first matching prefix wins). */
+const REASONS: [RegExp, string][] = [
+  [/^image\.(build|location|context|dockerfile|args|target|cache_from)/, 'images are released by tag into this project\'s ECR repository: build and push it there (help, "From zero to a released staging"), then `npm run release -- <env> <tag>`'],
+  [/^image\.depends_on\./, 'the app container starts first here; sidecars wait for it (compute.*.sidecars[].dependsOn), not the other way round'],
+  [/^image\.(labels|credentials|healthcheck)/, 'not carried over: set it in the image (Dockerfile LABEL/HEALTHCHECK) or the task definition yourself'],
+  [/^entrypoint/, 'no entrypoint override here: set ENTRYPOINT in the image, or put it in front of the command'],
+  [/^platform/, 'the tasks of an environment share one CPU architecture here (compute.cpuArchitecture) and this workload\'s differs from the others\': build its image for theirs (docker build --platform), or multi-arch'],
+  [/^storage(\.|$)/, 'ephemeral storage sizes and EFS volumes are not supported: Fargate\'s default 20 GiB applies; keep files in the media bucket'],
+  [/^logging(\.|$)/, 'logs go to CloudWatch Logs (awslogs, one group per service, compute.logRetentionDays); FireLens routing is not carried over'],
+  [/^observability(\.|$)/, 'tracing sidecars are not carried over: add the collector as a sidecar (compute.*.sidecars)'],
+  [/^taskdef_overrides/, 'task definition overrides are not carried over: each one needs a config field or a change in src/modules/service.ts'],
+  [/^deployment(\.|$)/, 'deployments here roll back on the service\'s own 5xx alarm and the ECS circuit breaker (README, "Releases"); rollback alarms are not carried over'],
+  [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
+  [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
+  [/^http\.healthcheck\.port/, 'the load balancer checks the port it sends traffic to (the app\'s, or targetContainer\'s)'],
+  [/^http\.(additional_rules|redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: a service has one rule here, by host, path and source IP (compute.services[].hosts/paths/allowedSourceIps), HTTP always redirects to HTTPS, and the WAF protects it (waf.*)'],
+  [/^nlb(\.|$)/, 'no Network Load Balancer here: TCP/UDP services are not supported'],
+  [/^count\.(memory_percentage|response_time)/, 'services scale on CPU and on requests per target (cpuTarget, requestsPerTarget); memory and response-time targets are not carried over'],
+  [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
+  [/^count\.(spot_from|spot|range\.spot_from)/, 'Fargate Spot is on or off per environment (compute.fargateSpot, off in production)'],
+  [/^subscribe\.topics/, 'SNS topic subscriptions are not supported yet: publish to the worker\'s queue directly (compute.*.sendsTo)'],
+  [/^publish(\.|$)/, 'SNS topics are not supported yet: send to queues instead (compute.queues, sendsTo)'],
+  [/^subscribe\.queue\.(delay|fifo)/, 'queue delivery delays and FIFO queues are not supported'],
+  [/^retries/, 'jobs retry twice through EventBridge Scheduler (src/modules/scheduled-jobs.ts, JOB_RETRY)'],
+  [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
+  [/^sidecars\.[^.]+\.(image\.|credentialsParameter|env_file|mount_points|labels|entrypoint|healthcheck)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts, labels, entrypoints and health checks are not carried over'],
+  [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
+  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port|stickiness|allowed_source_ips)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
+  [/^http\.alias\[\]\.hosted_zone/, 'the hosted zone is found by the domain\'s name (domain.dns.zoneName), not by id'],
+  [/^http\.private(\.|$)/, 'private endpoints and internal load balancers are not supported yet'],
+  [/^tags(\.|$)/, 'tags are per environment here (tags), on every resource: set the ones you need there'],
+  [/^(http\.certificate|files)/, 'Static Site: the environment\'s CloudFront serves the app\'s own static files (collectstatic into the static bucket); a separate static site is not carried over'],
+  [/^network\.vpc\.subnets\.(public|private)\[(\d+|)\]\.cidr/, 'subnet CIDRs are derived from the VPC CIDR here (README, "Configure an environment"): the subnets\' count (azCount) and zones (availabilityZones) are carried over'],
+  [/^network\.vpc\.security_group/, 'the environment-wide security group rules are not carried over: security groups here are per service and reference each other (README, "Security notes")'],
+  [/^network\.vpc\.flow_logs\.retention/, 'flow logs are kept as long as the other logs (compute.logRetentionDays)'],
+  [/^cdn\.(static_assets|terminate_tls)/, 'CloudFront here serves the static files bucket (assets.*); a CDN in front of the load balancer and TLS termination at it are not carried over'],
+  [/^http\.public\.access_logs/, 'load balancer access logs go to the stack\'s own bucket (loadBalancer.accessLogs, on in production)'],
+  [/^http\.(public\.)?ssl_policy/, 'the TLS policy is the project\'s (TLS 1.2 and 1.3 only)'],
+  [/^http\.public\.(ingress|security_groups)/, 'the load balancer takes 80 and 443 from the internet, behind the WAF (waf.*); source-IP and CDN-only ingress are not carried over'],
+  [/^env_file/, 'environment files are not read: put the variables in compute.environment (plain) or compute.secrets'],
+  [/^variables\./, 'plain variables are shared by every container of the environment here (compute.environment): this one differs between workloads, so set it in the app'],
+];
+/**
+ * The documented fields (spec.ts paths) the importer carries over; every other documented field
+ * has a reason in REASONS. A test checks that the two cover the whole specification, and counts them.
+ */
+export const MAPPED_FIELDS: RegExp[] = [
+  /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|timeout|on\.schedule|on)$/,
+  /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
+  /^count(\.range(\.(min|max))?|\.cpu_percentage(\.value)?|\.requests(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
+  /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
+  /^sidecars(\.\*(\.(image|port|essential|command|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
+  /^subscribe(\.queue(\.(timeout|retention|dead_letter(\.tries)?))?)?$/,
+  // Environment manifests.
+  /^network(\.vpc(\.(id|cidr|flow_logs|subnets(\.(public|private)(\[\]\.(id|az))?)?))?)?$/,
+  /^http\.public(\.certificates)?$/, /^cdn(\.certificate)?$/, /^observability(\.container_insights)?$/,
+];
+
+/** Whether the importer carries this documented field of this kind of manifest over. */
+export function isMapped(kind: ManifestKind, field: string): boolean {
+  // Static sites are listed whole; a backend service has no route (its http.* is listed).
+  if (kind === 'Static Site') return field === 'name' || field === 'type';
+  if (kind === 'Backend Service' && /^http/.test(field)) return false;
+  if (kind === 'Backend Service' && /^network\.connect/.test(field)) return true;
+  return MAPPED_FIELDS.some((re) => re.test(field));
+}
+
+/** Why a whole kind of workload is not carried over (undefined: it is). */
+export function kindReason(kind: ManifestKind): string | undefined {
+  if (kind === 'Static Site') return 'Static Site: the environment\'s CloudFront serves the app\'s own static files (collectstatic into the static bucket); a separate static site is not carried over';
+  return undefined;
+}
+
+/** Why a documented field is not carried over (undefined: no specific reason). */
+export function reasonFor(field: string): string | undefined {
+  return REASONS.find(([re]) => re.test(field))?.[1];
+}
+
+/** The reason a leftover field is listed with. */
+export const fallback = (field: string) => REASONS.find(([re]) => re.test(field))?.[1] ?? 'not carried over by the importer: see docs/migrating-from-copilot.md for the closest config field';
