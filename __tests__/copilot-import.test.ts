@@ -164,8 +164,10 @@ describe('the Django app, imported', () => {
     expect(prod.domain).toMatchObject({ name: 'shop.example.com', appAliases: ['www'] });
     expect(test_.compute.environment).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'info' });
     expect(prod.compute.environment.LOG_LEVEL).toBe('warning');
-    expect(test_.compute.secrets).toEqual(['DJANGO_SECRET', 'STRIPE_KEY']);
-    expect(result.notes).toContainEqual(expect.stringContaining('aws ssm get-parameter --with-decryption --name /copilot/shop/prod/secrets/django_secret --query Parameter.Value --output text | npm run secret -- set prod DJANGO_SECRET'));
+    // SSM parameters stay where they are (external secrets by ARN); Secrets Manager references are copied.
+    expect(test_.compute.externalSecrets).toEqual({ DJANGO_SECRET: 'arn:aws:ssm:us-east-1:123456789012:parameter/copilot/shop/test/secrets/django_secret' });
+    expect(prod.compute.externalSecrets).toEqual({ DJANGO_SECRET: 'arn:aws:ssm:eu-west-1:123456789012:parameter/copilot/shop/prod/secrets/django_secret' });
+    expect(test_.compute.secrets).toEqual(['STRIPE_KEY']);
     expect(result.notes).toContainEqual(expect.stringContaining("aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | jq -r '.api_key' | npm run secret -- set test STRIPE_KEY"));
   });
 

@@ -4,6 +4,7 @@ import { EnvironmentConfig } from '../src/config/types';
 import { scheduleProblem } from '../src/config/validate';
 import { JOB_RETRY } from '../src/modules/scheduled-jobs';
 import { estimateStack } from '../src/ops/cost/estimate';
+import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { expectRejected } from './helpers/config';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -271,5 +272,26 @@ describe('load-balanced services: health check, stickiness, source IPs (Copilot\
     expectRejected(hc({ timeoutSeconds: 15 }), 'compute.web.healthCheck.timeoutSeconds', /not below intervalSeconds \(15 s\)/);
     expectRejected(withConfig(staging, (c) => (c.compute.web.allowedSourceIps = ['office'])), 'compute.web.allowedSourceIps[0]', /use a CIDR/);
     expectRejected(withConfig(staging, (c) => (c.compute.services[0].allowedSourceIps = ['10.0.0.0/8', '10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16'])), 'compute.services[0].allowedSourceIps', /at most 5 values in all/);
+  });
+});
+
+describe('external secrets from SSM Parameter Store (Copilot\'s SSM secrets)', () => {
+  const parameter = 'arn:aws:ssm:eu-west-1:123456789012:parameter/copilot/shop/staging/secrets/django_secret';
+  const env = withConfig(staging, (c) => (c.compute.externalSecrets = { DJANGO_SECRET: parameter }));
+
+  test('reach the containers by ARN; the execution roles may read exactly them with ssm:GetParameters, and the boundary allows it', () => {
+    const json = synthEnv(env);
+    const [, web] = resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => /^web_/.test(n))!;
+    expect(JSON.parse(web.container_definitions)[0].secrets).toContainEqual({ name: 'DJANGO_SECRET', valueFrom: parameter });
+    const [, policy] = resourcesOf(json, 'aws_iam_role_policy').find(([n]) => /^web_execution-policy/.test(n))!;
+    const statements = policyOf(policy.policy).Statement;
+    expect(statements.find((s: any) => s.Sid === 'ReadParameters')).toEqual({ Sid: 'ReadParameters', Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [parameter] });
+    expect(JSON.stringify(statements.find((s: any) => s.Sid === 'ReadSecrets').Resource)).not.toContain(':ssm:');
+    const boundary = workloadBoundaryStatements(env);
+    expect(boundary.find((s) => s.Sid === 'ReadTheConfiguredParameters')).toMatchObject({ Action: 'ssm:GetParameters', Resource: [parameter] });
+  });
+
+  test('a malformed reference is refused with both forms', () => {
+    expectRejected(withConfig(staging, (c) => (c.compute.externalSecrets = { X: 'parameter/copilot/x' })), 'compute.externalSecrets.X', /or an SSM parameter ARN \(arn:aws:ssm:<region>:<account>:parameter\/<name>\)/);
   });
 });

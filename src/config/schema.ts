@@ -358,7 +358,11 @@ export const computeSchema = z.strictObject({
    * container through ECS `secrets`.
    */
   secrets: strings(),
-  /** Existing Secrets Manager secrets by ARN, injected the same way (`NAME: arn`, `arn:...:json-key::` allowed). */
+  /**
+   * Existing secrets by ARN, injected the same way: Secrets Manager (`NAME: arn`, `arn:...:json-key::`
+   * allowed) or SSM Parameter Store (`arn:...:ssm:<region>:<account>:parameter/<name>`, String or
+   * SecureString under the account's aws/ssm key). The execution roles may read exactly these.
+   */
   externalSecrets: stringMap(),
 });
 

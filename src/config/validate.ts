@@ -429,10 +429,13 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     if (declared.has(n)) fail(field, `declares "${n}" twice: each secret once`);
     declared.add(n);
   }
-  const secretArn = new RegExp(`^arn:${regionKnown ? partitionOf(env.region) : 'aws'}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$`);
+  const partition = regionKnown ? partitionOf(env.region) : 'aws';
+  const secretArn = new RegExp(`^arn:${partition}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?$`);
+  // An SSM parameter (String or SecureString) by ARN: ECS reads it with ssm:GetParameters.
+  const parameterArn = new RegExp(`^arn:${partition}:ssm:[a-z0-9-]+:\\d{12}:parameter/[A-Za-z0-9_.\\-/]+$`);
   for (const [name, ref] of Object.entries(compute.externalSecrets)) {
-    if (!secretArn.test(ref)) {
-      fail(`compute.externalSecrets.${name}`, `is "${ref}": give the full secret ARN (arn:${regionKnown ? partitionOf(env.region) : 'aws'}:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), optionally with ":<json-key>::"`);
+    if (!secretArn.test(ref) && !parameterArn.test(ref)) {
+      fail(`compute.externalSecrets.${name}`, `is "${ref}": give the full secret ARN (arn:${partition}:secretsmanager:<region>:<account>:secret:<name>-AbCdEf, optionally with ":<json-key>::") or an SSM parameter ARN (arn:${partition}:ssm:<region>:<account>:parameter/<name>)`);
     }
   }
 

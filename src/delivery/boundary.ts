@@ -26,7 +26,9 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
   const buckets = [assets.static, assets.media].map((name) => arn(env.region, 's3', '', '', name));
   const cluster = at('ecs', `cluster/${p}`);
   // Secrets from config (`NAME: arn[:json-key::]`): the secret's ARN, as the execution roles get it.
-  const externalSecrets = Object.values(env.compute.externalSecrets).map((ref) => ref.split(':').slice(0, 7).join(':'));
+  const external = Object.values(env.compute.externalSecrets).map((ref) => ref.split(':').slice(0, 7).join(':'));
+  const externalSecrets = external.filter((r) => r.split(':')[2] !== 'ssm');
+  const externalParameters = external.filter((r) => r.split(':')[2] === 'ssm');
 
   const statements: PolicyStatement[] = [
     // ecr:GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
@@ -63,6 +65,8 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
       Action: 'secretsmanager:GetSecretValue',
       Resource: [at('secretsmanager', `secret:${p}/*`), at('secretsmanager', 'secret:rds!db-*'), ...externalSecrets],
     },
+    // SSM parameters the config names as external secrets (ECS reads them with GetParameters).
+    ...(externalParameters.length > 0 ? [{ Sid: 'ReadTheConfiguredParameters', Effect: 'Allow' as const, Action: 'ssm:GetParameters', Resource: externalParameters }] : []),
     // The instance's resource ID is generated: any instance of the account and region, only as the app's user.
     { Sid: 'ConnectAsTheAppUser', Effect: 'Allow', Action: 'rds-db:connect', Resource: at('rds-db', `dbuser:*/${env.database.appUsername}`) },
     { Sid: 'ListTheAppBuckets', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: buckets },

@@ -150,6 +150,9 @@ export class ServiceModule extends Construct {
     this.logGroupName = logGroup.name;
 
     // Execution role: what ECS needs to start the task, nothing the app can use.
+    // Secrets Manager secrets and SSM parameters the containers receive, each read with its own action.
+    const parameterArns = props.contract.secretArns.filter((a) => a.split(':')[2] === 'ssm');
+    const secretArns = props.contract.secretArns.filter((a) => a.split(':')[2] !== 'ssm');
     this.executionRole = new IamRole(this, 'execution-role', {
       name: `${name}-execution`,
       description: `ECS starts ${name} tasks: pull the image, write logs, read its secrets`,
@@ -171,9 +174,11 @@ export class ServiceModule extends Construct {
           : []),
         ...(props.executionStatements ?? []),
         { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
-        ...(props.contract.secretArns.length > 0
-          ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: 'secretsmanager:GetSecretValue', Resource: [...props.contract.secretArns] }]
-          : []),
+        ...(secretArns.length > 0 ? [{ Sid: 'ReadSecrets', Effect: 'Allow' as const, Action: 'secretsmanager:GetSecretValue', Resource: secretArns }] : []),
+        // SSM parameters (externalSecrets): ECS reads them with GetParameters; a SecureString under
+        // the account's aws/ssm key needs no kms:Decrypt of the role (ECS developer guide,
+        // "Pass Systems Manager parameters to Amazon ECS containers").
+        ...(parameterArns.length > 0 ? [{ Sid: 'ReadParameters', Effect: 'Allow' as const, Action: 'ssm:GetParameters', Resource: parameterArns }] : []),
       ]),
     });
 

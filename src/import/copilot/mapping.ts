@@ -1,4 +1,5 @@
 import { deepMerge, EnvironmentInput } from '../../config/defaults';
+import { arn } from '../../lib/naming';
 import { SidecarConfig } from '../../config/types';
 import { fallback, kindReason } from './coverage';
 import { ManifestReader, Unmapped } from './reader';
@@ -45,12 +46,14 @@ export function mergedFor(manifest: Manifest, environment: string): Record<strin
 
 interface Context {
   readonly environment: string;
-  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
+  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; externalSecrets: Record<string, string>; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
   readonly unmapped: Unmapped[];
   readonly notes: string[];
   release?: { migrationCommand: string[] };
   deregistrationDelay?: number;
   hosts: string[];
+  /** The ARN of an SSM parameter of this environment (its region and account). */
+  parameterArn?: (name: string) => string;
 }
 
 /** `platform: linux/arm64` (or `{osfamily, architecture}`) as an ECS CPU architecture. */
@@ -126,6 +129,13 @@ function declareSecrets(r: ManifestReader, ctx: Context, prefix = ''): string[] 
   for (const [name, ref] of Object.entries(secrets)) {
     r.take(`${prefix}secrets.${name}`);
     names.push(name);
+    // An SSM parameter stays where it is: an external secret by ARN (ECS reads it, the execution
+    // roles may read exactly it). Its ARN follows from its name, the region and the account.
+    if (!isRecord(ref) && ctx.parameterArn) {
+      const parameter = String(ref).replace(/^\/+/, '');
+      ctx.compute.externalSecrets[name] = ctx.parameterArn(parameter);
+      continue;
+    }
     if (!ctx.compute.secrets.includes(name)) {
       ctx.compute.secrets.push(name);
       const from = isRecord(ref) && ref.secretsmanager !== undefined
@@ -384,7 +394,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     const production = /^(prod|production)$|-prod$|^prod-/.test(name);
     const ctx: Context = {
       environment: name,
-      compute: { environment: {}, secrets: [], services: [], internalServices: [], workers: [], queues: [], jobs: [] },
+      compute: { environment: {}, secrets: [], externalSecrets: {}, services: [], internalServices: [], workers: [], queues: [], jobs: [] },
       unmapped,
       notes,
       hosts: [],
@@ -403,6 +413,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     }
     unmapped.push(...envReader.leftovers(fallback));
 
+    ctx.parameterArn = (parameter: string) => arn(String(out.region), 'ssm', String(out.region), String(out.accountId), `parameter/${parameter}`);
     // One CPU architecture per environment: ARM64 (Graviton) when every Fargate workload asks for it.
     const fargate = workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service'].includes(w.kind));
     const architectures = fargate.map((w) => architectureOf(mergedFor(w, envManifest.name).platform));
@@ -491,11 +502,12 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     }
     if (ctx.deregistrationDelay !== undefined) out.loadBalancer = { deregistrationDelay: ctx.deregistrationDelay };
     if (ctx.release) out.release = ctx.release;
-    const { services, internalServices, workers, queues, jobs, environment, secrets, ...rest } = ctx.compute;
+    const { services, internalServices, workers, queues, jobs, environment, secrets, externalSecrets, ...rest } = ctx.compute;
     out.compute = {
       ...rest,
       ...(Object.keys(environment).length > 0 ? { environment } : {}),
       ...(secrets.length > 0 ? { secrets } : {}),
+      ...(Object.keys(externalSecrets).length > 0 ? { externalSecrets } : {}),
       ...(services.length > 0 ? { services } : {}),
       ...(internalServices.length > 0 ? { internalServices } : {}),
       ...(workers.length > 0 ? { workers } : {}),
