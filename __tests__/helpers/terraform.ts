@@ -90,3 +90,8 @@ export async function validateStacks(dirs: string[]): Promise<Record<string, Val
   }));
   return Object.fromEntries(results);
 }
+
+/** The error diagnostics of each validated folder, keyed by its stack name: `{}` for each when all passed. */
+export function validationErrors(results: Record<string, ValidateResult>): Record<string, ValidateResult['diagnostics']> {
+  return Object.fromEntries(Object.entries(results).map(([dir, r]) => [dir.split(/[\\/]/).pop()!, r.diagnostics.filter((d) => d.severity === 'error')]));
+}

@@ -2,7 +2,7 @@ import { deepMerge, EnvironmentInput } from '../../config/defaults';
 import { arn } from '../../lib/naming';
 import { SidecarConfig } from '../../config/types';
 import { fallback, kindReason } from './coverage';
-import { ManifestReader, Unmapped } from './reader';
+import { ManifestReader, Unmapped, isRecord } from './reader';
 import { commandArgs, durationSeconds, parseCount, translateSchedule } from './translate';
 import { CopilotImportError, Manifest, Workspace } from './workspace';
 
@@ -30,7 +30,6 @@ export interface CopilotImport {
   readonly notes: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const slug = (s: string, max: number) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '') || 'app';
 const PLACEHOLDER_ACCOUNT = '123456789012';
 const PLACEHOLDER_REGION = 'eu-west-1';

@@ -3,7 +3,8 @@
  * taken by the mapping (`take`) or reported as not carried over (`leftovers`), so nothing is
  * dropped silently.
  */
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A YAML map as plain data (not a list, not null). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every leaf path of a value: `http.healthcheck.path`, `sidecars.nginx.port`, `http.additional_rules[0].path`. */
 export function leafPaths(value: unknown, prefix = ''): string[] {

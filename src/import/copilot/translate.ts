@@ -4,6 +4,8 @@
  * each throws an Error with a message the importer prefixes with the file and field.
  */
 
+import { isRecord } from './reader';
+
 /** Copilot's predefined schedules (scheduled-job manifest, `on.schedule`), in UTC like Copilot's. */
 const PREDEFINED: Record<string, string> = {
   '@yearly': 'cron(0 0 1 1 ? *)',
@@ -89,7 +91,6 @@ export interface CopilotCount {
   readonly queueDelay?: { readonly acceptableLatencySeconds?: number; readonly processingSeconds?: number };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function range(value: unknown): { min: number; max: number; spotFrom?: number } {
   if (typeof value === 'string') {

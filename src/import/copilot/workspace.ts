@@ -3,6 +3,7 @@ import * as path from 'path';
 import { LineCounter, Node, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { FieldTree, fieldTree } from './fields';
 import { ManifestKind } from './spec';
+import { isRecord } from './reader';
 
 /**
  * Reads a Copilot workspace the way Copilot does (aws.github.io/copilot-cli/docs/manifest/overview):
@@ -47,7 +48,6 @@ export interface Workspace {
   readonly addons: Addon[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses YAML keeping positions; a syntax error is reported with its line. */
 function parseYaml(text: string, file: string): { value: unknown; root: Node | null; lines: LineCounter } {
