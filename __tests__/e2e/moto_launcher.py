@@ -65,6 +65,13 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      it has (the flag only turns management on). The provider sends it when it adopts an imported
      instance, and the changed ARN breaks the apply of everything that references the secret. An
      already-managed instance keeps its secret.
+ 18. One request at a time: moto's server answers each request on its own thread, and its backends
+     are not thread-safe (getmoto/moto#372): under a Terraform apply with many requests in flight a
+     describe iterating a backend's dict while a create adds to it fails with a 500, the provider's
+     SDK retries a create that had gone through, and the apply stops on a duplicate
+     (InvalidPermission.Duplicate, InvalidGroup.Duplicate, InvalidSubnet.Conflict, seen in CI).
+     Requests are handled one after the other under one lock (the GIL let only one run at a time
+     anyway); nothing the stacks or the scripts call waits inside a request (no SQS long polling).
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -936,6 +943,32 @@ def patch_rds_keep_managed_master_secret() -> None:
     rds.DBInstance.update = update
 
 
+def serialize_requests() -> None:
+    """18. Every request handled under one lock, its response body read before the lock is let go."""
+    import moto.server as server
+
+    original_run_simple = server.run_simple
+    request_lock = threading.Lock()
+
+    def serialized(app: Callable[..., Any]) -> Callable[..., Any]:
+        def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            with request_lock:
+                body = app(environ, start_response)
+                try:
+                    return [b"".join(body)]
+                finally:
+                    close = getattr(body, "close", None)
+                    if close is not None:
+                        close()
+
+        return handle
+
+    def run_simple(host: str, port: int, app: Callable[..., Any], **kwargs: Any) -> None:
+        original_run_simple(host, port, serialized(app), **kwargs)
+
+    server.run_simple = run_simple  # type: ignore[assignment]
+
+
 if __name__ == "__main__":
     if not moto.__version__.startswith("5."):
         sys.exit(f"moto 5.x expected (the shims patch its internals), found {moto.__version__}")
@@ -957,4 +990,5 @@ if __name__ == "__main__":
     patch_bucket_policy_secure_transport()
     patch_cloudfront_distribution_arn()
     patch_rds_keep_managed_master_secret()
+    serialize_requests()
     moto_server_main(sys.argv[1:])
