@@ -180,7 +180,7 @@ describe('the Django app, imported', () => {
 
   test('the worker and its queue: timeout, retention, dead-letter tries, backlog scaling', () => {
     expect(test_.compute.workers).toEqual([expect.objectContaining({ name: 'worker', command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], minCount: 1, maxCount: 5, queues: ['worker'], acceptableLatencySeconds: 60, processingSeconds: 0.25, taskTimeoutSeconds: 120 })]);
-    expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5 }]);
+    expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5, subscribesTo: [{ topic: 'orders' }] }]);
     expect(prod.compute.workers[0]).toMatchObject({ minCount: 2, maxCount: 8 });
   });
 
@@ -204,7 +204,10 @@ describe('the Django app, imported', () => {
     expect(listed('copilot/web/manifest.yml', 'http.healthcheck.healthy_threshold')).toBeUndefined();
     expect(test_.compute.web.healthCheck).toEqual({ healthyThreshold: 2, intervalSeconds: 10 });
     expect(listed('copilot/web/manifest.yml', 'image.build')?.reason).toMatch(/npm run release/);
-    expect(listed('copilot/worker/manifest.yml', 'subscribe.topics[0].name')?.reason).toMatch(/SNS topic subscriptions are not supported yet/);
+    expect(listed('copilot/worker/manifest.yml', 'subscribe.topics[0].name')).toBeUndefined();
+    expect(test_.compute.topics).toEqual([{ name: 'orders' }]);
+    expect(test_.compute.web.publishesTo).toEqual(['orders']);
+    expect(test_.compute.queues).toEqual([expect.objectContaining({ name: 'worker', subscribesTo: [{ topic: 'orders' }] })]);
     expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);
     expect(listed('copilot/api-internal/manifest.yml', 'image.port')).toBeUndefined();
     expect(listed('copilot/web/addons/db.yml', 'Resources.webdbCluster (AWS::RDS::DBCluster)')?.reason).toMatch(/docs\/migrating\.md/);
@@ -262,10 +265,36 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(listed('manual', 'command')).toMatch(/"none"/);
   });
 
-  test('what has no equivalent yet is listed with the reason: ARM64, topics, queue delay, static site, entrypoint, spot, CDN, ingress', () => {
+  test('topics: publish.topics on their publishers (camelCase names in kebab case, FIFO with deduplication), subscribe.topics on the worker\'s queue or a queue of the topic\'s own, filter policies kept', () => {
+    expect(dev.compute.topics).toEqual([{ name: 'ledger-events', fifo: true, contentBasedDeduplication: true }, { name: 'signups' }]);
+    expect(dev.compute.web.publishesTo).toEqual(['signups']);
+    expect(dev.compute.services.find((s: any) => s.name === 'api').publishesTo).toEqual(['ledger-events']);
+    expect(dev.compute.queues).toEqual([
+      { name: 'mailer-ledger-events', subscribesTo: [{ topic: 'ledger-events' }], visibilityTimeoutSeconds: 60, fifo: true, contentBasedDeduplication: true },
+      { name: 'mailer', subscribesTo: [{ topic: 'signups', filterPolicy: { plan: ['paid'] } }] },
+    ]);
+    expect(dev.compute.workers[0]).toMatchObject({ name: 'mailer', queues: ['mailer', 'mailer-ledger-events'], taskTimeoutSeconds: 60 });
+    expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toBeUndefined();
+    expect(listed('mailer', 'subscribe.topics[1].queue.fifo.high_throughput')).toMatch(/high-throughput FIFO is not carried over/);
+    expect(result.notes).toContainEqual(expect.stringMatching(/topic ledgerEvents of api .* is "ledger-events" here: its publishers read TOPIC_ARN_LEDGER_EVENTS/));
+    const json = synthEnv(defineEnvironment(result.environments[0]));
+    const subscriptions = resourcesOf(json, 'aws_sns_topic_subscription').filter(([n]) => /^topics_/.test(n)).map(([, s]) => [s.filter_policy, s.endpoint.replace(/_queue_\w+\.arn}$/, '')]);
+    expect(subscriptions.sort()).toEqual([[undefined, '${aws_sqs_queue.queue-mailer-ledger-events'], ['{"plan":["paid"]}', '${aws_sqs_queue.queue-mailer']]);
+  });
+
+  test('variables that differ between workloads: the first in compute.environment, the others in their process\'s own environment; a job\'s is listed (jobs share the one-off task)', () => {
+    expect(dev.compute.environment.FEATURE_FLAGS).toBe('on');
+    expect(dev.compute.web.environment).toEqual({ FEATURE_FLAGS: 'off' });
+    expect(listed('front', 'variables.FEATURE_FLAGS')).toBeUndefined();
+    expect(listed('hourly', 'variables.FEATURE_FLAGS')).toMatch(/jobs share the one-off task/);
+    const json = synthEnv(defineEnvironment(result.environments[0]));
+    const variable = (family: RegExp) => JSON.parse(resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => family.test(n))![1].container_definitions)[0].environment.find((e: any) => e.name === 'FEATURE_FLAGS')?.value;
+    expect([variable(/^web_task/), variable(/^service-api_task/), variable(/^oneoff_task/)]).toEqual(['off', 'on', 'on']);
+  });
+
+  test('what has no equivalent yet is listed with the reason: ARM64, queue delay, static site, entrypoint, spot, CDN, ingress', () => {
     expect(listed('front', 'platform')).toMatch(/share one CPU architecture here \(compute\.cpuArchitecture\)/);
     expect(dev.compute.cpuArchitecture).toBeUndefined();
-    expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toMatch(/SNS topic subscriptions/);
     expect(listed('mailer', 'subscribe.queue.delay')).toMatch(/delivery delays/);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
     expect(listed('api', 'entrypoint')).toMatch(/ENTRYPOINT/);

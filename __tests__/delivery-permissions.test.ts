@@ -15,6 +15,7 @@ import { arn, managedPolicyArn, resourceName } from '../src/lib/naming';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 import { adoptingEverything, restoring } from './helpers/adoption';
 import { withInternalService } from './helpers/internal';
+import { withTopics } from './helpers/topics';
 
 /**
  * The deploy role of an environment (GitHub Actions, through OIDC) and the permissions boundary of
@@ -38,6 +39,7 @@ const variants: { label: string; env: EnvironmentConfig }[] = [
   { label: 'staging adopting a VPC without NAT (endpoints)', env: withConfig(adoptingEverything(staging), (c) => { c.network.natMode = 'none'; }) },
   { label: 'staging restored from a snapshot', env: restoring('legacy-final', staging) },
   { label: 'staging with an internal service (Cloud Map)', env: withInternalService(staging, ['web']) },
+  { label: 'staging with topics fanned out to queues (SNS, FIFO)', env: withTopics(staging) },
 ];
 const synthCache = new Map<string, TfJson>();
 const synthOf = (v: { label: string; env: EnvironmentConfig }): TfJson => {
@@ -660,6 +662,8 @@ describe('the workload boundary', () => {
       'aws_db_instance.master_user_secret[0].secret_arn': () => at('secretsmanager', 'secret:rds!db-0123-4567-AbCdEf'),
       'aws_ecs_task_definition.family': (b) => b.family,
       'aws_ecs_cluster.arn': (b) => at('ecs', `cluster/${b.name}`),
+      'aws_sns_topic.arn': (b) => at('sns', b.name),
+      'aws_kms_key.arn': () => at('kms', 'key/0123abcd-0123-4567-89ab-0123456789ab'),
     };
     let unresolved = 0;
     const resolve = (text: string) =>

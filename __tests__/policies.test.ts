@@ -6,6 +6,7 @@ import { processNames } from '../src/config/names';
 import { environments, prod, staging } from '../src/config/environments';
 import { adoptingEverything } from './helpers/adoption';
 import { withInternalService } from './helpers/internal';
+import { withTopics } from './helpers/topics';
 import { EnvironmentConfig } from '../src/config/types';
 import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryArn } from '../src/delivery/names';
@@ -833,13 +834,53 @@ const CONTROLS: Control[] = [
     reason: 'FSBP SNS.1 / CKV_AWS_26: alert topics are encrypted with a customer-managed key whose policy admits CloudWatch (alias/aws/sns silently drops alarm notifications).',
     scope: 'all',
     check: (json) => {
-      const topics = all(json, 'aws_sns_topic');
+      const topics = all(json, 'aws_sns_topic').filter((t) => /-alerts-/.test(t.body.name));
       return control(topics.map((t) => t.address), topics.map((t) => {
         const key = refTarget(t.body.kms_master_key_id);
         const body = key && json.resource.aws_kms_key?.[key.split('.')[1]];
         const admits = body && statementsOf(policyOf(body.policy)).some((s) => s.Effect === 'Allow' && [s.Principal?.Service].flat().includes('cloudwatch.amazonaws.com'));
         return !admits && `${t.address}: not encrypted with a key CloudWatch may use`;
       }));
+    },
+  },
+  {
+    id: 'APP-TOPICS-SCOPED',
+    reason: 'FSBP SNS.1 / CKV_AWS_26, SQS developer guide (security best practices, least privilege): app topics are encrypted with a rotated key of this stack; only the task roles of their publishers may publish, never without TLS; each subscribed queue admits SNS for this stack\'s topics only (aws:SourceArn) and no request without TLS; every subscription delivers to a queue of this stack.',
+    scope: 'all',
+    when: (env) => env.compute.topics.length > 0,
+    check: (json) => {
+      const topics = all(json, 'aws_sns_topic').filter((t) => !/-alerts-/.test(t.body.name));
+      const topicAddresses = new Set(topics.map((t) => t.address));
+      const policies = all(json, 'aws_sns_topic_policy').filter((p) => topicAddresses.has(refTarget(p.body.arn) ?? ''));
+      const queuePolicies = all(json, 'aws_sqs_queue_policy');
+      const subscriptions = all(json, 'aws_sns_topic_subscription').filter((s) => topicAddresses.has(refTarget(s.body.topic_arn) ?? ''));
+      const tlsDenied = (doc: { Statement: any[] }) => statementsOf(doc).some((st) => st.Effect === 'Deny' && st.Principal === '*' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+      return control([...topics, ...policies, ...queuePolicies, ...subscriptions].map((r) => r.address), [
+        ...topics.map((t) => {
+          const key = refTarget(t.body.kms_master_key_id);
+          return !(key && json.resource.aws_kms_key?.[key.split('.')[1]]?.enable_key_rotation === true) && `${t.address}: not encrypted with a rotated key of this stack`;
+        }),
+        ...topics.map((t) => !policies.some((p) => refTarget(p.body.arn) === t.address) && `${t.address}: no topic policy`),
+        ...policies.flatMap((p) => {
+          const doc = policyOf(p.body.policy);
+          return [
+            !tlsDenied(doc) && `${p.address}: publishing without TLS not denied`,
+            ...statementsOf(doc).filter((st) => st.Effect === 'Allow').map((st) =>
+              !(st.Action.every((a: string) => a === 'sns:Publish') && [st.Principal?.AWS].flat().every((r: unknown) => /^aws_iam_role\./.test(refTarget(r) ?? ''))) && `${p.address}: admits more than the publishers' task roles (${JSON.stringify(st.Principal)} ${st.Action})`),
+          ];
+        }),
+        ...queuePolicies.flatMap((p) => {
+          const doc = policyOf(p.body.policy);
+          return [
+            !tlsDenied(doc) && `${p.address}: requests without TLS not denied`,
+            ...statementsOf(doc).filter((st) => st.Effect === 'Allow').map((st) => {
+              const sources = [st.Condition?.ArnEquals?.['aws:SourceArn']].flat();
+              return !(st.Principal?.Service === 'sns.amazonaws.com' && st.Action.join() === 'sqs:SendMessage' && sources.length > 0 && sources.every((a: unknown) => topicAddresses.has(refTarget(a) ?? ''))) && `${p.address}: admits more than SNS delivering this stack's topics`;
+            }),
+          ];
+        }),
+        ...subscriptions.map((s) => !(s.body.protocol === 'sqs' && /^aws_sqs_queue\./.test(refTarget(s.body.endpoint) ?? '')) && `${s.address}: delivers outside the stack's queues`),
+      ]);
     },
   },
   {
@@ -984,7 +1025,7 @@ const isolated = withConfig(staging, (c) => {
   c.network.natMode = 'none';
 });
 /** A production moved in from elsewhere: its VPC, certificates, database and buckets adopted (docs/migrating.md). */
-const moved = withConfig(withInternalService(adoptingEverything(prod)), (c) => {
+const moved = withConfig(withTopics(withInternalService(adoptingEverything(prod))), (c) => {
   c.name = 'moved';
   c.domain.name = 'moved.example.com';
   delete c.delivery;
@@ -1156,6 +1197,20 @@ describe('the adoption controls catch what they guard against', () => {
     ['ADOPTED-DATA-KEPT', (j: TfJson) => ((Object.values(j.resource.aws_db_instance)[0] as any).skip_final_snapshot = true)],
     ['INTERNAL-SERVICES-PRIVATE', (j: TfJson) => Object.values(j.resource.aws_vpc_security_group_ingress_rule).filter((r: any) => /internal-pricing/.test(r.security_group_id)).forEach((r: any) => { r.cidr_ipv4 = '0.0.0.0/0'; delete r.referenced_security_group_id; })],
     ['INTERNAL-SERVICES-PRIVATE', (j: TfJson) => (Object.values(j.resource.aws_service_discovery_private_dns_namespace)[0] as any).vpc = 'vpc-0123456789abcdef0'],
+    ['APP-TOPICS-SCOPED', (j: TfJson) => (Object.values(j.resource.aws_sns_topic).find((t: any) => /-topic-orders$/.test(t.name)) as any).kms_master_key_id = 'alias/aws/sns'],
+    ['APP-TOPICS-SCOPED', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_sns_topic_policy).find((p: any) => /topics_topic-orders/.test(p.arn)) as any;
+      const doc = JSON.parse(policy.policy);
+      doc.Statement[0].Principal = { AWS: '*' };
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['APP-TOPICS-SCOPED', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_sqs_queue_policy)[0] as any;
+      const doc = JSON.parse(policy.policy);
+      delete doc.Statement[0].Condition;
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['APP-TOPICS-SCOPED', (j: TfJson) => ((Object.values(j.resource.aws_sns_topic_subscription).find((s: any) => s.protocol === 'sqs') as any).endpoint = 'arn:aws:sqs:eu-west-1:999999999999:elsewhere')],
   ])('%s reports a deliberately broken adopting stack', (id, change) => {
     const json = movedJson();
     const before = violationsOf(id, json).length;

@@ -5,6 +5,7 @@ import { App } from 'cdktf';
 import { buildApp } from '../src/app';
 import { environments, staging } from '../src/config/environments';
 import { withConfig } from './helpers/synth';
+import { withTopics } from './helpers/topics';
 import { ValidateResult, validateStacks, validationErrors } from './helpers/terraform';
 
 /**
@@ -55,12 +56,12 @@ describe.each(stackDirs)('stack %s', (name) => {
   });
 });
 
-test('environments with external DNS and with a created hosted zone pass terraform validate', async () => {
+test('environments with external DNS and with a created hosted zone (and app topics fanned out to queues) pass terraform validate', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-variant-'));
   try {
     const variant = new App({ outdir: dir });
     const external = withConfig(staging, (c) => (c.domain.dns = { zoneMode: 'external', exportRecords: true }));
-    const created = withConfig(staging, (c) => {
+    const created = withConfig(withTopics(staging), (c) => {
       c.name = 'zone';
       c.domain.name = 'zone.example.com';
       c.domain.dns = { zoneMode: 'create', exportRecords: false };

@@ -9,7 +9,8 @@
  * would replace the adopted database, and what would go wrong at plan time names the config field.
  *
  * The environment is staging's, without the parts the main e2e already proves (other services,
- * queues, jobs, WAF, night schedule, delivery), so the run stays short.
+ * jobs, WAF, night schedule, delivery), so the run stays short; with what the shipped environments
+ * do not have: an internal service, ARM64 tasks, and topics fanned out to queues.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -28,6 +29,7 @@ import { EnvironmentConfig } from '../../src/config/types';
 import { emulatorFromEndpoint } from '../../src/lib/emulator';
 import { withConfig } from '../helpers/synth';
 import { withInternalService } from '../helpers/internal';
+import { withTopics } from '../helpers/topics';
 import { assertLoopback, emulatorEnv, sdkConfig } from './harness/aws-env';
 import { botoCalls } from './harness/boto';
 import { toleratedChanges, unexpectedChanges } from './harness/drift';
@@ -63,8 +65,9 @@ interface Legacy {
 
 /** Staging moved in: everything adopted, and only what the adoption touches. */
 function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void = () => undefined): EnvironmentConfig {
-  // The moved app has a Copilot Backend Service: an internal service here, called by web.
-  return withConfig(withInternalService(staging, ['web']), (c) => {
+  // The moved app has a Copilot Backend Service (an internal service here, called by web) and
+  // publishes events to topics fanned out to a worker's queues (Copilot's publish/subscribe.topics).
+  const adopting = withConfig(withInternalService(staging, ['web']), (c) => {
     c.name = NAME;
     c.domain.name = DOMAIN;
     delete c.network.cidr;
@@ -81,8 +84,8 @@ function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void
     c.compute.fargateSpot = false;
     delete c.schedule;
     delete c.delivery;
-    change(c);
   });
+  return withConfig(withTopics(adopting), change);
 }
 
 let workDir: string;
@@ -258,6 +261,36 @@ test('the internal service: registered in the Cloud Map namespace of the adopted
   expect(described![0].loadBalancers ?? []).toEqual([]);
   const web = stateInstances(state, 'aws_ecs_task_definition').find((t) => t.name.startsWith('web_'))!;
   expect(JSON.parse(web.attributes.container_definitions)[0].environment).toContainEqual({ name: 'PRICING_URL', value: 'http://pricing.webapp-moved.internal:9000' });
+});
+
+test('topics: published events reach the subscribed queues, filtered, FIFO in order and raw; encrypted with the stack\'s key, queues admitting only their topic', async () => {
+  const topicArn = (name: string) => stateInstances(state, 'aws_sns_topic').map((t) => t.attributes).find((t) => t.name === name)!.arn as string;
+  const queueUrl = (name: string) => stateInstances(state, 'aws_sqs_queue').map((q) => q.attributes).find((q) => q.name === name)!.url as string;
+  const orders = topicArn('webapp-moved-topic-orders');
+  const ledger = topicArn('webapp-moved-topic-ledger.fifo');
+  const attribute = (value: string) => ({ event: { DataType: 'String', StringValue: value } });
+  botoCalls(python, endpoint, [
+    { service: 'sns', operation: 'publish', params: { TopicArn: orders, Message: '{"order": 1}', MessageAttributes: attribute('order-placed') } },
+    { service: 'sns', operation: 'publish', params: { TopicArn: orders, Message: '{"order": 2}', MessageAttributes: attribute('order-viewed') } },
+    { service: 'sns', operation: 'publish', params: { TopicArn: ledger, Message: 'debit 1', MessageGroupId: 'account-7' } },
+    { service: 'sns', operation: 'publish', params: { TopicArn: ledger, Message: 'credit 2', MessageGroupId: 'account-7' } },
+  ].map((c) => ({ ...c, region: staging.region })));
+  const receive = (url: string) => ({ service: 'sqs', operation: 'receive_message', params: { QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }, region: staging.region });
+  const [events, entries, topicAttributes, queuePolicy, subscriptions] = botoCalls(python, endpoint, [
+    receive(queueUrl('webapp-moved-order-events')),
+    receive(queueUrl('webapp-moved-ledger.fifo')),
+    { service: 'sns', operation: 'get_topic_attributes', params: { TopicArn: orders }, region: staging.region },
+    { service: 'sqs', operation: 'get_queue_attributes', params: { QueueUrl: queueUrl('webapp-moved-order-events'), AttributeNames: ['Policy'] }, region: staging.region },
+    { service: 'sns', operation: 'list_subscriptions_by_topic', params: { TopicArn: orders }, region: staging.region },
+  ]);
+  // Only the order-placed event passed the filter policy; it arrives in SNS's envelope (raw delivery off).
+  expect((events.Messages ?? []).map((m: any) => JSON.parse(m.Body).Message)).toEqual(['{"order": 1}']);
+  // The FIFO topic delivers raw, in order, to the FIFO queue (deduplicated by content).
+  expect((entries.Messages ?? []).map((m: any) => m.Body)).toEqual(['debit 1', 'credit 2']);
+  const key = oneInstance(state, 'aws_kms_key', 'topics_key').attributes;
+  expect(topicAttributes.Attributes.KmsMasterKeyId).toBe(key.arn);
+  expect(JSON.parse(queuePolicy.Attributes.Policy).Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': [orders] } });
+  expect(subscriptions.Subscriptions.map((s: any) => [s.Protocol, s.Endpoint])).toEqual([['sqs', stateInstances(state, 'aws_sqs_queue').map((q) => q.attributes).find((q) => q.name === 'webapp-moved-order-events')!.arn]]);
 });
 
 test('a plan after the apply changes nothing (the imports are done)', async () => {

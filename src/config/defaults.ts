@@ -1,7 +1,7 @@
 import { REGIONS } from './regions';
 import { stateBucketName } from '../lib/naming';
 import {
-  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, InternalServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, WebServiceConfig, WorkerServiceConfig,
+  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, InternalServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, SubscriptionConfig, TopicConfig, WebServiceConfig, WorkerServiceConfig,
 } from './types';
 
 /**
@@ -14,7 +14,7 @@ type Kind = 'production' | 'nonProduction';
 type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule' | 'delivery'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
-  compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'internalServices' | 'queues' | 'jobs'> & { workers: []; services: []; internalServices: []; queues: []; jobs: [] };
+  compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'internalServices' | 'queues' | 'topics' | 'jobs'> & { workers: []; services: []; internalServices: []; queues: []; topics: []; jobs: [] };
 };
 type WorkerDefaults = Omit<WorkerServiceConfig, 'name' | 'command'>;
 
@@ -72,11 +72,12 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: false, mediaNoncurrentVersionDays: 7 },
     loadBalancer: { deletionProtection: false, accessLogs: false, deregistrationDelay: 15 },
     compute: {
-      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [], ...HTTP_DEFAULTS },
+      web: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 500, sidecars: [], sendsTo: [], publishesTo: [], environment: {}, ...HTTP_DEFAULTS },
       services: [],
       internalServices: [],
       workers: [],
       queues: [],
+      topics: [],
       jobs: [],
       fargateSpot: true,
       cpuArchitecture: 'X86_64',
@@ -112,11 +113,12 @@ const DEFAULTS: Record<Kind, Defaults> = {
     assets: { priceClass: 'PriceClass_100', cdnAccessLogs: true, mediaNoncurrentVersionDays: 30 },
     loadBalancer: { deletionProtection: true, accessLogs: true, deregistrationDelay: 30 },
     compute: {
-      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [], ...HTTP_DEFAULTS },
+      web: { cpu: 512, memory: 1024, minCount: 2, maxCount: 10, containerPort: 8000, healthCheckPath: '/healthz', cpuTarget: 60, requestsPerTarget: 1000, sidecars: [], sendsTo: [], publishesTo: [], environment: {}, ...HTTP_DEFAULTS },
       services: [],
       internalServices: [],
       workers: [],
       queues: [],
+      topics: [],
       jobs: [],
       fargateSpot: false,
       cpuArchitecture: 'X86_64',
@@ -135,8 +137,8 @@ const DEFAULTS: Record<Kind, Defaults> = {
 };
 
 const WORKER_DEFAULTS: Record<Kind, WorkerDefaults> = {
-  nonProduction: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, cpuTarget: 70, sidecars: [], sendsTo: [], queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
-  production: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6, cpuTarget: 70, sidecars: [], sendsTo: [], queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
+  nonProduction: { cpu: 256, memory: 512, minCount: 1, maxCount: 2, cpuTarget: 70, sidecars: [], sendsTo: [], publishesTo: [], environment: {}, queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
+  production: { cpu: 512, memory: 1024, minCount: 2, maxCount: 6, cpuTarget: 70, sidecars: [], sendsTo: [], publishesTo: [], environment: {}, queues: [], processingSeconds: 1, acceptableLatencySeconds: 30, taskTimeoutSeconds: 300 },
 };
 
 /** Another HTTP service: sized like web, on the app's host names unless it names its own. */
@@ -152,9 +154,13 @@ const internalServiceDefaults = (kind: Kind): Omit<InternalServiceConfig, 'name'
   return { ...sizes, calledBy: [] };
 };
 /** Queues: visibility 15 minutes (3x the default task timeout), 4 days of retention, 5 tries before the DLQ. */
-const QUEUE_DEFAULTS: Omit<QueueConfig, 'name'> = { visibilityTimeoutSeconds: 900, retentionDays: 4, maxReceiveCount: 5 };
+const QUEUE_DEFAULTS: Omit<QueueConfig, 'name'> = { visibilityTimeoutSeconds: 900, retentionDays: 4, maxReceiveCount: 5, fifo: false, contentBasedDeduplication: false, subscribesTo: [] };
+/** Subscriptions: every message, in SNS's envelope (as Copilot delivers them). */
+const SUBSCRIPTION_DEFAULTS: Omit<SubscriptionConfig, 'topic'> = { filterPolicyScope: 'MessageAttributes', rawMessageDelivery: false };
+/** Topics: standard (not FIFO). */
+const TOPIC_DEFAULTS: Omit<TopicConfig, 'name'> = { fifo: false, contentBasedDeduplication: false };
 /** Jobs: UTC, an hour at most, the smallest task. */
-const JOB_DEFAULTS: Omit<JobConfig, 'name' | 'schedule' | 'command'> = { timezone: 'UTC', timeoutMinutes: 60, cpu: 256, memory: 512, sendsTo: [] };
+const JOB_DEFAULTS: Omit<JobConfig, 'name' | 'schedule' | 'command'> = { timezone: 'UTC', timeoutMinutes: 60, cpu: 256, memory: 512, sendsTo: [], publishesTo: [] };
 const SIDECAR_DEFAULTS: Omit<SidecarConfig, 'name' | 'image'> = { essential: true, dependsOn: [], environment: {}, secrets: [] };
 
 /** What an environment must say itself; everything else is optional and defaulted by kind. */
@@ -171,7 +177,7 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
   state?:
     | { backend: 's3'; bucket?: string; region?: string; key?: string; dynamodbTable?: string }
     | { backend: 'cloud'; organization: string; workspace?: string; hostname?: string };
-  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'web' | 'workers' | 'services' | 'internalServices' | 'queues' | 'jobs'>> & {
+  compute?: DeepPartial<Omit<EnvironmentConfig['compute'], 'web' | 'workers' | 'services' | 'internalServices' | 'queues' | 'topics' | 'jobs'>> & {
     web?: WithSidecars<Partial<WebServiceConfig>>;
     /** Each HTTP service needs a name; sizes default like web. */
     services?: WithSidecars<Partial<HttpServiceConfig> & Pick<HttpServiceConfig, 'name'>>[];
@@ -179,7 +185,8 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
     internalServices?: WithSidecars<Partial<InternalServiceConfig> & Pick<InternalServiceConfig, 'name' | 'containerPort'>>[];
     /** Each worker needs a name and a command; sizes default by kind. */
     workers?: WithSidecars<Partial<WorkerServiceConfig> & Pick<WorkerServiceConfig, 'name' | 'command'>>[];
-    queues?: (Partial<QueueConfig> & Pick<QueueConfig, 'name'>)[];
+    queues?: (Partial<Omit<QueueConfig, 'subscribesTo'>> & Pick<QueueConfig, 'name'> & { subscribesTo?: (Partial<SubscriptionConfig> & Pick<SubscriptionConfig, 'topic'>)[] })[];
+    topics?: (Partial<TopicConfig> & Pick<TopicConfig, 'name'>)[];
     jobs?: (Partial<JobConfig> & Pick<JobConfig, 'name' | 'schedule' | 'command'>)[];
   };
 };
@@ -237,7 +244,10 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
       services: each<HttpServiceConfig>(input.compute?.services, serviceDefaults(kind)),
       internalServices: each<InternalServiceConfig>(input.compute?.internalServices, internalServiceDefaults(kind)),
       workers: each<WorkerServiceConfig>(input.compute?.workers, WORKER_DEFAULTS[kind]),
-      queues: each<QueueConfig>(input.compute?.queues, QUEUE_DEFAULTS),
+      queues: each<QueueConfig>(input.compute?.queues, QUEUE_DEFAULTS).map((q) =>
+        isPlainObject(q) && Array.isArray(q.subscribesTo) ? { ...q, subscribesTo: each<SubscriptionConfig>(q.subscribesTo, SUBSCRIPTION_DEFAULTS) } : q,
+      ),
+      topics: each<TopicConfig>(input.compute?.topics, TOPIC_DEFAULTS),
       jobs: each<JobConfig>(input.compute?.jobs, JOB_DEFAULTS),
     },
   } as EnvironmentConfig;

@@ -65,7 +65,9 @@ export const NAME_RULES = {
     pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
     patternText: 'lowercase letters and digits separated by single ".", "_" or "-"',
   },
-  sqsQueue: { maxLength: 80, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, "_" and "-"' },
+  // FIFO queues and topics end in ".fifo", counted in the length.
+  sqsQueue: { maxLength: 80, pattern: /^[A-Za-z0-9_-]+(?:\.fifo)?$/, patternText: 'letters, digits, "_" and "-"' },
+  snsTopic: { maxLength: 256, pattern: /^[A-Za-z0-9_-]+(?:\.fifo)?$/, patternText: 'letters, digits, "_" and "-"' },
   schedule: { maxLength: 64, pattern: /^[0-9a-zA-Z-_.]+$/, patternText: 'letters, digits, "-", "_" and "."' },
   scheduledAction: { maxLength: 256, pattern: /^[^:/|]+$/, patternText: 'no ":", "/" or "|"' },
   wafAcl: { maxLength: 128, pattern: /^[\w-]+$/, patternText: 'letters, digits, "_" and "-"' },
@@ -172,9 +174,10 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     { kind: 'ssmParameter', name: `/${env.project}/${env.name}/image-tag`, what: 'the image-tag parameter', from: base },
     ...env.compute.secrets.map((secret, i) => ({ kind: 'secret' as const, name: appSecretName(env, secret), what: `the ${secret} secret`, from: `compute.secrets[${i}]` })),
     ...env.compute.queues.flatMap((q, i) => [
-      { kind: 'sqsQueue' as const, name: p(q.name), what: `queue "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
-      { kind: 'sqsQueue' as const, name: p(q.name, 'dlq'), what: `the dead-letter queue of "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
+      { kind: 'sqsQueue' as const, name: `${p(q.name)}${q.fifo ? '.fifo' : ''}`, what: `queue "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
+      { kind: 'sqsQueue' as const, name: `${p(q.name, 'dlq')}${q.fifo ? '.fifo' : ''}`, what: `the dead-letter queue of "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
     ]),
+    ...env.compute.topics.map((t, i) => ({ kind: 'snsTopic' as const, name: `${p('topic', t.name)}${t.fifo ? '.fifo' : ''}`, what: `topic "${t.name}"`, from: `${base}/compute.topics[${i}].name` })),
     ...env.compute.services.filter((s) => s.ownRepository).map((s) => ({ kind: 'ecrRepository' as const, name: p(s.name), what: `the image repository of service "${s.name}"`, from: `${base}/compute.services[].name` })),
     ...(env.compute.jobs.length > 0
       ? [

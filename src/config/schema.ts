@@ -207,6 +207,10 @@ const process = {
   sidecars: z.array(sidecarSchema),
   /** Queues this process sends to (SendMessage only, and their URLs in its environment). */
   sendsTo: strings(),
+  /** Topics this process publishes to (sns:Publish on those only; `TOPIC_ARN_<NAME>` and `SNS_TOPIC_ARNS` in its environment). */
+  publishesTo: strings(),
+  /** Plain variables of this process's app container only, over compute.environment (Copilot's per-workload `variables`). */
+  environment: stringMap(),
 };
 
 const httpService = {
@@ -300,9 +304,24 @@ export const workerServiceSchema = z.strictObject({
   taskTimeoutSeconds: int(),
 });
 
+/** A subscription of a queue to a topic: the messages it receives, as SNS delivers them. */
+export const subscriptionSchema = z.strictObject({
+  /** A topic of compute.topics. */
+  topic: str(),
+  /**
+   * Only messages matching this SNS filter policy are delivered, e.g. `{ "event": ["order-placed"] }`
+   * (at most 5 attribute names, 150 value combinations). Default: every message.
+   */
+  filterPolicy: z.record(z.string(), z.unknown()).optional(),
+  /** What the filter policy matches: the message attributes (default) or the JSON body. */
+  filterPolicyScope: z.enum(['MessageAttributes', 'MessageBody']),
+  /** Deliver the message body as published, not wrapped in SNS's JSON envelope (Copilot workers read the envelope: off). */
+  rawMessageDelivery: bool(),
+});
+
 /** An SQS queue with its dead-letter queue. */
 export const queueSchema = z.strictObject({
-  /** Short name, e.g. `emails`: `<project>-<env>-emails` and `...-emails-dlq`. */
+  /** Short name, e.g. `emails`: `<project>-<env>-emails` and `...-emails-dlq` (`.fifo` added for FIFO queues). */
   name: str(),
   /** Seconds a received message stays invisible to other consumers (at least the workers' taskTimeoutSeconds). */
   visibilityTimeoutSeconds: int(),
@@ -310,6 +329,26 @@ export const queueSchema = z.strictObject({
   retentionDays: int(),
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: int(),
+  /** FIFO queue (ordered within a message group, exactly-once processing); its dead-letter queue is FIFO too. */
+  fifo: bool(),
+  /** FIFO: a message's deduplication id is the SHA-256 of its body when the sender gives none. */
+  contentBasedDeduplication: bool(),
+  /** Topics fanned out to this queue (SNS delivers to it; the queue policy admits exactly these topics). */
+  subscribesTo: z.array(subscriptionSchema),
+});
+
+/**
+ * An SNS topic the app publishes events to (Copilot's `publish.topics`): `<project>-<env>-topic-<name>`,
+ * encrypted with the environment's topic key, published to only by the processes that list it in
+ * `publishesTo`, fanned out to the queues that subscribe to it.
+ */
+export const topicSchema = z.strictObject({
+  /** Short name, e.g. `orders`. */
+  name: str(),
+  /** FIFO topic (ordered, deduplicated; `.fifo` is added to its name): only FIFO queues may subscribe. */
+  fifo: bool(),
+  /** FIFO: deduplication by the SHA-256 of the body when the publisher gives no deduplication id. */
+  contentBasedDeduplication: bool(),
 });
 
 /** A command run on a schedule as a one-off task of the released image. */
@@ -326,6 +365,7 @@ export const jobSchema = z.strictObject({
   cpu: int(),
   memory: int(),
   sendsTo: strings(),
+  publishesTo: strings(),
 });
 
 export const computeSchema = z.strictObject({
@@ -336,6 +376,8 @@ export const computeSchema = z.strictObject({
   internalServices: z.array(internalServiceSchema),
   workers: z.array(workerServiceSchema),
   queues: z.array(queueSchema),
+  /** SNS topics fanned out to queues. */
+  topics: z.array(topicSchema),
   jobs: z.array(jobSchema),
   /** Run non-prod services on Fargate Spot. */
   fargateSpot: bool(),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, deliverySchema, dnsSchema, domainSchema, environmentSchema,
-  httpServiceSchema, internalServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
+  httpServiceSchema, internalServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, subscriptionSchema, topicSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
 export { NAT_MODES };
@@ -24,6 +24,8 @@ export type InternalServiceConfig = z.infer<typeof internalServiceSchema>;
 export type HttpServiceConfig = z.infer<typeof httpServiceSchema>;
 export type SidecarConfig = z.infer<typeof sidecarSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;
+export type SubscriptionConfig = z.infer<typeof subscriptionSchema>;
+export type TopicConfig = z.infer<typeof topicSchema>;
 export type JobConfig = z.infer<typeof jobSchema>;
 export type ContainerSizing = Pick<WebServiceConfig, 'cpu' | 'memory' | 'minCount' | 'maxCount'>;
 export type ComputeConfig = z.infer<typeof computeSchema>;

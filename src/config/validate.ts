@@ -4,11 +4,17 @@ import { isPrivateCidr, parseCidr } from '../lib/cidr';
 import { CACHE_NODE_MEMORY_GIB, RDS_CLASS_MEMORY_GIB } from './instance-classes';
 import { adoptionProblems, crossEnvironmentAdoptionProblems } from './adoption';
 import { nameProblems } from './names';
-import { HostClaim, conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
+import { HostClaim, hostClaims } from './routing';
 import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartitionReason } from './regions';
 import { environmentSchema } from './schema';
 import { WAKE_UP_GRACE_MINUTES, awakeUtcWeek, parseDailyCron } from '../modules/monitoring/awake';
 import { EnvironmentConfig } from './types';
+import { ENV_VAR, FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
+import { scheduleProblem, validateWorkloads } from './validate-workloads';
+
+export { FARGATE_MEMORY, isValidDomain } from './patterns';
+
+export { MAX_CERTIFICATE_NAMES, scheduleProblem } from './validate-workloads';
 
 /** Thrown at synth time; the message names each environment, field and fix. */
 export class ConfigError extends Error {
@@ -18,10 +24,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Slugs that end up in resource names: lowercase, digits, single hyphens, no leading/trailing hyphen. */
-const SLUG = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
-const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PG_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
 /** Names that look like credentials: those must come from Secrets Manager, never plain env. */
@@ -44,16 +46,6 @@ export const CONTRACT_VARIABLES = [
 ];
 /** Values CloudWatch Logs accepts for retention_in_days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-/** Fargate CPU units and the memory sizes (MiB) each accepts. */
-export const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
-  256: (m) => [512, 1024, 2048].includes(m),
-  512: (m) => m >= 1024 && m <= 4096 && m % 1024 === 0,
-  1024: (m) => m >= 2048 && m <= 8192 && m % 1024 === 0,
-  2048: (m) => m >= 4096 && m <= 16384 && m % 1024 === 0,
-  4096: (m) => m >= 8192 && m <= 30720 && m % 1024 === 0,
-  8192: (m) => m >= 16384 && m <= 61440 && m % 4096 === 0,
-  16384: (m) => m >= 32768 && m <= 122880 && m % 8192 === 0,
-};
 /** RDS gp3 storage for PostgreSQL starts at 20 GiB. */
 export const POSTGRES_MIN_STORAGE_GIB = 20;
 /** Oldest Postgres major still in RDS standard support. */
@@ -61,10 +53,6 @@ const POSTGRES_MIN_MAJOR = 13;
 /** Role names RDS or Postgres reserve. */
 const RESERVED_DB_USERS = ['rdsadmin', 'rdsrepladmin', 'rds_superuser', 'rds_iam', 'admin', 'postgres', 'public', 'none'];
 
-export function isValidDomain(name: string): boolean {
-  const labels = name.split('.');
-  return name.length <= 253 && labels.length >= 2 && labels.every((l) => HOST_LABEL.test(l)) && /^[a-z]/.test(labels[labels.length - 1]);
-}
 
 
 /** Where an environment's state lives, as one comparable string. */
@@ -406,16 +394,23 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
     fail('compute.logRetentionDays', `is ${compute.logRetentionDays}: CloudWatch accepts ${LOG_RETENTION_DAYS.join(', ')}`);
   }
   if (!Number.isInteger(compute.keepImages) || compute.keepImages < 1) fail('compute.keepImages', `is ${compute.keepImages}: keep at least 1 image`);
-  for (const [key, value] of Object.entries(compute.environment)) {
-    const field = `compute.environment.${key}`;
-    if (!ENV_VAR.test(key)) fail(field, 'is not a valid variable name: use letters, digits and underscores');
-    else if (CONTRACT_VARIABLES.includes(key)) fail(field, 'is set by the stack itself (the app contract): remove it');
-    else if (SECRET_LOOKING_NAME.test(key)) {
-      fail(field, 'looks like a secret: plain environment ends up in the task definition; declare it as a secret instead');
+  // Plain variables: the environment's, and each process's own (over them).
+  const secretVariables = new Set([...compute.secrets, ...Object.keys(compute.externalSecrets)]);
+  const variables = (map: Record<string, string>, prefix: string) => {
+    for (const [key, value] of Object.entries(map)) {
+      const field = `${prefix}.${key}`;
+      if (!ENV_VAR.test(key)) fail(field, 'is not a valid variable name: use letters, digits and underscores');
+      else if (CONTRACT_VARIABLES.includes(key)) fail(field, 'is set by the stack itself (the app contract): remove it');
+      else if (SECRET_LOOKING_NAME.test(key)) {
+        fail(field, 'looks like a secret: plain environment ends up in the task definition; declare it as a secret instead');
+      } else if (prefix !== 'compute.environment' && secretVariables.has(key)) fail(field, `is "${key}", also a declared secret: keep one of them`);
+      const carried = SECRET_LOOKING_VALUES.find(([pattern]) => pattern.test(value));
+      if (carried) fail(field, `holds ${carried[1]}: plain environment ends up in the task definition and in state; declare it as a secret instead and set its value out of band`);
     }
-    const carried = SECRET_LOOKING_VALUES.find(([pattern]) => pattern.test(value));
-    if (carried) fail(field, `holds ${carried[1]}: plain environment ends up in the task definition and in state; declare it as a secret instead and set its value out of band`);
-  }
+  };
+  variables(compute.environment, 'compute.environment');
+  variables(compute.web.environment, 'compute.web.environment');
+  (['services', 'internalServices', 'workers'] as const).forEach((kind) => compute[kind].forEach((p, i) => variables(p.environment, `compute.${kind}[${i}].environment`)));
 
   validateWorkloads(env, fail);
 
@@ -535,248 +530,3 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   if (problems.length === 0) for (const p of nameProblems(env)) fail(p.field, p.message);
   return problems;
 }
-
-// ------------------------------------------------------------------------------------------
-// Workloads: HTTP services, queue workers, scheduled jobs, sidecars.
-
-const CONTAINER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
-const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=]*$/;
-/** ACM's default quota of names per certificate. */
-export const MAX_CERTIFICATE_NAMES = 10;
-
-/** EventBridge Scheduler expressions: cron with 6 fields (one of day-of-month/day-of-week is "?"), or rate. */
-export function scheduleProblem(expression: string): string | undefined {
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate) {
-    const n = Number(rate[1]);
-    if (n < 1) return 'has a rate below 1';
-    if ((n === 1) !== !rate[2].endsWith('s')) return `says "${rate[1]} ${rate[2]}": use "1 ${rate[2].replace(/s$/, '')}" or "${n === 1 ? 2 : n} ${rate[2].replace(/s?$/, 's')}"`;
-    return undefined;
-  }
-  const cron = /^cron\((.*)\)$/.exec(expression);
-  if (!cron) return 'is neither cron(...) nor rate(...): e.g. "cron(0 3 * * ? *)" (03:00 every day) or "rate(1 hour)"';
-  const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== 6) return `has ${fields.length} cron fields: EventBridge needs 6 (minutes hours day-of-month month day-of-week year), e.g. "cron(0 3 * * ? *)"`;
-  const [minutes, hours, dom, month, dow, year] = fields;
-  const field = (value: string, max: number, names = '') => new RegExp(`^(\\*|\\?|((\\d{1,2}${names}(-(\\d{1,2}${names}))?)(/\\d{1,2})?)(,(\\d{1,2}${names}(-(\\d{1,2}${names}))?)(/\\d{1,2})?)*|\\*/\\d{1,2})$`).test(value) && value.split(/[,/-]/).every((v) => !/^\d+$/.test(v) || Number(v) <= max);
-  if (!field(minutes, 59)) return `has minutes "${minutes}" (0-59)`;
-  if (!field(hours, 23)) return `has hours "${hours}" (0-23)`;
-  if (!/^(\*|\?|L|W|\d{1,2}W|[\d,\-/]+)$/.test(dom)) return `has day-of-month "${dom}"`;
-  if (!field(month, 12, '|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC')) return `has month "${month}"`;
-  if (!/^(\*|\?|L|[1-7]L|[1-7]#[1-5]|((SUN|MON|TUE|WED|THU|FRI|SAT|[1-7])(-(SUN|MON|TUE|WED|THU|FRI|SAT|[1-7]))?)(,((SUN|MON|TUE|WED|THU|FRI|SAT|[1-7])(-(SUN|MON|TUE|WED|THU|FRI|SAT|[1-7]))?))*)$/.test(dow)) return `has day-of-week "${dow}"`;
-  if (!/^(\*|\d{4}(-\d{4})?(,\d{4})*)$/.test(year)) return `has year "${year}"`;
-  if ((dom === '?') === (dow === '?')) return 'needs "?" in exactly one of day-of-month and day-of-week, e.g. "cron(0 3 * * ? *)"';
-  return undefined;
-}
-
-const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-
-function validateWorkloads(env: EnvironmentConfig, fail: (field: string, message: string) => void): void {
-  const compute = env.compute;
-  const processNames = new Map<string, string>([['web', 'compute.web']]);
-  // Services and workers name roles and groups (`<project>-<env>-<name>-execution`): 12 characters;
-  // a job names only its schedule.
-  const claim = (name: string, field: string, maxLength = 12) => {
-    // Clashes with the stack's own names (db, cache, alb, task...) are found from the resources
-    // each name reaches (names.ts); here, clashes between the processes the config declares.
-    if (!SLUG.test(name) || name.length > maxLength) fail(field, `is "${name}": use 2-${maxLength} lowercase letters, digits or single dashes`);
-    else if (processNames.has(name) && processNames.get(name) !== 'compute.web') fail(field, `is "${name}", already the name of ${processNames.get(name)}: services, workers and jobs need distinct names`);
-    processNames.set(name, field);
-  };
-  const queues = new Map(compute.queues.map((q) => [q.name, q]));
-  const declaredSecrets = new Set([...compute.secrets, ...Object.keys(compute.externalSecrets)]);
-  const sendsTo = (list: string[], field: string) =>
-    list.forEach((q, i) => !queues.has(q) && fail(`${field}.sendsTo[${i}]`, `is "${q}", which is not in compute.queues: declare it there (or fix the name)`));
-
-  // Queues
-  const queueNames = new Set<string>();
-  compute.queues.forEach((q, i) => {
-    const field = `compute.queues[${i}]`;
-    if (!SLUG.test(q.name) || q.name.length > 20) fail(`${field}.name`, `is "${q.name}": use 2-20 lowercase letters, digits or single dashes`);
-    if (queueNames.has(q.name)) fail(`${field}.name`, `"${q.name}" is declared twice`);
-    queueNames.add(q.name);
-    if (!Number.isInteger(q.visibilityTimeoutSeconds) || q.visibilityTimeoutSeconds < 0 || q.visibilityTimeoutSeconds > 43200) fail(`${field}.visibilityTimeoutSeconds`, `is ${q.visibilityTimeoutSeconds}: SQS accepts 0 to 43200 seconds (12 hours)`);
-    if (!Number.isInteger(q.retentionDays) || q.retentionDays < 1 || q.retentionDays > 14) fail(`${field}.retentionDays`, `is ${q.retentionDays}: SQS keeps messages 1 to 14 days`);
-    if (!Number.isInteger(q.maxReceiveCount) || q.maxReceiveCount < 1 || q.maxReceiveCount > 1000) fail(`${field}.maxReceiveCount`, `is ${q.maxReceiveCount}: use 1 to 1000 receives before the dead-letter queue`);
-    if (!compute.workers.some((w) => w.queues.includes(q.name))) fail(`${field}.name`, `"${q.name}" is consumed by no worker: bind it with compute.workers[].queues (or remove it)`);
-  });
-
-  // Sidecars of a process
-  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number }, field: string, appPort?: number) => {
-    const names = new Set<string>(['app']);
-    const ports = new Map<number, string>(appPort ? [[appPort, 'the app container']] : []);
-    let cpu = 0;
-    let memory = 0;
-    owner.sidecars.forEach((c, i) => {
-      const f = `${field}.sidecars[${i}]`;
-      if (!CONTAINER_NAME.test(c.name) || c.name === 'app') fail(`${f}.name`, `is "${c.name}": use letters, digits, "_" or "-", not "app" (the app container)`);
-      else if (names.has(c.name)) fail(`${f}.name`, `"${c.name}" is used twice in this task`);
-      names.add(c.name);
-      if (!c.image) fail(`${f}.image`, 'is empty: give an image, e.g. "public.ecr.aws/nginx/nginx:1.27-alpine"');
-      else if (env.network.natMode === 'none' && !c.image.startsWith('public.ecr.aws/') && !/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(c.image)) {
-        fail(`${f}.image`, `is "${c.image}": with natMode "none" tasks reach no registry but ECR; use a public.ecr.aws image (pulled through the environment's cache) or push it to ECR`);
-      }
-      if (c.port !== undefined) {
-        if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) fail(`${f}.port`, `is ${c.port}: use a TCP port`);
-        else if (ports.has(c.port)) fail(`${f}.port`, `is ${c.port}, which ${ports.get(c.port)} already listens on: containers of a task share one network namespace`);
-        else ports.set(c.port, `sidecar "${c.name}"`);
-      }
-      c.secrets.forEach((name, j) => !declaredSecrets.has(name) && fail(`${f}.secrets[${j}]`, `is "${name}", which is not declared in compute.secrets or compute.externalSecrets`));
-      cpu += c.cpu ?? 0;
-      memory += c.memory ?? 0;
-    });
-    owner.sidecars.forEach((c, i) =>
-      c.dependsOn.forEach((d, j) => !names.has(d.container) && fail(`${field}.sidecars[${i}].dependsOn[${j}].container`, `is "${d.container}", not a container of this task (${[...names].join(', ')})`)),
-    );
-    if (cpu >= owner.cpu || memory >= owner.memory) fail(`${field}.sidecars`, `reserve ${cpu} CPU units / ${memory} MiB of a ${owner.cpu} / ${owner.memory} task: leave room for the app container`);
-    return ports;
-  };
-
-  // HTTP services
-  sidecars(compute.web, 'compute.web', compute.web.containerPort);
-  sendsTo(compute.web.sendsTo, 'compute.web');
-  const targetCheck = (svc: { targetContainer?: string; sidecars: { name: string; port?: number }[] }, field: string) => {
-    if (svc.targetContainer === undefined || svc.targetContainer === 'app') return;
-    const target = svc.sidecars.find((c) => c.name === svc.targetContainer);
-    if (!target) fail(`${field}.targetContainer`, `is "${svc.targetContainer}", not a sidecar of this service`);
-    else if (target.port === undefined) fail(`${field}.targetContainer`, `is "${svc.targetContainer}", a sidecar without a port: give it one for the load balancer`);
-  };
-  targetCheck(compute.web, 'compute.web');
-  // Health check, stickiness and source IPs of a load-balanced service (ELB's target group limits).
-  const loadBalanced = (svc: EnvironmentConfig['compute']['web'], field: string, ruleValues: number) => {
-    const hc = svc.healthCheck;
-    const f = `${field}.healthCheck`;
-    if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(hc.successCodes)) fail(`${f}.successCodes`, `is "${hc.successCodes}": use HTTP codes such as "200", "200,301" or "200-399"`);
-    for (const key of ['healthyThreshold', 'unhealthyThreshold'] as const) {
-      if (!Number.isInteger(hc[key]) || hc[key] < 2 || hc[key] > 10) fail(`${f}.${key}`, `is ${hc[key]}: the load balancer takes 2 to 10 checks`);
-    }
-    if (!Number.isInteger(hc.intervalSeconds) || hc.intervalSeconds < 5 || hc.intervalSeconds > 300) fail(`${f}.intervalSeconds`, `is ${hc.intervalSeconds}: use 5 to 300 seconds`);
-    if (!Number.isInteger(hc.timeoutSeconds) || hc.timeoutSeconds < 2 || hc.timeoutSeconds > 120) fail(`${f}.timeoutSeconds`, `is ${hc.timeoutSeconds}: use 2 to 120 seconds`);
-    else if (hc.timeoutSeconds >= hc.intervalSeconds) fail(`${f}.timeoutSeconds`, `is ${hc.timeoutSeconds} s, not below intervalSeconds (${hc.intervalSeconds} s): a check must time out before the next one starts`);
-    if (!Number.isInteger(hc.gracePeriodSeconds) || hc.gracePeriodSeconds < 0 || hc.gracePeriodSeconds > 7200) fail(`${f}.gracePeriodSeconds`, `is ${hc.gracePeriodSeconds}: use 0 to 7200 seconds`);
-    svc.allowedSourceIps.forEach((cidr, i) => {
-      if (typeof parseCidr(cidr) === 'string' && !/^[0-9a-f:]+\/\d{1,3}$/i.test(cidr)) fail(`${field}.allowedSourceIps[${i}]`, `is "${cidr}": use a CIDR such as "203.0.113.0/24"`);
-    });
-    if (ruleValues + svc.allowedSourceIps.length > 5) fail(`${field}.allowedSourceIps`, `adds ${svc.allowedSourceIps.length} source IPs to ${ruleValues} host names and paths: a load balancer rule takes at most 5 values in all`);
-  };
-  loadBalanced(compute.web, 'compute.web', 1 + env.domain.appAliases.length);
-  const routes: { field: string; hosts: string[]; paths: string[] }[] = [];
-  const priorities = new Map<number, string>();
-  compute.services.forEach((svc, i) => {
-    const field = `compute.services[${i}]`;
-    claim(svc.name, `${field}.name`);
-    sizingProblems(env, `${field}`, svc, fail);
-    if (!Number.isInteger(svc.containerPort) || svc.containerPort < 1 || svc.containerPort > 65535) fail(`${field}.containerPort`, `is ${svc.containerPort}: use a TCP port`);
-    if (!/^\/[\w\-./]*$/.test(svc.healthCheckPath)) fail(`${field}.healthCheckPath`, `is "${svc.healthCheckPath}": use an absolute path such as "/healthz"`);
-    if (svc.hosts.length === 0 && svc.paths.length === 0) fail(`${field}`, 'routes nothing: give hosts (e.g. ["api"]) and/or paths (e.g. ["/api/*"])');
-    svc.hosts.forEach((h, j) => {
-      const fqdn = h.includes('.');
-      if (fqdn ? !(isValidDomain(h) && (h === env.domain.name || h.endsWith(`.${env.domain.name}`))) : !HOST_LABEL.test(h)) {
-        fail(`${field}.hosts[${j}]`, `is "${h}": use a label under the domain ("api" for api.${env.domain.name}) or a full name inside ${env.domain.name}`);
-      }
-    });
-    svc.paths.forEach((p, j) => !PATH_PATTERN.test(p) && fail(`${field}.paths[${j}]`, `is "${p}": use a path pattern such as "/api/*"`));
-    const route = serviceRoute(env, svc);
-    if (route.hosts.length + route.paths.length > 5) fail(`${field}`, `matches ${route.hosts.length} host names and ${route.paths.length} paths: a load balancer rule takes at most 5 values in all`);
-    const priority = rulePriority(svc);
-    if (svc.priority !== undefined && (!Number.isInteger(svc.priority) || svc.priority < 1 || svc.priority > 49999)) {
-      fail(`${field}.priority`, `is ${svc.priority}: use 1 to 49999 (50000 is the web service's default route)`);
-    } else if (priorities.has(priority)) {
-      fail(`${field}.priority`, `${svc.priority === undefined ? 'derived from the name ' : ''}is ${priority}, also ${priorities.get(priority)}'s listener rule priority: set a distinct priority`);
-    } else priorities.set(priority, svc.name);
-    for (const other of routes) {
-      const sharedHost = route.hosts.some((h) => other.hosts.includes(h));
-      const samePaths = route.paths.length === 0 ? other.paths.length === 0 : route.paths.some((p) => other.paths.includes(p));
-      if (sharedHost && samePaths) fail(`${field}`, `claims the same host and path as ${other.field}: give one of them other hosts or paths`);
-    }
-    routes.push({ field, ...route });
-    loadBalanced(svc, field, route.hosts.length + route.paths.length);
-    sidecars(svc, field, svc.containerPort);
-    targetCheck(svc, field);
-    sendsTo(svc.sendsTo, field);
-  });
-  // One owner per host name: the CDN and the load balancer cannot share one (one DNS record), nor
-  // can two claimants that would each take all of its requests.
-  const claims = hostClaims(env);
-  const reported = new Set<string>();
-  claims.forEach((claim, i) => {
-    const first = claims.slice(0, i).find((c) => conflictingClaims(c, claim));
-    if (!first || reported.has(claim.host)) return;
-    reported.add(claim.host);
-    const why = first.target !== claim.target
-      ? `its DNS record can point at ${first.target === 'CloudFront' ? 'CloudFront' : 'the load balancer'} or at ${claim.target === 'CloudFront' ? 'CloudFront' : 'the load balancer'}, not both`
-      : 'both would take every request of it (the listener rule of one silently gets the other\'s traffic); give one of them paths';
-    fail(claim.field, `claims "${claim.host}" for ${claim.owner}, which ${first.field} already claims for ${first.owner}: ${why}. One host name, one owner: pick another name for one of them`);
-  });
-  const names = loadBalancerHostNames(env);
-  if (names.length > MAX_CERTIFICATE_NAMES) fail('compute.services', `need ${names.length} host names on the load balancer's certificate: ACM allows ${MAX_CERTIFICATE_NAMES} by default; share host names or raise the ACM quota and this limit`);
-
-  // ECS developer guide, "AWS Fargate capacity providers": "Linux tasks with the ARM64 architecture
-  // don't support the Fargate Spot capacity provider."
-  if (compute.cpuArchitecture === 'ARM64' && compute.fargateSpot) {
-    fail('compute.cpuArchitecture', 'is "ARM64" with compute.fargateSpot on: Fargate Spot runs x86 tasks only; set compute.fargateSpot to false (ARM64 on-demand is about 20% below x86 on-demand), or keep X86_64 for Spot');
-  }
-
-  // Internal services: no route; their callers by name.
-  const callers = ['web', ...compute.services.map((s) => s.name), ...compute.workers.map((w) => w.name), 'task'];
-  compute.internalServices.forEach((svc, i) => {
-    const field = `compute.internalServices[${i}]`;
-    claim(svc.name, `${field}.name`);
-    sizingProblems(env, field, svc, fail);
-    if (!Number.isInteger(svc.containerPort) || svc.containerPort < 1 || svc.containerPort > 65535) fail(`${field}.containerPort`, `is ${svc.containerPort}: use a TCP port`);
-    const urlVariable = `${svc.name.toUpperCase().replace(/-/g, '_')}_URL`;
-    if (urlVariable in compute.environment) fail('compute.environment', `sets ${urlVariable}, which the stack gives the callers of internal service "${svc.name}": remove it (or rename the service)`);
-    svc.calledBy.forEach((c, j) => !callers.includes(c) && fail(`${field}.calledBy[${j}]`, `is "${c}", not a process that can call it: use ${callers.map((n) => `"${n}"`).join(', ')} (internal services do not call each other)`));
-    sidecars(svc, field, svc.containerPort);
-    sendsTo(svc.sendsTo, field);
-  });
-
-  // Workers
-  compute.workers.forEach((w, i) => {
-    const field = `compute.workers[${i}]`;
-    claim(w.name, `${field}.name`);
-    sidecars(w, field);
-    sendsTo(w.sendsTo, field);
-    w.queues.forEach((q, j) => {
-      const queue = queues.get(q);
-      if (!queue) fail(`${field}.queues[${j}]`, `is "${q}", which is not in compute.queues: declare it there (or fix the name)`);
-      else if (queue.visibilityTimeoutSeconds < w.taskTimeoutSeconds) {
-        fail(`${field}.taskTimeoutSeconds`, `is ${w.taskTimeoutSeconds} s, longer than queue "${q}"'s visibility timeout (${queue.visibilityTimeoutSeconds} s): a message still being worked on would be delivered again; raise the visibility timeout`);
-      }
-    });
-    if (w.queues.length > 0) {
-      if (w.minCount < 1) fail(`${field}.minCount`, `is ${w.minCount} for a queue worker: at zero tasks the backlog-per-task metric has no data and nothing scales out; keep at least 1 (the night schedule still stops it)`);
-      if (!(w.processingSeconds > 0)) fail(`${field}.processingSeconds`, `is ${w.processingSeconds}: give the average seconds one message takes`);
-      if (!(w.acceptableLatencySeconds >= w.processingSeconds)) fail(`${field}.acceptableLatencySeconds`, `is ${w.acceptableLatencySeconds}: at least processingSeconds (${w.processingSeconds}), or every message is late`);
-    }
-    if (!Number.isInteger(w.taskTimeoutSeconds) || w.taskTimeoutSeconds < 1) fail(`${field}.taskTimeoutSeconds`, `is ${w.taskTimeoutSeconds}: give the longest a message may take, in seconds`);
-  });
-
-  // Jobs
-  compute.jobs.forEach((j, i) => {
-    const field = `compute.jobs[${i}]`;
-    claim(j.name, `${field}.name`, 30);
-    const problem = scheduleProblem(j.schedule);
-    if (problem) fail(`${field}.schedule`, `"${j.schedule}" ${problem}`);
-    if (!TIME_ZONES.has(j.timezone)) fail(`${field}.timezone`, `is "${j.timezone}", not an IANA time zone: e.g. "UTC", "Europe/Dublin", "America/New_York"`);
-    if (j.command.length === 0) fail(`${field}.command`, 'is empty: e.g. ["python", "manage.py", "clearsessions"]');
-    if (!Number.isInteger(j.timeoutMinutes) || j.timeoutMinutes < 1 || j.timeoutMinutes > 1440) fail(`${field}.timeoutMinutes`, `is ${j.timeoutMinutes}: use 1 to 1440 minutes`);
-    const memoryOk = FARGATE_MEMORY[j.cpu];
-    if (!memoryOk) fail(`${field}.cpu`, `is ${j.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
-    else if (!memoryOk(j.memory)) fail(`${field}.memory`, `is ${j.memory} MiB, which Fargate does not offer with ${j.cpu} CPU units`);
-    sendsTo(j.sendsTo, field);
-  });
-}
-
-function sizingProblems(env: EnvironmentConfig, field: string, s: { cpu: number; memory: number; minCount: number; maxCount: number; cpuTarget: number; requestsPerTarget?: number }, fail: (field: string, message: string) => void): void {
-  const memoryOk = FARGATE_MEMORY[s.cpu];
-  if (!memoryOk) fail(`${field}.cpu`, `is ${s.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
-  else if (!memoryOk(s.memory)) fail(`${field}.memory`, `is ${s.memory} MiB, which Fargate does not offer with ${s.cpu} CPU units: see the Fargate task size table`);
-  if (!Number.isInteger(s.minCount) || s.minCount < 0 || !Number.isInteger(s.maxCount) || s.maxCount < Math.max(1, s.minCount)) {
-    fail(`${field}.minCount/maxCount`, `are ${s.minCount}/${s.maxCount}: use whole numbers with 0 <= minCount <= maxCount and maxCount >= 1`);
-  }
-  if (env.production && s.minCount < 2) fail(`${field}.minCount`, `is ${s.minCount} in a production environment: run at least 2 tasks so one AZ can fail`);
-  if (!(s.cpuTarget > 0 && s.cpuTarget <= 100)) fail(`${field}.cpuTarget`, `is ${s.cpuTarget}: use a percentage between 1 and 100`);
-  if (s.requestsPerTarget !== undefined && !(s.requestsPerTarget > 0)) fail(`${field}.requestsPerTarget`, `is ${s.requestsPerTarget}: use a positive request count`);
-}
-

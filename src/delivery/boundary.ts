@@ -82,6 +82,15 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
       Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       Resource: at('sqs', `${p}-*`),
     },
+    // The app topics (compute.topics): publishing, and their key through SNS only (the task roles name the exact key).
+    { Sid: 'PublishToTheEnvironmentsTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: at('sns', `${p}-topic-*`) },
+    {
+      Sid: 'TopicKeysThroughSns',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: at('kms', 'key/*'),
+      Condition: { StringEquals: { 'kms:ViaService': `sns.${env.region}.amazonaws.com` } },
+    },
     {
       // Scheduled jobs: the one-off task family, on this cluster.
       Sid: 'RunTheOneOffTaskOnThisCluster',

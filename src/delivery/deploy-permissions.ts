@@ -259,6 +259,7 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   aws_appautoscaling_policy: { scope: 'tag of the scalable target; its target-tracking alarms TargetTracking-service/<p>/*', actions: ['application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy', 'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'] },
   aws_appautoscaling_scheduled_action: { scope: 'tag of the scalable target', actions: ['application-autoscaling:PutScheduledAction', 'application-autoscaling:DeleteScheduledAction'] },
   aws_sqs_queue: { scope: 'name <p>-*', actions: ['sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:TagQueue'] },
+  aws_sqs_queue_policy: { scope: 'name <p>-* (the policy is a queue attribute)', actions: ['sqs:SetQueueAttributes'] },
   aws_scheduler_schedule_group: { scope: 'name schedule-group/<p> and <p>-*', actions: ['scheduler:CreateScheduleGroup', 'scheduler:DeleteScheduleGroup', 'scheduler:TagResource'] },
   aws_scheduler_schedule: { scope: 'name schedule/<p>/* and <p>-*/*; passes only the scheduler roles', actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'iam:PassRole'] },
   aws_cloudwatch_log_group: { scope: 'name: /ecs/<p>/*, /vpc/<p>/flow-logs, /aws/rds/instance/<p>-postgres/*, aws-waf-logs-<p>[-cdn]', actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteLogGroup', 'logs:TagResource'] },
@@ -269,7 +270,7 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   // --- Monitoring ---
   aws_kms_key: { scope: 'tag (created with the environment\'s tags: UNSCOPED_ACTIONS), key policy and rotation only on tagged keys', actions: ['kms:CreateKey', 'kms:TagResource', 'kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion'] },
   aws_kms_alias: { scope: 'name alias/<p>-* on a tagged key', actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'] },
-  aws_sns_topic: { scope: 'name <p>-alerts-* (its region and us-east-1)', actions: ['sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:TagResource'] },
+  aws_sns_topic: { scope: 'name <p>-alerts-* (its region and us-east-1), <p>-topic-* (the app topics, its region)', actions: ['sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:TagResource'] },
   aws_sns_topic_policy: { scope: 'topic name', actions: ['sns:SetTopicAttributes'] },
   aws_sns_topic_subscription: { scope: 'topic name; Unsubscribe is unscoped (UNSCOPED_ACTIONS)', actions: ['sns:Subscribe', 'sns:Unsubscribe'] },
   aws_cloudwatch_metric_alarm: { scope: 'name alarm:<p>-* (its region and us-east-1)', actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'] },
@@ -767,7 +768,7 @@ function edgeStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
   return statements;
 }
 
-/** Alarms, dashboard, alert topics, key creation and aliases, event rules, schedules, queues. */
+/** Alarms, dashboard, alert and app topics, key creation and aliases, event rules, schedules, queues. */
 function monitoringStatements(s: Scope): PolicyStatement[] {
   const { p } = s;
   return [
@@ -780,10 +781,10 @@ function monitoringStatements(s: Scope): PolicyStatement[] {
     },
     { Sid: 'Dashboard', Effect: 'Allow', Action: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'], Resource: s.global('cloudwatch', `dashboard/${p}`) },
     {
-      Sid: 'AlertTopics',
+      Sid: 'Topics',
       Effect: 'Allow',
       Action: ['sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:TagResource', 'sns:UntagResource', 'sns:Subscribe'],
-      Resource: s.everywhere('sns', `${p}-alerts-*`),
+      Resource: [...s.everywhere('sns', `${p}-alerts-*`), s.at('sns', `${p}-topic-*`)],
     },
     { Sid: 'Unsubscribe', Effect: 'Allow', Action: 'sns:Unsubscribe', Resource: '*', Condition: s.inRegions() },
     { Sid: 'CreateKeysTagged', Effect: 'Allow', Action: 'kms:CreateKey', Resource: '*', Condition: { StringEquals: { ...s.requestTags.StringEquals, 'aws:RequestedRegion': s.regions } } },

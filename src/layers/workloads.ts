@@ -12,6 +12,7 @@ import { QueueModule, queueVariables } from '../modules/queue';
 import { ScheduledJobs } from '../modules/scheduled-jobs';
 import { DataStoreAccess, ServiceModule, SidecarSpec } from '../modules/service';
 import { ServiceDiscovery } from '../modules/service-discovery';
+import { TopicsModule } from '../modules/topics';
 import { allowFromGroup } from '../lib/security-groups';
 import { ComputeLayer } from './compute';
 import { EdgeLayer } from './edge';
@@ -53,6 +54,8 @@ export class WorkloadsLayer extends Layer {
   readonly discovery?: ServiceDiscovery;
   readonly workers: Record<string, ServiceModule> = {};
   readonly queues: Record<string, QueueModule> = {};
+  /** The app's SNS topics, when it declares any. */
+  readonly topics?: TopicsModule;
   readonly oneOffTask: ServiceModule;
   readonly databaseAdmin: DatabaseAdminTask;
   readonly jobs?: ScheduledJobs;
@@ -71,8 +74,28 @@ export class WorkloadsLayer extends Layer {
         visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
         retentionDays: q.retentionDays,
         maxReceiveCount: q.maxReceiveCount,
+        fifo: q.fifo,
+        contentBasedDeduplication: q.contentBasedDeduplication,
       });
     }
+    // --- Topics fanned out to the queues that subscribe to them ---
+    if (compute.topics.length > 0) {
+      const topics = new TopicsModule(this, 'topics', { namePrefix: prefix, region: config.region, accountId: config.accountId, topics: compute.topics, production: config.production });
+      this.topics = topics;
+      for (const q of compute.queues.filter((q) => q.subscribesTo.length > 0)) {
+        const queue = this.queues[q.name];
+        queue.admitTopics(q.subscribesTo.map((s) => topics.topics[s.topic].arn));
+        q.subscribesTo.forEach((s) => topics.subscribe(queue, q.name, s));
+      }
+    }
+    /** Topic ARNs in the environment and sns:Publish on exactly those (with their key). */
+    const topicAccess = (publishes: string[]) => ({
+      environment: this.topics?.publisherEnvironment(publishes) ?? {},
+      statements: this.topics?.publishStatements(publishes) ?? [],
+    });
+    /** The task roles publishing to each topic (its topic policy admits only them). */
+    const publishers: Record<string, string[]> = {};
+    const publishedBy = (module: ServiceModule, topicNames: string[]) => topicNames.forEach((t) => (publishers[t] ??= []).push(module.taskRole.arn));
     /** Queue URLs in the environment and exactly the SQS actions of a consumer or producer. */
     const queueAccess = (consumes: string[], sends: string[]) => {
       const environment: Record<string, string> = {};
@@ -119,10 +142,11 @@ export class WorkloadsLayer extends Layer {
     }
     /** What a process may call: the internal services that name it (or name nobody). */
     const callees = (process: string) => internal.filter((s) => s.name !== process && (s.calledBy.length === 0 || s.calledBy.includes(process)));
-    const app = (options: { process?: string; repository?: string; consumes?: string[]; sends?: string[]; sidecars?: SidecarConfig[]; environment?: Record<string, string> }) => {
+    const app = (options: { process?: string; repository?: string; consumes?: string[]; sends?: string[]; publishes?: string[]; sidecars?: SidecarConfig[]; variables?: Record<string, string>; environment?: Record<string, string> }) => {
       const calls = options.process ? callees(options.process) : [];
       const repository = options.repository ? platform.serviceRegistries[options.repository] : platform.registry;
       const access = queueAccess(options.consumes ?? [], options.sends ?? []);
+      const topicsAccess = topicAccess(options.publishes ?? []);
       const specs = sidecars(options.sidecars ?? []);
       const usesCache = (options.sidecars ?? []).some((c) => c.image.startsWith('public.ecr.aws/'));
       return {
@@ -133,15 +157,16 @@ export class WorkloadsLayer extends Layer {
         sidecars: specs,
         // Sidecars read only the secrets they declare, which are among the contract's.
         contract: platform.contract,
-        environment: { ...access.environment, ...Object.fromEntries(calls.map((c) => [`${c.name.toUpperCase().replace(/-/g, '_')}_URL`, c.url])), ...options.environment },
-        taskPolicy: [...baseTaskPolicy, ...access.statements],
+        // The process's own variables first: what the stack provides wins (validation keeps them apart).
+        environment: { ...options.variables, ...access.environment, ...topicsAccess.environment, ...Object.fromEntries(calls.map((c) => [`${c.name.toUpperCase().replace(/-/g, '_')}_URL`, c.url])), ...options.environment },
+        taskPolicy: [...baseTaskPolicy, ...access.statements, ...topicsAccess.statements],
         dataStores: [database, cache, ...calls.map((c) => c.access)],
       };
     };
     for (const svc of compute.internalServices) {
       const record = this.discovery!.register(svc.name);
       const module = new ServiceModule(this, `internal-${svc.name}`, {
-        ...app({ sends: svc.sendsTo, sidecars: svc.sidecars }),
+        ...app({ sends: svc.sendsTo, publishes: svc.publishesTo, sidecars: svc.sidecars, variables: svc.environment }),
         name: svc.name,
         command: svc.command,
         cpu: svc.cpu,
@@ -151,6 +176,7 @@ export class WorkloadsLayer extends Layer {
         scaling: { ...svc, gate: (count: number) => platform.gate(count) },
       });
       this.internalServices[svc.name] = module;
+      publishedBy(module, svc.publishesTo);
       internalRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget });
       internal.push({
         name: svc.name,
@@ -181,7 +207,7 @@ export class WorkloadsLayer extends Layer {
       allowedSourceIps: web.allowedSourceIps,
     });
     this.web = new ServiceModule(this, 'web', {
-      ...app({ process: 'web', sends: web.sendsTo, sidecars: web.sidecars, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
+      ...app({ process: 'web', sends: web.sendsTo, publishes: web.publishesTo, sidecars: web.sidecars, variables: web.environment, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
       name: 'web',
       command: web.command,
       cpu: web.cpu,
@@ -190,6 +216,7 @@ export class WorkloadsLayer extends Layer {
       loadBalancer: { module: lb, target: webTarget, containerName: web.targetContainer, gracePeriodSeconds: web.healthCheck.gracePeriodSeconds },
       scaling: { ...web, gate },
     });
+    publishedBy(this.web, web.publishesTo);
     this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, maxCount: web.maxCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
 
     // --- Other HTTP services, by host and/or path ---
@@ -212,7 +239,9 @@ export class WorkloadsLayer extends Layer {
           process: svc.name,
           repository: svc.ownRepository ? svc.name : undefined,
           sends: svc.sendsTo,
+          publishes: svc.publishesTo,
           sidecars: svc.sidecars,
+          variables: svc.environment,
           // ALLOWED_HOSTS of this service: the names routed to it.
           environment: { HEALTH_CHECK_PATH: svc.healthCheckPath, APP_HOSTS: route.hosts.join(',') },
         }),
@@ -225,6 +254,7 @@ export class WorkloadsLayer extends Layer {
         scaling: { ...svc, gate },
       });
       this.services[svc.name] = module;
+      publishedBy(module, svc.publishesTo);
       this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix } });
     }
 
@@ -232,7 +262,7 @@ export class WorkloadsLayer extends Layer {
     for (const w of compute.workers) {
       const onQueues = w.queues.length > 0;
       const module = new ServiceModule(this, `worker-${w.name}`, {
-        ...app({ process: w.name, consumes: w.queues, sends: w.sendsTo, sidecars: w.sidecars }),
+        ...app({ process: w.name, consumes: w.queues, sends: w.sendsTo, publishes: w.publishesTo, sidecars: w.sidecars, variables: w.environment }),
         name: w.name,
         command: w.command,
         cpu: w.cpu,
@@ -244,6 +274,7 @@ export class WorkloadsLayer extends Layer {
         },
       });
       this.workers[w.name] = module;
+      publishedBy(module, w.publishesTo);
       this.longRunning.push({
         name: w.name,
         module,
@@ -259,7 +290,10 @@ export class WorkloadsLayer extends Layer {
 
     // --- One-off commands (migrations, createsuperuser) and jobs: a task definition without a service ---
     const jobSends = [...new Set(compute.jobs.flatMap((j) => j.sendsTo))];
-    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ process: 'task', sends: jobSends }), name: 'task', cpu: web.cpu, memory: web.memory });
+    const jobPublishes = [...new Set(compute.jobs.flatMap((j) => j.publishesTo))];
+    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ process: 'task', sends: jobSends, publishes: jobPublishes }), name: 'task', cpu: web.cpu, memory: web.memory });
+    publishedBy(this.oneOffTask, jobPublishes);
+    this.topics?.restrictPublishers(publishers);
     if (compute.jobs.length > 0) {
       this.jobs = new ScheduledJobs(this, 'jobs', {
         namePrefix: prefix,

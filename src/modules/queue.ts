@@ -1,10 +1,14 @@
 import { Construct } from 'constructs';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { PolicyStatement } from '../lib/iam';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { PolicyStatement, policyDocument } from '../lib/iam';
 
 export interface QueueModuleProps {
-  /** `<project>-<env>-<name>` and `...-dlq`. */
+  /** `<project>-<env>-<name>` and `...-dlq` (each with `.fifo` for a FIFO queue). */
   readonly queueName: string;
+  /** FIFO queue and dead-letter queue (SQS needs a FIFO dead-letter queue for a FIFO queue). */
+  readonly fifo?: boolean;
+  readonly contentBasedDeduplication?: boolean;
   readonly visibilityTimeoutSeconds: number;
   readonly retentionDays: number;
   readonly maxReceiveCount: number;
@@ -30,20 +34,40 @@ export class QueueModule extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueModuleProps) {
     super(scope, id);
-    this.name = props.queueName;
+    const fifo = props.fifo === true;
+    const named = (name: string) => (fifo ? `${name}.fifo` : name);
+    this.name = named(props.queueName);
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
-      name: `${props.queueName}-dlq`,
+      name: named(`${props.queueName}-dlq`),
+      fifoQueue: fifo || undefined,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: DLQ_RETENTION_DAYS * 86400,
       receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
     });
     this.queue = new SqsQueue(this, 'queue', {
-      name: props.queueName,
+      name: this.name,
+      fifoQueue: fifo || undefined,
+      contentBasedDeduplication: fifo ? props.contentBasedDeduplication === true : undefined,
       sqsManagedSseEnabled: true,
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
       messageRetentionSeconds: props.retentionDays * 86400,
       receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount }),
+    });
+  }
+
+  /**
+   * The queue policy for the topics fanned out to it: sns.amazonaws.com may send, for these topics
+   * only (aws:SourceArn; SNS developer guide, "Fanout to Amazon SQS queues", giving the topic
+   * permission to send to the queue), and nobody without TLS.
+   */
+  admitTopics(topicArns: string[]): SqsQueuePolicy {
+    return new SqsQueuePolicy(this, 'policy', {
+      queueUrl: this.queue.url,
+      policy: policyDocument([
+        { Sid: 'ItsTopicsDeliver', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: this.queue.arn, Condition: { ArnEquals: { 'aws:SourceArn': topicArns } } },
+        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: this.queue.arn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      ]),
     });
   }
 

@@ -26,9 +26,8 @@ const REASONS: [RegExp, string][] = [
   [/^count\.(memory_percentage|response_time)/, 'services scale on CPU and on requests per target (cpuTarget, requestsPerTarget); memory and response-time targets are not carried over'],
   [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
   [/^count\.(spot_from|spot|range\.spot_from)/, 'Fargate Spot is on or off per environment (compute.fargateSpot, off in production)'],
-  [/^subscribe\.topics/, 'SNS topic subscriptions are not supported yet: publish to the worker\'s queue directly (compute.*.sendsTo)'],
-  [/^publish(\.|$)/, 'SNS topics are not supported yet: send to queues instead (compute.queues, sendsTo)'],
-  [/^subscribe\.queue\.(delay|fifo)/, 'queue delivery delays and FIFO queues are not supported'],
+  [/^subscribe\.(topics\[\]\.)?queue\.delay/, 'queue delivery delays are not supported: messages are delivered at once'],
+  [/^subscribe\.(topics\[\]\.)?queue\.fifo\.(deduplication_scope|throughput_limit|high_throughput)/, 'FIFO queues here deduplicate per queue with the default throughput; high-throughput FIFO is not carried over'],
   [/^retries/, 'jobs retry twice through EventBridge Scheduler (src/modules/scheduled-jobs.ts, JOB_RETRY)'],
   [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
   [/^sidecars\.[^.]+\.(image\.|credentialsParameter|env_file|mount_points|labels|entrypoint|healthcheck)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts, labels, entrypoints and health checks are not carried over'],
@@ -46,7 +45,7 @@ const REASONS: [RegExp, string][] = [
   [/^http\.(public\.)?ssl_policy/, 'the TLS policy is the project\'s (TLS 1.2 and 1.3 only)'],
   [/^http\.public\.(ingress|security_groups)/, 'the load balancer takes 80 and 443 from the internet, behind the WAF (waf.*); source-IP and CDN-only ingress are not carried over'],
   [/^env_file/, 'environment files are not read: put the variables in compute.environment (plain) or compute.secrets'],
-  [/^variables\./, 'plain variables are shared by every container of the environment here (compute.environment): this one differs between workloads, so set it in the app'],
+  [/^variables\./, 'a job\'s variable that differs from the other workloads\': jobs share the one-off task here (compute.environment for all of them); set it in the command, e.g. ["env", "NAME=value", ...]'],
 ];
 /**
  * The documented fields (spec.ts paths) the importer carries over; every other documented field
@@ -58,7 +57,9 @@ export const MAPPED_FIELDS: RegExp[] = [
   /^count(\.range(\.(min|max))?|\.cpu_percentage(\.value)?|\.requests(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
   /^sidecars(\.\*(\.(image|port|essential|command|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
-  /^subscribe(\.queue(\.(timeout|retention|dead_letter(\.tries)?))?)?$/,
+  /^subscribe(\.queue(\.(timeout|retention|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?)?$/,
+  /^subscribe\.topics(\[\]\.(name|service|filter_policy(\.\*\*)?|queue(\.(timeout|retention|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?))?$/,
+  /^publish(\.topics(\[\]\.(name|fifo(\.content_based_deduplication)?))?)?$/,
   // Environment manifests.
   /^network(\.vpc(\.(id|cidr|flow_logs|subnets(\.(public|private)(\[\]\.(id|az))?)?))?)?$/,
   /^http\.public(\.certificates)?$/, /^cdn(\.certificate)?$/, /^observability(\.container_insights)?$/,

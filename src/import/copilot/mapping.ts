@@ -4,6 +4,7 @@ import { SidecarConfig } from '../../config/types';
 import { fallback, kindReason } from './coverage';
 import { ManifestReader, Unmapped, isRecord } from './reader';
 import { commandArgs, durationSeconds, parseCount, translateSchedule } from './translate';
+import { publishedTopics, queueSettings, subscribedTopics, topicNames } from './topics';
 import { CopilotImportError, Manifest, Workspace } from './workspace';
 
 /**
@@ -45,7 +46,7 @@ export function mergedFor(manifest: Manifest, environment: string): Record<strin
 
 interface Context {
   readonly environment: string;
-  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; externalSecrets: Record<string, string>; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
+  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; externalSecrets: Record<string, string>; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; topics: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
   readonly unmapped: Unmapped[];
   readonly notes: string[];
   release?: { migrationCommand: string[] };
@@ -53,6 +54,14 @@ interface Context {
   hosts: string[];
   /** The ARN of an SSM parameter of this environment (its region and account). */
   parameterArn?: (name: string) => string;
+  /** Our names of the environment's published topics, by `<service>/<topic>`. */
+  topicNames: Map<string, string>;
+}
+
+/** `publish.topics` of a workload onto its process (publishesTo). */
+function publishes(r: ManifestReader, ctx: Context, service: string, target: Record<string, unknown>): void {
+  const names = publishedTopics(r, service, ctx.topicNames, { topics: ctx.compute.topics, queues: ctx.compute.queues, notes: ctx.notes });
+  if (names.length > 0) target.publishesTo = names;
 }
 
 /** `platform: linux/arm64` (or `{osfamily, architecture}`) as an ECS CPU architecture. */
@@ -106,8 +115,12 @@ function sizing(r: ManifestReader, target: Record<string, unknown>, kind: 'http'
   }
 }
 
-/** Variables (shared by every app container here: a conflict is listed) and secrets. */
-function environmentAndSecrets(r: ManifestReader, ctx: Context): string[] {
+/**
+ * Variables and secrets. A variable goes to compute.environment (every app container) when no
+ * other workload gave it another value, else to this process's own `environment` (a job's, which
+ * shares the one-off task, stays listed).
+ */
+function environmentAndSecrets(r: ManifestReader, ctx: Context, process?: Record<string, unknown>): string[] {
   const variables = r.peek<Record<string, unknown>>('variables') ?? {};
   for (const [name, value] of Object.entries(variables)) {
     const text = isRecord(value) ? undefined : String(value);
@@ -115,6 +128,9 @@ function environmentAndSecrets(r: ManifestReader, ctx: Context): string[] {
     const existing = ctx.compute.environment[name];
     if (existing === undefined || existing === text) {
       ctx.compute.environment[name] = text;
+      r.take(`variables.${name}`);
+    } else if (process) {
+      process.environment = { ...(process.environment as Record<string, string> | undefined), [name]: text };
       r.take(`variables.${name}`);
     }
   }
@@ -231,7 +247,8 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
     r.take('http.target_container');
     service.targetContainer = target;
   } else if (target) r.take('http.target_container');
-  environmentAndSecrets(r, ctx);
+  environmentAndSecrets(r, ctx, service);
+  publishes(r, ctx, name, service);
   if (r.take('exec')) ctx.compute.enableExec = true;
   const delay = r.peek('http.deregistration_delay');
   if (delay !== undefined) {
@@ -266,7 +283,8 @@ function internalService(r: ManifestReader, ctx: Context, name: string): void {
   if (!command) ctx.notes.push(`internal service ${name} (${r.file}): Copilot ran its image's CMD; here it runs the app's image, so set compute.internalServices[].command (a placeholder that fails is written)`);
   const own = sidecars(r, ctx);
   if (own.length > 0) service.sidecars = own;
-  environmentAndSecrets(r, ctx);
+  environmentAndSecrets(r, ctx, service);
+  publishes(r, ctx, name, service);
   if (r.take('exec')) ctx.compute.enableExec = true;
   // Copilot's Service Connect name becomes the service's Cloud Map DNS name.
   if (isRecord(r.peek('network.connect'))) r.skip('network.connect', `Service Connect is replaced by Cloud Map DNS: callers reach the service as ${String(service.name)} (<NAME>_URL), not by a Service Connect alias`);
@@ -283,19 +301,18 @@ function workerService(r: ManifestReader, ctx: Context, name: string): void {
   if (!command) ctx.notes.push(`worker ${name} (${r.file}): Copilot ran the image's CMD; set compute.workers[].command (a placeholder that fails is written)`);
   const own = sidecars(r, ctx);
   if (own.length > 0) worker.sidecars = own;
-  environmentAndSecrets(r, ctx);
+  environmentAndSecrets(r, ctx, worker);
   if (r.take('exec')) ctx.compute.enableExec = true;
-  // Copilot's worker queue (`subscribe.queue`): one queue per worker here too.
-  const queue: Record<string, unknown> = { name: slug(name, 20) };
-  const timeout = r.take('subscribe.queue.timeout');
-  if (timeout !== undefined) queue.visibilityTimeoutSeconds = Math.ceil(durationSeconds(timeout as string));
-  const retention = r.take('subscribe.queue.retention');
-  if (retention !== undefined) queue.retentionDays = Math.min(14, Math.max(1, Math.round(durationSeconds(retention as string) / 86400)));
-  const tries = r.take('subscribe.queue.dead_letter.tries');
-  if (tries !== undefined) queue.maxReceiveCount = Number(tries);
-  // The worker's task timeout fits the queue's visibility timeout (validated).
-  if (queue.visibilityTimeoutSeconds !== undefined) worker.taskTimeoutSeconds = Math.min(300, Number(queue.visibilityTimeoutSeconds));
-  worker.queues = [queue.name];
+  publishes(r, ctx, name, worker);
+  // Copilot's worker queue (`subscribe.queue`): one queue per worker here too, fed by the topics it
+  // subscribes to (a topic with a `queue` of its own gets one more).
+  const queue: Record<string, unknown> = { name: slug(name, 20), subscribesTo: [] };
+  queueSettings(r, 'subscribe.queue', queue);
+  const extra = subscribedTopics(r, name, queue, ctx.topicNames, { topics: ctx.compute.topics, queues: ctx.compute.queues, notes: ctx.notes });
+  // The worker's task timeout fits its queues' visibility timeouts (validated).
+  const timeouts = [queue, ...ctx.compute.queues.filter((q) => extra.includes(String(q.name)))].map((q) => q.visibilityTimeoutSeconds).filter((t): t is number => typeof t === 'number');
+  if (timeouts.length > 0) worker.taskTimeoutSeconds = Math.min(300, ...timeouts);
+  worker.queues = [queue.name, ...extra];
   ctx.compute.queues.push(queue);
   ctx.compute.workers.push(worker);
 }
@@ -320,8 +337,8 @@ function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
   const memory = r.take('memory');
   if (cpu !== undefined) job.cpu = cpu;
   if (memory !== undefined) job.memory = memory;
-  const secretNames = environmentAndSecrets(r, ctx);
-  void secretNames;
+  environmentAndSecrets(r, ctx);
+  publishes(r, ctx, name, job);
   ctx.compute.jobs.push(job);
 }
 
@@ -393,10 +410,11 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     const production = /^(prod|production)$|-prod$|^prod-/.test(name);
     const ctx: Context = {
       environment: name,
-      compute: { environment: {}, secrets: [], externalSecrets: {}, services: [], internalServices: [], workers: [], queues: [], jobs: [] },
+      compute: { environment: {}, secrets: [], externalSecrets: {}, services: [], internalServices: [], workers: [], queues: [], topics: [], jobs: [] },
       unmapped,
       notes,
       hosts: [],
+      topicNames: topicNames(workspace.workloads.map((w) => ({ manifest: w, body: mergedFor(w, envManifest.name) }))),
     };
     const out: Record<string, unknown> = { name, production, project, region: undefined, accountId: PLACEHOLDER_ACCOUNT, domain: {} };
     const envReader = new ManifestReader(envManifest.file, mergedFor(envManifest, envManifest.name));
@@ -501,7 +519,8 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     }
     if (ctx.deregistrationDelay !== undefined) out.loadBalancer = { deregistrationDelay: ctx.deregistrationDelay };
     if (ctx.release) out.release = ctx.release;
-    const { services, internalServices, workers, queues, jobs, environment, secrets, externalSecrets, ...rest } = ctx.compute;
+    for (const queue of ctx.compute.queues) if ((queue.subscribesTo as unknown[]).length === 0) delete queue.subscribesTo;
+    const { services, internalServices, workers, queues, topics, jobs, environment, secrets, externalSecrets, ...rest } = ctx.compute;
     out.compute = {
       ...rest,
       ...(Object.keys(environment).length > 0 ? { environment } : {}),
@@ -511,6 +530,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
       ...(internalServices.length > 0 ? { internalServices } : {}),
       ...(workers.length > 0 ? { workers } : {}),
       ...(queues.length > 0 ? { queues } : {}),
+      ...(topics.length > 0 ? { topics } : {}),
       ...(jobs.length > 0 ? { jobs } : {}),
     };
     placeholders.push({ environment: name, field: 'production', note: production ? 'read from the environment\'s name: production guard rails apply' : 'read from the environment\'s name: set true for a production environment' });

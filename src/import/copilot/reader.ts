@@ -43,9 +43,15 @@ export class ManifestReader {
   /** The value without marking it (for decisions that another take() settles). */
   peek<T = unknown>(field: string): T | undefined {
     let value: unknown = this.body;
+    // Steps are keys, each optionally indexed: `subscribe.topics[0].name`.
     for (const step of field.split('.')) {
+      const [, key, indexes] = /^([^[]*)((?:\[\d+\])*)$/.exec(step) ?? [, step, ''];
       if (!isRecord(value)) return undefined;
-      value = value[step];
+      value = value[key as string];
+      for (const index of (indexes as string).match(/\d+/g) ?? []) {
+        if (!Array.isArray(value)) return undefined;
+        value = value[Number(index)];
+      }
     }
     return value as T | undefined;
   }
