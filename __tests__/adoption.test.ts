@@ -1,8 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App } from 'cdktf';
-import { buildApp } from '../src/app';
 import { defineEnvironment } from '../src/config/defaults';
 import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
@@ -12,7 +7,6 @@ import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
 import { expectRejected } from './helpers/config';
 import { dataOf, onlyResource, resourcesOf, synthEnv, TfJson, withConfig } from './helpers/synth';
-import { validateStacks, validationErrors } from './helpers/terraform';
 
 /**
  * Moving a live app in (docs/migrating.md): an existing VPC, existing certificates, a database
@@ -347,17 +341,4 @@ describe('existing buckets (assets.adopt)', () => {
   });
 });
 
-test('each adopting mode passes terraform validate', async () => {
-  // Two stacks cover every mode: production adopting everything, without NAT (endpoints into the
-  // adopted VPC), and staging restored from a snapshot.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-adopt-'));
-  try {
-    const app = new App({ outdir: dir });
-    const isolated = withConfig(adoptingEverything(prod), (c) => (c.network.natMode = 'none'));
-    buildApp(app, [isolated, restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging)]);
-    app.synth();
-    expect(validationErrors(await validateStacks(['prod', 'staging'].map((stack) => path.join(dir, 'stacks', stack))))).toEqual({ prod: [], staging: [] });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);
+// Each adopting mode also passes terraform validate: terraform-validate.test.ts validates them with the other variants.

@@ -3,9 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { buildApp } from '../src/app';
-import { environments, staging } from '../src/config/environments';
+import { environments, prod, staging } from '../src/config/environments';
 import { withConfig } from './helpers/synth';
 import { withTopics } from './helpers/topics';
+import { adoptingEverything, restoring } from './helpers/adoption';
 import { ValidateResult, validateStacks, validationErrors } from './helpers/terraform';
 
 /**
@@ -56,20 +57,46 @@ describe.each(stackDirs)('stack %s', (name) => {
   });
 });
 
-test('environments with external DNS and with a created hosted zone (and app topics fanned out to queues) pass terraform validate', async () => {
+/**
+ * Every configuration mode that changes what is synthesized, validated once side by side with the
+ * shipped stacks: each variant folds several modes that do not interact, because each `terraform
+ * validate` costs seconds of CPU (loading the provider's schema) and the unit suite has a budget.
+ * - `adopted`: production adopting everything (network.existing without NAT, so the endpoints go
+ *   into the adopted VPC; domain.certificates; database.adopt; assets.adopt), DNS managed elsewhere
+ *   (external zone, records exported), state in Terraform Cloud (`init -backend=false` skips the
+ *   cloud block: no login needed);
+ * - `zone`: staging restored from a snapshot (database.restoreFrom), in a hosted zone the stack
+ *   creates, with app topics fanned out to queues.
+ */
+test('every adopting, DNS and state mode, and app topics, pass terraform validate', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-variant-'));
   try {
     const variant = new App({ outdir: dir });
-    const external = withConfig(staging, (c) => (c.domain.dns = { zoneMode: 'external', exportRecords: true }));
-    const created = withConfig(withTopics(staging), (c) => {
+    const adopted = withConfig(adoptingEverything(prod), (c) => {
+      c.name = 'adopted';
+      c.network.natMode = 'none';
+      c.domain.dns = { zoneMode: 'external', exportRecords: true };
+      c.state = { backend: 'cloud', organization: 'acme', workspace: 'webapp-adopted' };
+    });
+    const zone = withConfig(withTopics(restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging)), (c) => {
       c.name = 'zone';
       c.domain.name = 'zone.example.com';
       c.domain.dns = { zoneMode: 'create', exportRecords: false };
       delete c.delivery;
     });
-    buildApp(variant, [external, created]);
+    buildApp(variant, [adopted, zone]);
     variant.synth();
-    expect(validationErrors(await validateStacks(['staging', 'zone'].map((s) => path.join(dir, 'stacks', s))))).toEqual({ staging: [], zone: [] });
+    const read = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    // The modes are really in the folders validated: imports, the cloud block, no VPC, a snapshot, a zone, topics.
+    const adoptedJson = read('adopted');
+    expect(adoptedJson.terraform.cloud.organization).toBe('acme');
+    expect(adoptedJson.import.length).toBeGreaterThan(0);
+    expect(adoptedJson.resource.aws_vpc).toBeUndefined();
+    const zoneJson = read('zone');
+    expect(Object.values(zoneJson.resource.aws_db_instance as Record<string, { snapshot_identifier?: string }>)[0].snapshot_identifier).toContain('legacy-final');
+    expect(zoneJson.resource.aws_route53_zone).toBeDefined();
+    expect(zoneJson.resource.aws_sns_topic).toBeDefined();
+    expect(validationErrors(await validateStacks(['adopted', 'zone'].map((s) => path.join(dir, 'stacks', s))))).toEqual({ adopted: [], zone: [] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
