@@ -6,7 +6,7 @@ import { deployPolicies } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
 import { expectRejected } from './helpers/config';
-import { dataOf, onlyResource, resourcesOf, synthEnv, TfJson, withConfig } from './helpers/synth';
+import { dataOf, onlyResource, resourcesOf, synthEnv, TfJson, withConfig, emailAt } from './helpers/synth';
 
 /**
  * Moving a live app in (docs/migrating.md): an existing VPC, existing certificates, a database
@@ -307,6 +307,7 @@ describe('existing buckets (assets.adopt)', () => {
     const other = withConfig(adoptingEverything(staging), (c) => {
       c.name = 'qa';
       c.domain.name = 'qa.example.com';
+      emailAt(c, 'qa.example.com');
       delete c.delivery;
     });
     expect(() => validateEnvironments([adoptingEverything(staging), other])).toThrow(/environment "qa": assets\.adopt\.static adopts the bucket legacy-static-files, which environment "staging" adopts too \(assets\.adopt\.static\)/);

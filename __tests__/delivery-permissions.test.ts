@@ -141,8 +141,12 @@ const tagScoped = (s: PolicyStatement, env: EnvironmentConfig) =>
 const namesEnvironment = (resource: string, env: EnvironmentConfig) =>
   new RegExp(`${resourceName(env)}([-/:*]|$)`).test(resource) || resource.includes(`/${env.project}/${env.name}/`) || resource.includes(`${env.project}/${env.name}/terraform.tfstate`) ||
   adoptedNames(env).some((name) => new RegExp(`[/:]${name.replace(/[.*]/g, '\\$&')}([-/*]|$)`).test(resource));
-/** What the config adopts by name or id (VPC, subnets, instance, buckets, snapshot): as narrow as the environment's own names. */
+/**
+ * What the config adopts by name or id (VPC, subnets, instance, buckets, snapshot), and the SES
+ * identity named after the environment's own domain (email.domain): as narrow as its own names.
+ */
 const adoptedNames = (env: EnvironmentConfig) => [
+  ...(env.email ? [env.email.domain] : []),
   ...(env.network.existing ? [env.network.existing.vpcId, ...env.network.existing.privateSubnetIds] : []),
   ...(env.database.adopt ? [env.database.adopt.identifier] : []),
   ...Object.values(env.assets.adopt ?? {}),
@@ -664,6 +668,8 @@ describe('the workload boundary', () => {
       'aws_ecs_cluster.arn': (b) => at('ecs', `cluster/${b.name}`),
       'aws_sns_topic.arn': (b) => at('sns', b.name),
       'aws_kms_key.arn': () => at('kms', 'key/0123abcd-0123-4567-89ab-0123456789ab'),
+      'aws_sesv2_email_identity.arn': (b) => at('ses', `identity/${b.email_identity}`),
+      'aws_sesv2_configuration_set.arn': (b) => at('ses', `configuration-set/${b.configuration_set_name}`),
     };
     let unresolved = 0;
     const resolve = (text: string) =>

@@ -289,7 +289,7 @@ describe('DNS', () => {
     expect(outputs).not.toHaveProperty('route53_zone_id');
     expect(Object.keys(outputs).filter((n) => n.startsWith('dns_validation_')).sort()).toEqual(['dns_validation_cdn', 'dns_validation_load_balancer']);
     expect(outputs.dns_validation_cdn.value).toMatch(/aws_acm_certificate\.certificates_cdn_\w+\.domain_validation_options/);
-    expect(Object.keys(outputs).filter((n) => n.startsWith('dns_record_')).sort()).toEqual(['dns_record_app_api_example_com', 'dns_record_app_example_com', 'dns_record_app_www_example_com', 'dns_record_static']);
+    expect(Object.keys(outputs).filter((n) => n.startsWith('dns_record_')).sort()).toEqual(['dns_record_app_api_example_com', 'dns_record_app_example_com', 'dns_record_app_www_example_com', 'dns_record_email_dkim', 'dns_record_email_dmarc', 'dns_record_email_mail_from', 'dns_record_static']);
     expect(outputs.dns_record_static.value).toEqual(expect.objectContaining({ name: 'static.example.com', target: expect.stringContaining('aws_cloudfront_distribution') }));
     // Validation still waits (for the records the user creates), without record FQDNs.
     resourcesOf(j, 'aws_acm_certificate_validation').forEach(([, v]) => expect(v.validation_record_fqdns).toBeUndefined());

@@ -2,7 +2,7 @@ import { prod, staging } from '../src/config/environments';
 import { subnetLayout } from '../src/modules/network';
 import { processNames } from '../src/config/names';
 import { cidrsOverlap } from '../src/lib/cidr';
-import { dataOf, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig } from './helpers/synth';
+import { dataOf, policyOf, resourcesOf, rulesOfGroup, securityGroupName, shipped, synthEnv, withConfig, withoutEmail } from './helpers/synth';
 
 describe('subnet layout', () => {
   test.each([
@@ -110,10 +110,11 @@ describe('network module', () => {
   });
 
   test('natMode none without ECS Exec has no SSM endpoint, without queues no SQS endpoint; with NAT there are no interface endpoints', () => {
-    const noExec = synthEnv(withConfig(staging, (c) => ((c.network.natMode = 'none'), (c.compute.enableExec = false))));
+    const noExec = synthEnv(withConfig(staging, (c) => ((c.network.natMode = 'none'), (c.compute.enableExec = false), withoutEmail(c))));
     expect(resourcesOf(noExec, 'aws_vpc_endpoint').map(([, e]) => e.service_name)).not.toContain(`com.amazonaws.${staging.region}.ssmmessages`);
     const noQueues = synthEnv(withConfig(staging, (c) => {
       c.network.natMode = 'none';
+      withoutEmail(c); // its feedback queue is a queue too (and SES needs a NAT)
       c.compute.queues = [];
       c.compute.web.sendsTo = [];
       c.compute.services.forEach((svc) => (svc.sendsTo = []));

@@ -11,7 +11,7 @@ import { EnvironmentConfig } from '../src/config/types';
 import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryArn } from '../src/delivery/names';
 import { bootstrapStacks } from '../src/stacks/bootstrap-stack';
-import { dataOf, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
+import { dataOf, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig, withoutEmail, emailAt } from './helpers/synth';
 
 /**
  * Security policy suite: controls modeled on AWS Foundational Security Best Practices (FSBP) and
@@ -849,8 +849,10 @@ const CONTROLS: Control[] = [
     scope: 'all',
     when: (env) => env.compute.topics.length > 0,
     check: (json) => {
-      const topics = all(json, 'aws_sns_topic').filter((t) => !/-alerts-/.test(t.body.name));
+      const topics = all(json, 'aws_sns_topic').filter((t) => /-topic-/.test(t.body.name));
       const topicAddresses = new Set(topics.map((t) => t.address));
+      // Queues may also be fed by the stack's other topics (the SES feedback topic: EMAIL-SCOPED).
+      const stackTopics = new Set(all(json, 'aws_sns_topic').map((t) => t.address));
       const policies = all(json, 'aws_sns_topic_policy').filter((p) => topicAddresses.has(refTarget(p.body.arn) ?? ''));
       const queuePolicies = all(json, 'aws_sqs_queue_policy');
       const subscriptions = all(json, 'aws_sns_topic_subscription').filter((s) => topicAddresses.has(refTarget(s.body.topic_arn) ?? ''));
@@ -875,11 +877,46 @@ const CONTROLS: Control[] = [
             !tlsDenied(doc) && `${p.address}: requests without TLS not denied`,
             ...statementsOf(doc).filter((st) => st.Effect === 'Allow').map((st) => {
               const sources = [st.Condition?.ArnEquals?.['aws:SourceArn']].flat();
-              return !(st.Principal?.Service === 'sns.amazonaws.com' && st.Action.join() === 'sqs:SendMessage' && sources.length > 0 && sources.every((a: unknown) => topicAddresses.has(refTarget(a) ?? ''))) && `${p.address}: admits more than SNS delivering this stack's topics`;
+              return !(st.Principal?.Service === 'sns.amazonaws.com' && st.Action.join() === 'sqs:SendMessage' && sources.length > 0 && sources.every((a: unknown) => stackTopics.has(refTarget(a) ?? ''))) && `${p.address}: admits more than SNS delivering this stack's topics`;
             }),
           ];
         }),
         ...subscriptions.map((s) => !(s.body.protocol === 'sqs' && /^aws_sqs_queue\./.test(refTarget(s.body.endpoint) ?? '')) && `${s.address}: delivers outside the stack's queues`),
+      ]);
+    },
+  },
+  {
+    id: 'EMAIL-SCOPED',
+    reason: 'SES developer guide (DKIM, custom MAIL FROM, configuration sets, event publishing to SNS; "Controlling access to Amazon SES": ses:FromAddress), FSBP SNS.1: the identity signs with Easy DKIM (2048-bit) and sends every message through its configuration set, which requires TLS to receivers and suppresses bounces and complaints; the feedback topic is encrypted with a rotated key of this stack, and the topic and key admit only SES for this configuration set of this account, never without TLS; the task roles may send only through this identity and configuration set, only from the configured addresses.',
+    scope: 'all',
+    when: (env) => env.email !== undefined,
+    check: (json, env) => {
+      const identities = all(json, 'aws_sesv2_email_identity');
+      const sets = all(json, 'aws_sesv2_configuration_set');
+      const topics = all(json, 'aws_sns_topic').filter((t) => /-email-events$/.test(t.body.name));
+      const topicAddresses = new Set(topics.map((t) => t.address));
+      const policies = all(json, 'aws_sns_topic_policy').filter((p) => topicAddresses.has(refTarget(p.body.arn) ?? ''));
+      const keys = topics.map((t) => refTarget(t.body.kms_master_key_id)).filter((k): k is string => Boolean(k)).map((k) => ({ address: k, body: json.resource.aws_kms_key?.[k.split('.')[1]] }));
+      const setArn = `arn:aws:ses:${env.region}:${env.accountId}:configuration-set/${sets[0]?.body.configuration_set_name}`;
+      const onlySesOfTheSet = (st: any) => st.Principal?.Service === 'ses.amazonaws.com' && st.Condition?.StringEquals?.['aws:SourceAccount'] === env.accountId && st.Condition?.ArnLike?.['aws:SourceArn'] === setArn;
+      const senders = all(json, 'aws_iam_role_policy').flatMap((p) => statementsOf(policyOf(p.body.policy)).filter((st) => [st.Action].flat().some((a: string) => a.startsWith('ses:'))).map((st) => ({ address: p.address, st })));
+      return control([...identities, ...sets, ...topics, ...policies, ...keys, ...senders].map((r) => r.address), [
+        ...identities.map((i) => !(i.body.dkim_signing_attributes?.next_signing_key_length === 'RSA_2048_BIT' && i.body.configuration_set_name) && `${i.address}: not Easy DKIM 2048 with a default configuration set`),
+        ...sets.map((c) => !(c.body.delivery_options?.tls_policy === 'REQUIRE' && [...(c.body.suppression_options?.suppressed_reasons ?? [])].sort().join() === 'BOUNCE,COMPLAINT' && c.body.reputation_options?.reputation_metrics_enabled === true) && `${c.address}: TLS not required, bounces/complaints not suppressed or reputation metrics off`),
+        ...keys.map((k) => !(k.body?.enable_key_rotation === true && statementsOf(policyOf(k.body.policy)).filter((st) => st.Principal?.Service).every(onlySesOfTheSet)) && `${k.address}: not rotated, or admits a service other than SES for this configuration set`),
+        ...topics.map((t) => !policies.some((p) => refTarget(p.body.arn) === t.address) && `${t.address}: no topic policy`),
+        ...policies.flatMap((p) => {
+          const doc = policyOf(p.body.policy);
+          return [
+            !statementsOf(doc).some((st) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false') && `${p.address}: publishing without TLS not denied`,
+            ...statementsOf(doc).filter((st) => st.Effect === 'Allow').map((st) => !onlySesOfTheSet(st) && `${p.address}: admits more than SES for this configuration set (${JSON.stringify(st.Principal)})`),
+          ];
+        }),
+        ...senders.map(({ address, st }) => {
+          const resources = [st.Resource].flat().map((r: unknown) => refTarget(r) ?? String(r));
+          const from = [st.Condition?.StringEquals?.['ses:FromAddress']].flat();
+          return !([st.Action].flat().join() === 'ses:SendEmail' && resources.every((r: string) => /^aws_sesv2_(email_identity|configuration_set)\./.test(r)) && from.length > 0 && from.every((a: string) => env.email!.from.includes(a))) && `${address}: sends more than ses:SendEmail through the identity from the configured addresses`;
+        }),
       ]);
     },
   },
@@ -1023,11 +1060,13 @@ const isolated = withConfig(staging, (c) => {
   c.name = 'iso';
   c.domain.name = 'iso.example.com';
   c.network.natMode = 'none';
+  withoutEmail(c); // SES needs a NAT
 });
 /** A production moved in from elsewhere: its VPC, certificates, database and buckets adopted (docs/migrating.md). */
 const moved = withConfig(withTopics(withInternalService(adoptingEverything(prod))), (c) => {
   c.name = 'moved';
   c.domain.name = 'moved.example.com';
+  emailAt(c, 'moved.example.com');
   delete c.delivery;
 });
 const SUBJECTS: { env: EnvironmentConfig; json: () => TfJson }[] = [
@@ -1210,7 +1249,20 @@ describe('the adoption controls catch what they guard against', () => {
       delete doc.Statement[0].Condition;
       policy.policy = JSON.stringify(doc);
     }],
-    ['APP-TOPICS-SCOPED', (j: TfJson) => ((Object.values(j.resource.aws_sns_topic_subscription).find((s: any) => s.protocol === 'sqs') as any).endpoint = 'arn:aws:sqs:eu-west-1:999999999999:elsewhere')],
+    ['APP-TOPICS-SCOPED', (j: TfJson) => ((Object.values(j.resource.aws_sns_topic_subscription).find((s: any) => s.protocol === 'sqs' && /topics_topic-/.test(s.topic_arn)) as any).endpoint = 'arn:aws:sqs:eu-west-1:999999999999:elsewhere')],
+    ['EMAIL-SCOPED', (j: TfJson) => ((Object.values(j.resource.aws_sesv2_configuration_set)[0] as any).delivery_options.tls_policy = 'OPTIONAL')],
+    ['EMAIL-SCOPED', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_sns_topic_policy).find((p: any) => /email_events/.test(p.arn)) as any;
+      const doc = JSON.parse(policy.policy);
+      delete doc.Statement[0].Condition.ArnLike;
+      policy.policy = JSON.stringify(doc);
+    }],
+    ['EMAIL-SCOPED', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_iam_role_policy).find((p: any) => /ses:SendEmail/.test(p.policy)) as any;
+      const doc = JSON.parse(policy.policy);
+      delete doc.Statement.find((st: any) => st.Action === 'ses:SendEmail').Condition;
+      policy.policy = JSON.stringify(doc);
+    }],
   ])('%s reports a deliberately broken adopting stack', (id, change) => {
     const json = movedJson();
     const before = violationsOf(id, json).length;

@@ -77,7 +77,8 @@ describe('app topics', () => {
 
   test('each subscribed queue admits SNS for its own topics only (aws:SourceArn) and nothing without TLS; other queues keep no policy', () => {
     const policies = Object.fromEntries(resourcesOf(json, 'aws_sqs_queue_policy').map(([n, p]) => [n.split('_')[0], policyOf(p.policy).Statement]));
-    expect(Object.keys(policies).sort()).toEqual(['queue-ledger', 'queue-order-events']);
+    // (and the SES feedback queue of the email section: email.test.ts)
+    expect(Object.keys(policies).sort()).toEqual(['queue-email-feedback', 'queue-ledger', 'queue-order-events']);
     expect(policies['queue-order-events'][0]).toEqual({
       Sid: 'ItsTopicsDeliver', Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage',
       Resource: expect.stringMatching(/aws_sqs_queue\.queue-order-events_queue_\w+\.arn/), Condition: { ArnEquals: { 'aws:SourceArn': [topicRef('orders')] } },
@@ -88,7 +89,7 @@ describe('app topics', () => {
   test('no topics, no key, topic or queue policy', () => {
     const plain = synthEnv(staging);
     expect(resourcesOf(plain, 'aws_sns_topic').filter(([, t]) => /-topic-/.test(t.name))).toEqual([]);
-    expect(resourcesOf(plain, 'aws_sqs_queue_policy')).toEqual([]);
+    expect(resourcesOf(plain, 'aws_sqs_queue_policy').filter(([n]) => !n.startsWith('queue-email-feedback'))).toEqual([]);
     expect(resourcesOf(plain, 'aws_kms_key').filter(([n]) => /^topics_/.test(n))).toEqual([]);
   });
 });

@@ -72,6 +72,9 @@ makes. Each shim is small, in memory, and documented in the README ("How it is t
      (InvalidPermission.Duplicate, InvalidGroup.Duplicate, InvalidSubnet.Conflict, seen in CI).
      Requests are handled one after the other under one lock (the GIL let only one run at a time
      anyway); nothing the stacks or the scripts call waits inside a request (no SQS long polling).
+ 19. Amazon SES v2 (the email section): Easy DKIM tokens, MAIL FROM attributes, configuration set
+     event destinations, account suppression attributes and GetAccount, SendingOptions as sent.
+     In moto_ses.py, with the details.
  12. Application Auto Scaling: RegisterScalableTarget for an ECS service does not bring the
      service's desiredCount inside the new bounds, as AWS does (a target whose minimum rises from 0
      to 1 scales the service out to 1). The desired count of the service is clamped to
@@ -94,6 +97,8 @@ from typing import Any, Callable
 
 import moto
 from moto.server import main as moto_server_main
+
+from moto_ses import patch_sesv2
 
 _lock = threading.Lock()
 
@@ -990,5 +995,6 @@ if __name__ == "__main__":
     patch_bucket_policy_secure_transport()
     patch_cloudfront_distribution_arn()
     patch_rds_keep_managed_master_secret()
+    patch_sesv2()
     serialize_requests()
     moto_server_main(sys.argv[1:])

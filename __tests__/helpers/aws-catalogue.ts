@@ -29,6 +29,7 @@ const ELASTICACHE = 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Cac
 const CLOUDFRONT = 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html (us-east-1 only; Region is always Global)';
 const NAT = 'https://docs.aws.amazon.com/vpc/latest/userguide/metrics-dimensions-nat-gateway.html';
 const ACM = 'https://docs.aws.amazon.com/acm/latest/userguide/cloudwatch-metrics.html';
+const SES = 'https://docs.aws.amazon.com/ses/latest/dg/reputationdashboard-cloudwatch-alarm.html (Reputation.BounceRate and Reputation.ComplaintRate, account-wide without a dimension; per configuration set with ses:configuration-set when its reputation metrics are on)';
 const WAF = 'https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html (WebACL is the metric name of the web ACL; Region for regional ACLs)';
 
 const LB = ['LoadBalancer'];
@@ -71,6 +72,8 @@ export const METRICS: readonly DocumentedMetric[] = [
   { namespace: 'AWS/NATGateway', name: 'ErrorPortAllocation', dimensions: [['NatGatewayId']], statistics: ['Sum'], doc: NAT },
   // "ACM stops publishing this metric after a certificate expires."
   { namespace: 'AWS/CertificateManager', name: 'DaysToExpiry', dimensions: [['CertificateArn']], statistics: ['Minimum', 'Average'], doc: ACM },
+  { namespace: 'AWS/SES', name: 'Reputation.BounceRate', dimensions: [[], ['ses:configuration-set']], statistics: ['Average', 'Maximum'], doc: SES },
+  { namespace: 'AWS/SES', name: 'Reputation.ComplaintRate', dimensions: [[], ['ses:configuration-set']], statistics: ['Average', 'Maximum'], doc: SES },
   { namespace: 'AWS/WAFV2', name: 'BlockedRequests', dimensions: [['Region', 'Rule', 'WebACL']], statistics: ['Sum'], doc: WAF },
   { namespace: 'AWS/WAFV2', name: 'CountedRequests', dimensions: [['Region', 'Rule', 'WebACL']], statistics: ['Sum'], doc: WAF },
 ];

@@ -49,6 +49,19 @@ export function withConfig(base: EnvironmentConfig, change: (c: EnvironmentConfi
   return copy;
 }
 
+/** A config without the email section (and the mailer no longer consuming the SES feedback queue). */
+export function withoutEmail(c: EnvironmentConfig): void {
+  delete c.email;
+  c.compute.workers.forEach((w) => (w.queues = w.queues.filter((q) => q !== 'email-feedback')));
+}
+
+/** The email section moved to another domain (defaults resolve email.domain and email.from from the domain once). */
+export function emailAt(c: EnvironmentConfig, domain: string): void {
+  if (!c.email) return;
+  c.email.domain = domain;
+  c.email.from = [`no-reply@${domain}`];
+}
+
 /** Parses an IAM policy document rendered into the JSON (tokens stay as ${...} strings). */
 export function policyOf(text: string): { Statement: any[] } {
   return JSON.parse(text);

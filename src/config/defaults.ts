@@ -1,7 +1,7 @@
 import { REGIONS } from './regions';
 import { stateBucketName } from '../lib/naming';
 import {
-  DeepPartial, DomainConfig, EnvironmentConfig, HttpServiceConfig, InternalServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, SubscriptionConfig, TopicConfig, WebServiceConfig, WorkerServiceConfig,
+  DeepPartial, DomainConfig, EmailConfig, EnvironmentConfig, HttpServiceConfig, InternalServiceConfig, JobConfig, NetworkConfig, QueueConfig, SidecarConfig, SubscriptionConfig, TopicConfig, WebServiceConfig, WorkerServiceConfig,
 } from './types';
 
 /**
@@ -11,7 +11,7 @@ import {
  */
 
 type Kind = 'production' | 'nonProduction';
-type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule' | 'delivery'> & {
+type Defaults = Omit<EnvironmentConfig, 'name' | 'production' | 'project' | 'region' | 'accountId' | 'state' | 'domain' | 'network' | 'compute' | 'schedule' | 'delivery' | 'email'> & {
   domain: Omit<DomainConfig, 'name'>;
   network: Omit<NetworkConfig, 'cidr' | 'availabilityZones'>;
   compute: Omit<EnvironmentConfig['compute'], 'workers' | 'services' | 'internalServices' | 'queues' | 'topics' | 'jobs'> & { workers: []; services: []; internalServices: []; queues: []; topics: []; jobs: [] };
@@ -27,6 +27,24 @@ const HTTP_DEFAULTS = {
   stickiness: false,
   allowedSourceIps: [] as string[],
 };
+
+/**
+ * E-mail (when configured): sent from no-reply@ the environment's domain by the web service; MAIL
+ * FROM `bounce.<domain>`; DMARC reporting only (`none`) until the reports show every legitimate
+ * sender aligned. Reputation alarms below the rates at which AWS reviews the account (bounces 5%,
+ * complaints 0.1%: warning) and well before it may pause sending (10%, 0.5%: critical): SES
+ * developer guide, "Amazon SES sending review process FAQs".
+ */
+function emailDefaults(domainName: string): EmailConfig {
+  return {
+    domain: domainName,
+    from: [`no-reply@${domainName}`],
+    sentBy: ['web'],
+    mailFromSubdomain: 'bounce',
+    dmarc: { policy: 'none' },
+    alarms: { bounceRate: { warning: 0.04, critical: 0.08 }, complaintRate: { warning: 0.0008, critical: 0.004 } },
+  };
+}
 
 const RELEASE_DEFAULTS = { migrationCommand: ['python', 'manage.py', 'migrate', '--noinput'], migrationTimeoutMinutes: 30 };
 
@@ -155,6 +173,11 @@ const internalServiceDefaults = (kind: Kind): Omit<InternalServiceConfig, 'name'
 };
 /** Queues: visibility 15 minutes (3x the default task timeout), 4 days of retention, 5 tries before the DLQ. */
 const QUEUE_DEFAULTS: Omit<QueueConfig, 'name'> = { visibilityTimeoutSeconds: 900, retentionDays: 4, maxReceiveCount: 5, fifo: false, contentBasedDeduplication: false, subscribesTo: [] };
+/**
+ * The SES feedback queue of the email section (bounces, complaints, rejects): kept 14 days (the
+ * longest SQS allows: suppressing an address is never urgent, losing the event is worse).
+ */
+export const EMAIL_FEEDBACK_QUEUE: QueueConfig = { ...QUEUE_DEFAULTS, name: 'email-feedback', retentionDays: 14 };
 /** Subscriptions: every message, in SNS's envelope (as Copilot delivers them). */
 const SUBSCRIPTION_DEFAULTS: Omit<SubscriptionConfig, 'topic'> = { filterPolicyScope: 'MessageAttributes', rawMessageDelivery: false };
 /** Topics: standard (not FIFO). */
@@ -189,6 +212,8 @@ export type EnvironmentInput = DeepPartial<Omit<EnvironmentConfig, 'state' | 'co
     topics?: (Partial<TopicConfig> & Pick<TopicConfig, 'name'>)[];
     jobs?: (Partial<JobConfig> & Pick<JobConfig, 'name' | 'schedule' | 'command'>)[];
   };
+  /** E-mail through SES: everything defaults (emailDefaults); `from` defaults to no-reply@ the identity's domain. */
+  email?: DeepPartial<EmailConfig>;
 };
 type WithSidecars<T> = Omit<T, 'sidecars'> & { sidecars?: (Partial<SidecarConfig> & Pick<SidecarConfig, 'name' | 'image'>)[] };
 
@@ -226,8 +251,10 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
     Array.isArray(item.sidecars) ? { ...item, sidecars: item.sidecars.map((c) => (isPlainObject(c) ? deepMerge(structuredClone(SIDECAR_DEFAULTS), c) : c)) } : item;
   const network = merged.network;
   const state = input.state ?? { backend: 's3' as const };
+  const emailDomain = typeof input.email?.domain === 'string' ? input.email.domain : input.domain.name;
   return {
     ...merged,
+    email: input.email === undefined ? undefined : deepMerge(emailDefaults(emailDomain), input.email),
     network: {
       ...network,
       // Flow logs belong to whoever owns the VPC: an adopted one keeps its own (or none).

@@ -37,7 +37,8 @@ const nginx = {
 const workloads = {
   services: [{ name: 'api', hosts: ['api'], sendsTo: ['emails'], command: ['gunicorn', 'webapp.wsgi', '--bind', '127.0.0.1:8001'], containerPort: 8001, sidecars: [nginx], targetContainer: 'nginx' }],
   queues: [{ name: 'emails' }],
-  mailer: { name: 'mailer', command: ['python', 'manage.py', 'consume_queue', 'emails'], queues: ['emails'], processingSeconds: 2, acceptableLatencySeconds: 60, taskTimeoutSeconds: 120 },
+  // The mailer sends the queued e-mails through SES and stops mailing the addresses SES reports as bouncing or complaining.
+  mailer: { name: 'mailer', command: ['python', 'manage.py', 'consume_queue', 'emails', 'email-feedback'], queues: ['emails', 'email-feedback'], processingSeconds: 2, acceptableLatencySeconds: 60, taskTimeoutSeconds: 120 },
   jobs: [{ name: 'clearsessions', schedule: 'cron(0 3 * * ? *)', timezone: 'Europe/Dublin', command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30 }],
 };
 
@@ -47,6 +48,12 @@ const workloads = {
  * "production" GitHub environment. Replace the repository with yours.
  */
 const repository = 'acme/webapp';
+
+/**
+ * E-mail through SES (README, "E-mail"): from no-reply@ the environment's domain, sent by the
+ * mailer only; DMARC starts at `none` (reports to the address below) until every sender aligns.
+ */
+const email = { sentBy: ['mailer'], dmarc: { policy: 'none' as const, reportTo: 'dmarc-reports@example.com' } };
 
 /** migrate under a Postgres advisory lock (examples/django/webapp/core/management/commands/migrate_locked.py). */
 const release = { migrationCommand: ['python', 'manage.py', 'migrate_locked', '--noinput'] };
@@ -68,6 +75,7 @@ export const staging: EnvironmentConfig = defineEnvironment({
   },
   release,
   delivery: { github: { repository, environment: 'staging', branch: 'main' } },
+  email,
   // Asleep at night and at weekends (services at zero, the database stopped): see README, "Night schedule".
   schedule: { timezone: 'Europe/Dublin', up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', stopDatabase: true },
   // Staging pages nobody: its alarms notify the team's warning route only.
@@ -92,6 +100,7 @@ export const prod: EnvironmentConfig = defineEnvironment({
   release,
   monitoring: { critical: { emails: ['oncall@example.com'] }, warning: { emails: ['platform-team@example.com'] } },
   delivery: { github: { repository, environment: 'production', branch: 'main' } },
+  email,
   tags: { owner: 'platform' },
 });
 

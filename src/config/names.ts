@@ -93,6 +93,9 @@ export const NAME_RULES = {
   autoscalingPolicy: { maxLength: 256, pattern: /^[^:/]+$/, patternText: 'no ":" or "/"' },
   // CloudWatch Logs PutDeliverySource / PutDeliveryDestination: 1-60 of [\w-].
   logDelivery: { maxLength: 60, pattern: /^[\w-]+$/, patternText: 'letters, digits, "_" and "-"' },
+  // SES v2: one identity per domain per account and region; configuration sets 1-64 of [\w-].
+  sesIdentity: { maxLength: 253, pattern: /^[a-z0-9.-]+$/, patternText: 'a lowercase domain name' },
+  sesConfigurationSet: { maxLength: 64, pattern: /^[\w-]+$/, patternText: 'letters, digits, "_" and "-"' },
 } satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -177,6 +180,15 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
       { kind: 'sqsQueue' as const, name: `${p(q.name)}${q.fifo ? '.fifo' : ''}`, what: `queue "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
       { kind: 'sqsQueue' as const, name: `${p(q.name, 'dlq')}${q.fifo ? '.fifo' : ''}`, what: `the dead-letter queue of "${q.name}"`, from: `${base}/compute.queues[${i}].name` },
     ]),
+    ...(env.email
+      ? [
+          { kind: 'sesIdentity' as const, name: env.email.domain, what: 'the SES domain identity', from: 'email.domain' },
+          { kind: 'sesConfigurationSet' as const, name: p('email'), what: 'the SES configuration set', from: base },
+          { kind: 'snsTopic' as const, name: p('email-events'), what: 'the SES feedback topic', from: base },
+          { kind: 'sqsQueue' as const, name: p('email-feedback'), what: 'the SES feedback queue', from: base },
+          { kind: 'sqsQueue' as const, name: p('email-feedback', 'dlq'), what: 'the dead-letter queue of the SES feedback', from: base },
+        ]
+      : []),
     ...env.compute.topics.map((t, i) => ({ kind: 'snsTopic' as const, name: `${p('topic', t.name)}${t.fifo ? '.fifo' : ''}`, what: `topic "${t.name}"`, from: `${base}/compute.topics[${i}].name` })),
     ...env.compute.services.filter((s) => s.ownRepository).map((s) => ({ kind: 'ecrRepository' as const, name: p(s.name), what: `the image repository of service "${s.name}"`, from: `${base}/compute.services[].name` })),
     ...(env.compute.jobs.length > 0

@@ -464,6 +464,33 @@ export const scheduleSchema = z.strictObject({
   stopDatabase: bool(),
 });
 
+/**
+ * E-mail sent by the app through Amazon SES (v2): a domain identity with Easy DKIM, a custom MAIL
+ * FROM domain and DMARC, one configuration set for every message, bounces and complaints to a queue
+ * the app consumes, reputation alarms. Absent: no SES resources.
+ */
+export const emailSchema = z.strictObject({
+  /** The identity's domain: the environment's domain (default) or a subdomain of it, e.g. `mail.example.com`. */
+  domain: str(),
+  /** The addresses the app sends from (the first is EMAIL_FROM), all at the identity's domain: the task roles may send from these only. */
+  from: strings(),
+  /** The processes that send (web, HTTP, internal and worker services by name; `jobs` for the one-off task): only they get ses:SendEmail. */
+  sentBy: strings(),
+  /** Label of the custom MAIL FROM domain under the identity's domain (`bounce` → `bounce.<domain>`): SPF and DMARC alignment. */
+  mailFromSubdomain: str(),
+  dmarc: z.strictObject({
+    /** What receivers do with mail failing DMARC: start with `none` (reports only), then `quarantine`, then `reject`. */
+    policy: z.enum(['none', 'quarantine', 'reject']),
+    /** Where aggregate reports go (`rua=mailto:`); absent: none. */
+    reportTo: str().optional(),
+  }),
+  /** Reputation alarms on the account's bounce and complaint rates: warning and critical thresholds (fractions, 0.04 = 4%). */
+  alarms: z.strictObject({
+    bounceRate: z.strictObject({ warning: int(), critical: int() }),
+    complaintRate: z.strictObject({ warning: int(), critical: int() }),
+  }),
+});
+
 /** The delivery pipeline (GitHub Actions) and the AWS roles it assumes through OIDC, no long-lived keys. */
 export const deliverySchema = z.strictObject({
   github: z.strictObject({
@@ -523,6 +550,8 @@ export const environmentSchema = z.strictObject({
   waf: wafSchema,
   /** Continuous delivery from GitHub Actions (absent: none). */
   delivery: deliverySchema.optional(),
+  /** E-mail through Amazon SES (absent: none). */
+  email: emailSchema.optional(),
   /** Non-production only: the night schedule (absent: always on). */
   schedule: scheduleSchema.optional(),
   /** Extra tags on every resource (project, environment and managed-by are always set). */

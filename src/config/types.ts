@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, deliverySchema, dnsSchema, domainSchema, environmentSchema,
+  NAT_MODES, assetsSchema, cacheSchema, computeSchema, databaseSchema, deliverySchema, dnsSchema, domainSchema, emailSchema, environmentSchema,
   httpServiceSchema, internalServiceSchema, jobSchema, loadBalancerSchema, monitoringSchema, networkSchema, queueSchema, releaseSchema, subscriptionSchema, topicSchema, scheduleSchema, sidecarSchema, stateSchema, wafSchema, webServiceSchema, workerServiceSchema,
 } from './schema';
 
@@ -34,6 +34,7 @@ export type ReleaseConfig = z.infer<typeof releaseSchema>;
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
 export type WafConfig = z.infer<typeof wafSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
+export type EmailConfig = z.infer<typeof emailSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 

@@ -1,6 +1,7 @@
 import { parseCidr } from '../lib/cidr';
 import { conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, serviceRoute } from './routing';
 import { EnvironmentConfig } from './types';
+import { EMAIL_FEEDBACK_QUEUE } from './defaults';
 import { FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
 
 // ------------------------------------------------------------------------------------------
@@ -50,6 +51,8 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     processNames.set(name, field);
   };
   const queues = new Map(compute.queues.map((q) => [q.name, q]));
+  // The SES feedback queue of the email section is consumed like the app's own.
+  if (env.email) queues.set(EMAIL_FEEDBACK_QUEUE.name, EMAIL_FEEDBACK_QUEUE);
   const declaredSecrets = new Set([...compute.secrets, ...Object.keys(compute.externalSecrets)]);
   const sendsTo = (list: string[], field: string) =>
     list.forEach((q, i) => !queues.has(q) && fail(`${field}.sendsTo[${i}]`, `is "${q}", which is not in compute.queues: declare it there (or fix the name)`));

@@ -11,6 +11,7 @@ import { WAKE_UP_GRACE_MINUTES, awakeUtcWeek, parseDailyCron } from '../modules/
 import { EnvironmentConfig } from './types';
 import { ENV_VAR, FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
 import { scheduleProblem, validateWorkloads } from './validate-workloads';
+import { validateEmail } from './validate-email';
 
 export { FARGATE_MEMORY, isValidDomain } from './patterns';
 
@@ -413,6 +414,7 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   (['services', 'internalServices', 'workers'] as const).forEach((kind) => compute[kind].forEach((p, i) => variables(p.environment, `compute.${kind}[${i}].environment`)));
 
   validateWorkloads(env, fail);
+  validateEmail(env, fail);
 
   // Secrets of your own
   const declared = new Set<string>();

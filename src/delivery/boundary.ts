@@ -91,6 +91,10 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
       Resource: at('kms', 'key/*'),
       Condition: { StringEquals: { 'kms:ViaService': `sns.${env.region}.amazonaws.com` } },
     },
+    // E-mail (the email section): sending through the environment's identity and configuration set only.
+    ...(env.email
+      ? [{ Sid: 'SendEmailThroughTheEnvironmentsIdentity', Effect: 'Allow' as const, Action: 'ses:SendEmail', Resource: [at('ses', `identity/${env.email.domain}`), at('ses', `configuration-set/${p}-email`)] }]
+      : []),
     {
       // Scheduled jobs: the one-off task family, on this cluster.
       Sid: 'RunTheOneOffTaskOnThisCluster',

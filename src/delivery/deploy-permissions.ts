@@ -108,6 +108,10 @@ export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
     reason: 'kms:TagResource when creating a key: AWS requires this permission on all keys of the account and region (not on particular keys) for CreateKey with tags; granted only with the environment\'s project/environment tags in the request and on keys that have no environment tag yet, so other environments\' keys cannot be claimed. An untagged customer-managed key of the account could be: tag every key (or deny this by SCP).',
   },
   {
+    actions: ['ses:PutAccountSuppressionAttributes'],
+    reason: 'ses:PutAccountSuppressionAttributes: the account-level suppression list (bounces and complaints) of the email section is a setting of the account and region with no resource type in IAM ("*" only); limited to the environment\'s region. Every environment of that account and region sets the same value.',
+  },
+  {
     actions: ['ec2:CreateTags'],
     reason: 'ec2:CreateTags on the VPC\'s default security group: AWS creates that group with the VPC, untagged, and aws_default_security_group adopts it by tagging it; allowed only to add the environment\'s own tag keys to a security group that has no environment tag yet (an untagged security group elsewhere in the region could be claimed the same way; tag them, or deny this by SCP).',
   },
@@ -277,6 +281,12 @@ export const DEPLOY_COVERAGE: Record<string, { scope: string; actions: string[] 
   aws_cloudwatch_dashboard: { scope: 'name dashboard/<p>', actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'] },
   aws_cloudwatch_event_rule: { scope: 'name rule/<p>-* (default bus)', actions: ['events:PutRule', 'events:DeleteRule', 'events:TagResource'] },
   aws_cloudwatch_event_target: { scope: 'rule name', actions: ['events:PutTargets', 'events:RemoveTargets'] },
+  // --- E-mail ---
+  aws_sesv2_email_identity: { scope: 'name identity/<email.domain>', actions: ['ses:CreateEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:PutEmailIdentityConfigurationSetAttributes', 'ses:PutEmailIdentityDkimSigningAttributes', 'ses:TagResource'] },
+  aws_sesv2_email_identity_mail_from_attributes: { scope: 'name identity/<email.domain>', actions: ['ses:PutEmailIdentityMailFromAttributes'] },
+  aws_sesv2_configuration_set: { scope: 'name configuration-set/<p>-email', actions: ['ses:CreateConfigurationSet', 'ses:DeleteConfigurationSet', 'ses:PutConfigurationSetDeliveryOptions', 'ses:PutConfigurationSetReputationOptions', 'ses:PutConfigurationSetSendingOptions', 'ses:PutConfigurationSetSuppressionOptions', 'ses:TagResource'] },
+  aws_sesv2_configuration_set_event_destination: { scope: 'name configuration-set/<p>-email', actions: ['ses:CreateConfigurationSetEventDestination', 'ses:UpdateConfigurationSetEventDestination', 'ses:DeleteConfigurationSetEventDestination'] },
+  aws_sesv2_account_suppression_attributes: { scope: 'account setting (UNSCOPED_ACTIONS)', actions: ['ses:PutAccountSuppressionAttributes'] },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -672,6 +682,32 @@ function restoreStatements(env: EnvironmentConfig, s: Scope, instanceResources: 
  * `<p>.internal`. Cloud Map creates (and deletes) the namespace's private hosted zone with the
  * caller's permissions (AWS Cloud Map API permissions reference).
  */
+/** The email section: its SES identity and configuration set by name, the account's suppression setting. */
+function emailStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
+  if (!env.email) return [];
+  const identity = s.at('ses', `identity/${env.email.domain}`);
+  const configurationSet = s.at('ses', `configuration-set/${s.p}-email`);
+  return [
+    {
+      Sid: 'EmailIdentity',
+      Effect: 'Allow',
+      Action: ['ses:CreateEmailIdentity', 'ses:DeleteEmailIdentity', 'ses:PutEmailIdentityConfigurationSetAttributes', 'ses:PutEmailIdentityDkimSigningAttributes', 'ses:PutEmailIdentityMailFromAttributes', 'ses:TagResource', 'ses:UntagResource'],
+      Resource: identity,
+    },
+    {
+      Sid: 'EmailConfigurationSet',
+      Effect: 'Allow',
+      Action: [
+        'ses:CreateConfigurationSet', 'ses:DeleteConfigurationSet', 'ses:PutConfigurationSetDeliveryOptions', 'ses:PutConfigurationSetReputationOptions',
+        'ses:PutConfigurationSetSendingOptions', 'ses:PutConfigurationSetSuppressionOptions', 'ses:CreateConfigurationSetEventDestination',
+        'ses:UpdateConfigurationSetEventDestination', 'ses:DeleteConfigurationSetEventDestination', 'ses:TagResource', 'ses:UntagResource',
+      ],
+      Resource: configurationSet,
+    },
+    { Sid: 'EmailAccountSuppression', Effect: 'Allow', Action: 'ses:PutAccountSuppressionAttributes', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': env.region } } },
+  ];
+}
+
 function discoveryStatements(env: EnvironmentConfig, s: Scope): PolicyStatement[] {
   if (env.compute.internalServices.length === 0) return [];
   const namespaces = s.at('servicediscovery', 'namespace/*');
@@ -784,7 +820,7 @@ function monitoringStatements(s: Scope): PolicyStatement[] {
       Sid: 'Topics',
       Effect: 'Allow',
       Action: ['sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:TagResource', 'sns:UntagResource', 'sns:Subscribe'],
-      Resource: [...s.everywhere('sns', `${p}-alerts-*`), s.at('sns', `${p}-topic-*`)],
+      Resource: [...s.everywhere('sns', `${p}-alerts-*`), s.at('sns', `${p}-topic-*`), s.at('sns', `${p}-email-events`)],
     },
     { Sid: 'Unsubscribe', Effect: 'Allow', Action: 'sns:Unsubscribe', Resource: '*', Condition: s.inRegions() },
     { Sid: 'CreateKeysTagged', Effect: 'Allow', Action: 'kms:CreateKey', Resource: '*', Condition: { StringEquals: { ...s.requestTags.StringEquals, 'aws:RequestedRegion': s.regions } } },
@@ -889,7 +925,7 @@ export function deployPolicies(env: EnvironmentConfig): DeployPolicy[] {
     { part: 'tagged', description: `Target groups, scalable targets, distributions, certificates and keys of ${s.p} (by tag)`, statements: taggedStatements(s) },
     { part: 'compute', description: `ECS, ECR, the load balancer and the log groups of ${s.p}`, statements: computeStatements(env, s) },
     { part: 'data', description: `RDS, ElastiCache, S3 buckets, secrets and SSM parameters of ${s.p}`, statements: dataStatements(env, s) },
-    { part: 'edge', description: `CloudFront, ACM, Route53 records and WAF of ${s.p}`, statements: edgeStatements(env, s) },
+    { part: 'edge', description: `CloudFront, ACM, Route53 records, WAF and the SES identity of ${s.p}`, statements: [...edgeStatements(env, s), ...emailStatements(env, s)] },
     { part: 'monitoring', description: `Alarms, dashboard, alert topics, keys, event rules, schedules and queues of ${s.p}, and the internal services' Cloud Map namespace`, statements: [...monitoringStatements(s), ...discoveryStatements(env, s)] },
     { part: 'iam', description: `Roles of ${s.p}, always with the workload boundary; the delivery roles are off limits`, statements: iamStatements(env, s) },
     { part: 'release', description: `Terraform state of ${s.p}, the region guard, no other environment's parameters`, statements: releaseStatements(env, s) },

@@ -128,6 +128,23 @@ export class MonitoringLayer extends Layer {
       add({ kind: 'queue-dead-letters', id: `queue-${name}-dead-letters`, section: 'Queues', title: `${name}: dead letters`, threshold: 0, comparison: 'GreaterThanThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 300, metric: { namespace: 'AWS/SQS', name: 'ApproximateNumberOfMessagesVisible', stat: 'Maximum', dimensions: { QueueName: queue.deadLetterQueue.name } } });
     }
 
+    // --- E-mail: the account's reputation, before AWS reviews or pauses it ---
+    if (workloads.email && config.email) {
+      // Account-level metrics (no dimension): the rates AWS judges the account by (SES developer
+      // guide, "Creating reputation monitoring alarms using CloudWatch"). Published only once mail
+      // is sent: no data is not a breach.
+      const rates = [
+        { metric: 'Reputation.BounceRate', key: 'bounceRate', what: 'bounce', kinds: ['email-bounce-rate-high', 'email-bounce-rate-critical'] },
+        { metric: 'Reputation.ComplaintRate', key: 'complaintRate', what: 'complaint', kinds: ['email-complaint-rate-high', 'email-complaint-rate-critical'] },
+      ] as const;
+      for (const r of rates) {
+        const thresholds = config.email.alarms[r.key];
+        ([['warning', r.kinds[0]], ['critical', r.kinds[1]]] as const).forEach(([level, kind]) =>
+          add({ kind, id: `email-${r.what}-rate-${level}`, section: 'E-mail', title: `SES ${r.what} rate (${level})`, threshold: thresholds[level], comparison: 'GreaterThanThreshold', period: 3600, evaluationPeriods: 1, datapointsToAlarm: 1, metric: { namespace: 'AWS/SES', name: r.metric, stat: 'Maximum', dimensions: {} } }),
+        );
+      }
+    }
+
     // --- Scheduled jobs: starts that failed, and runs that failed ---
     if (workloads.jobs) {
       const group = { ScheduleGroup: workloads.jobs.group.name };

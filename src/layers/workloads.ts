@@ -11,6 +11,9 @@ import { Network } from '../modules/network';
 import { QueueModule, queueVariables } from '../modules/queue';
 import { ScheduledJobs } from '../modules/scheduled-jobs';
 import { DataStoreAccess, ServiceModule, SidecarSpec } from '../modules/service';
+import { EmailModule } from '../modules/email';
+import { EMAIL_FEEDBACK_QUEUE } from '../config/defaults';
+import { ONE_OFF_SENDER } from '../config/validate-email';
 import { ServiceDiscovery } from '../modules/service-discovery';
 import { TopicsModule } from '../modules/topics';
 import { allowFromGroup } from '../lib/security-groups';
@@ -56,6 +59,8 @@ export class WorkloadsLayer extends Layer {
   readonly queues: Record<string, QueueModule> = {};
   /** The app's SNS topics, when it declares any. */
   readonly topics?: TopicsModule;
+  /** E-mail through SES, when the environment has an `email` section. */
+  readonly email?: EmailModule;
   readonly oneOffTask: ServiceModule;
   readonly databaseAdmin: DatabaseAdminTask;
   readonly jobs?: ScheduledJobs;
@@ -68,7 +73,7 @@ export class WorkloadsLayer extends Layer {
     const compute = config.compute;
     const prefix = resourceName(config);
 
-    for (const q of compute.queues) {
+    for (const q of [...compute.queues, ...(config.email ? [EMAIL_FEEDBACK_QUEUE] : [])]) {
       this.queues[q.name] = new QueueModule(this, `queue-${q.name}`, {
         queueName: resourceName(config, q.name),
         visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
@@ -88,6 +93,23 @@ export class WorkloadsLayer extends Layer {
         q.subscribesTo.forEach((s) => topics.subscribe(queue, q.name, s));
       }
     }
+    // --- E-mail: SES identity, records, configuration set, feedback to its queue ---
+    if (config.email) {
+      this.email = new EmailModule(this, 'email', {
+        namePrefix: prefix,
+        region: config.region,
+        accountId: config.accountId,
+        email: config.email,
+        dns: edge.dns,
+        feedbackQueue: this.queues[EMAIL_FEEDBACK_QUEUE.name],
+        production: config.production,
+      });
+    }
+    /** Every container learns the sender and configuration set; only the processes in email.sentBy may send. */
+    const emailAccess = (process: string) => ({
+      environment: this.email?.environment() ?? {},
+      statements: this.email && config.email!.sentBy.includes(process) ? this.email.sendStatements() : [],
+    });
     /** Topic ARNs in the environment and sns:Publish on exactly those (with their key). */
     const topicAccess = (publishes: string[]) => ({
       environment: this.topics?.publisherEnvironment(publishes) ?? {},
@@ -142,11 +164,12 @@ export class WorkloadsLayer extends Layer {
     }
     /** What a process may call: the internal services that name it (or name nobody). */
     const callees = (process: string) => internal.filter((s) => s.name !== process && (s.calledBy.length === 0 || s.calledBy.includes(process)));
-    const app = (options: { process?: string; repository?: string; consumes?: string[]; sends?: string[]; publishes?: string[]; sidecars?: SidecarConfig[]; variables?: Record<string, string>; environment?: Record<string, string> }) => {
+    const app = (options: { process?: string; sender: string; repository?: string; consumes?: string[]; sends?: string[]; publishes?: string[]; sidecars?: SidecarConfig[]; variables?: Record<string, string>; environment?: Record<string, string> }) => {
       const calls = options.process ? callees(options.process) : [];
       const repository = options.repository ? platform.serviceRegistries[options.repository] : platform.registry;
       const access = queueAccess(options.consumes ?? [], options.sends ?? []);
       const topicsAccess = topicAccess(options.publishes ?? []);
+      const mail = emailAccess(options.sender);
       const specs = sidecars(options.sidecars ?? []);
       const usesCache = (options.sidecars ?? []).some((c) => c.image.startsWith('public.ecr.aws/'));
       return {
@@ -158,15 +181,15 @@ export class WorkloadsLayer extends Layer {
         // Sidecars read only the secrets they declare, which are among the contract's.
         contract: platform.contract,
         // The process's own variables first: what the stack provides wins (validation keeps them apart).
-        environment: { ...options.variables, ...access.environment, ...topicsAccess.environment, ...Object.fromEntries(calls.map((c) => [`${c.name.toUpperCase().replace(/-/g, '_')}_URL`, c.url])), ...options.environment },
-        taskPolicy: [...baseTaskPolicy, ...access.statements, ...topicsAccess.statements],
+        environment: { ...options.variables, ...access.environment, ...topicsAccess.environment, ...mail.environment, ...Object.fromEntries(calls.map((c) => [`${c.name.toUpperCase().replace(/-/g, '_')}_URL`, c.url])), ...options.environment },
+        taskPolicy: [...baseTaskPolicy, ...access.statements, ...topicsAccess.statements, ...mail.statements],
         dataStores: [database, cache, ...calls.map((c) => c.access)],
       };
     };
     for (const svc of compute.internalServices) {
       const record = this.discovery!.register(svc.name);
       const module = new ServiceModule(this, `internal-${svc.name}`, {
-        ...app({ sends: svc.sendsTo, publishes: svc.publishesTo, sidecars: svc.sidecars, variables: svc.environment }),
+        ...app({ sender: svc.name, sends: svc.sendsTo, publishes: svc.publishesTo, sidecars: svc.sidecars, variables: svc.environment }),
         name: svc.name,
         command: svc.command,
         cpu: svc.cpu,
@@ -207,7 +230,7 @@ export class WorkloadsLayer extends Layer {
       allowedSourceIps: web.allowedSourceIps,
     });
     this.web = new ServiceModule(this, 'web', {
-      ...app({ process: 'web', sends: web.sendsTo, publishes: web.publishesTo, sidecars: web.sidecars, variables: web.environment, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
+      ...app({ process: 'web', sender: 'web', sends: web.sendsTo, publishes: web.publishesTo, sidecars: web.sidecars, variables: web.environment, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
       name: 'web',
       command: web.command,
       cpu: web.cpu,
@@ -237,6 +260,7 @@ export class WorkloadsLayer extends Layer {
       const module = new ServiceModule(this, `service-${svc.name}`, {
         ...app({
           process: svc.name,
+          sender: svc.name,
           repository: svc.ownRepository ? svc.name : undefined,
           sends: svc.sendsTo,
           publishes: svc.publishesTo,
@@ -262,7 +286,7 @@ export class WorkloadsLayer extends Layer {
     for (const w of compute.workers) {
       const onQueues = w.queues.length > 0;
       const module = new ServiceModule(this, `worker-${w.name}`, {
-        ...app({ process: w.name, consumes: w.queues, sends: w.sendsTo, publishes: w.publishesTo, sidecars: w.sidecars, variables: w.environment }),
+        ...app({ process: w.name, sender: w.name, consumes: w.queues, sends: w.sendsTo, publishes: w.publishesTo, sidecars: w.sidecars, variables: w.environment }),
         name: w.name,
         command: w.command,
         cpu: w.cpu,
@@ -291,7 +315,7 @@ export class WorkloadsLayer extends Layer {
     // --- One-off commands (migrations, createsuperuser) and jobs: a task definition without a service ---
     const jobSends = [...new Set(compute.jobs.flatMap((j) => j.sendsTo))];
     const jobPublishes = [...new Set(compute.jobs.flatMap((j) => j.publishesTo))];
-    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ process: 'task', sends: jobSends, publishes: jobPublishes }), name: 'task', cpu: web.cpu, memory: web.memory });
+    this.oneOffTask = new ServiceModule(this, 'oneoff', { ...app({ process: 'task', sender: ONE_OFF_SENDER, sends: jobSends, publishes: jobPublishes }), name: 'task', cpu: web.cpu, memory: web.memory });
     publishedBy(this.oneOffTask, jobPublishes);
     this.topics?.restrictPublishers(publishers);
     if (compute.jobs.length > 0) {

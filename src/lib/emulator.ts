@@ -12,7 +12,7 @@ export interface EmulatorSettings {
 /** Every AWS service the stacks call; the emulator endpoint is set for each. */
 export const SERVICES = [
   'acm', 'applicationautoscaling', 'cloudfront', 'cloudwatch', 'cloudwatchlogs', 'dynamodb', 'ec2', 'ecr', 'ecs',
-  'elasticache', 'elb', 'elbv2', 'events', 'iam', 'kms', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'servicediscovery', 'sns',
+  'elasticache', 'elb', 'elbv2', 'events', 'iam', 'kms', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'servicediscovery', 'sesv2', 'sns',
   'sqs', 'ssm', 'sts', 'wafv2',
 ] as const;
 
@@ -28,7 +28,7 @@ export const ENDPOINT_OF_TYPE: [prefix: string, service: (typeof SERVICES)[numbe
   ['aws_ecs_', 'ecs'], ['aws_eip', 'ec2'], ['aws_elasticache_', 'elasticache'], ['aws_elb_', 'elb'], ['aws_flow_log', 'ec2'],
   ['aws_iam_', 'iam'], ['aws_internet_gateway', 'ec2'], ['aws_kms_', 'kms'], ['aws_lb', 'elbv2'], ['aws_nat_gateway', 'ec2'],
   ['aws_route53_', 'route53'], ['aws_route_table', 'ec2'], ['aws_route', 'ec2'], ['aws_s3_', 's3'], ['aws_scheduler_', 'scheduler'],
-  ['aws_secretsmanager_', 'secretsmanager'], ['aws_service_discovery_', 'servicediscovery'], ['aws_security_group', 'ec2'], ['aws_sns_', 'sns'], ['aws_sqs_', 'sqs'],
+  ['aws_secretsmanager_', 'secretsmanager'], ['aws_service_discovery_', 'servicediscovery'], ['aws_sesv2_', 'sesv2'], ['aws_security_group', 'ec2'], ['aws_sns_', 'sns'], ['aws_sqs_', 'sqs'],
   ['aws_ssm_', 'ssm'], ['aws_subnet', 'ec2'], ['aws_caller_identity', 'sts'], ['aws_vpc', 'ec2'], ['aws_wafv2_', 'wafv2'],
 ];
 

@@ -105,4 +105,28 @@ export class DnsModule extends Construct {
       });
     }
   }
+
+  /**
+   * A plain record (CNAME, MX, TXT) in the zone; in external mode the records to create become the
+   * output `dns_record_<id>` (one list per id, each `{name, type, value}`).
+   */
+  addRecords(id: string, records: { name: string; type: 'CNAME' | 'MX' | 'TXT'; value: string }[], ttl = 1800): void {
+    if (!this.zoneId) {
+      new TerraformOutput(this, `dns_${id}`, {
+        value: records,
+        description: `Create these records at your DNS provider (${id})`,
+      }).overrideLogicalId(outputName('dns_record', id));
+      return;
+    }
+    records.forEach((r, i) => {
+      new Route53Record(this, `${id}-${i}`, {
+        zoneId: this.zoneId!,
+        name: r.name,
+        type: r.type,
+        // The provider quotes TXT values itself (hashicorp/aws route53_record docs); each is under 255 characters.
+        records: [r.value],
+        ttl,
+      });
+    });
+  }
 }

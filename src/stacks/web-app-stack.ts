@@ -40,7 +40,7 @@ export function interfaceEndpointServices(config: EnvironmentConfig): string[] {
     'ecr.api', 'ecr.dkr', 'logs', 'secretsmanager',
     ...(config.compute.enableExec ? ['ssmmessages'] : []),
     // Producers and consumers call SQS from the private subnets.
-    ...(config.compute.queues.length > 0 ? ['sqs'] : []),
+    ...(config.compute.queues.length > 0 || config.email ? ['sqs'] : []),
   ];
 }
 

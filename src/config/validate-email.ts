@@ -1,0 +1,73 @@
+import { EnvironmentConfig } from './types';
+import { HOST_LABEL, isValidDomain } from './patterns';
+
+import { EMAIL_FEEDBACK_QUEUE } from './defaults';
+
+/** `email.sentBy` names processes; the one-off task (jobs, `npm run task`) is `jobs`. */
+export const ONE_OFF_SENDER = 'jobs';
+
+const ADDRESS = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([^\s@]+)$/;
+
+/**
+ * The levels at which AWS acts on an account's reputation (SES developer guide, "Amazon SES sending
+ * review process FAQs": under review at a bounce rate of 5% or a complaint rate of 0.1%, sending
+ * may be paused at 10% and 0.5%). The alarms must fire before each.
+ */
+export const SES_REVIEW = { bounceRate: { review: 0.05, pause: 0.1 }, complaintRate: { review: 0.001, pause: 0.005 } } as const;
+
+/** The `email` section: sending domain, addresses, DMARC, who sends, the alarm thresholds, what the network allows. */
+export function validateEmail(env: EnvironmentConfig, fail: (field: string, message: string) => void): void {
+  const email = env.email;
+  if (!email) return;
+  const domain = env.domain.name;
+  if (!isValidDomain(email.domain)) fail('email.domain', `is "${email.domain}": use a lowercase domain name such as "${domain}"`);
+  else if (email.domain !== domain && !email.domain.endsWith(`.${domain}`)) {
+    fail('email.domain', `is "${email.domain}", outside the environment's domain "${domain}": its DKIM, MAIL FROM and DMARC records go into that zone; use "${domain}" or a subdomain such as "mail.${domain}"`);
+  }
+  if (email.from.length === 0) fail('email.from', `is empty: name the address the app sends from, e.g. ["no-reply@${email.domain}"]`);
+  const seen = new Set<string>();
+  email.from.forEach((address, i) => {
+    const field = `email.from[${i}]`;
+    const parts = ADDRESS.exec(address);
+    if (!parts) fail(field, `is "${address}", not an e-mail address: use e.g. "no-reply@${email.domain}"`);
+    else if (parts[3].toLowerCase() !== email.domain) fail(field, `is "${address}", outside the identity's domain "${email.domain}": SES sends only from a verified identity; use an address "@${email.domain}" (or set email.domain)`);
+    if (seen.has(address.toLowerCase())) fail(field, `"${address}" is listed twice`);
+    seen.add(address.toLowerCase());
+  });
+  if (!HOST_LABEL.test(email.mailFromSubdomain)) fail('email.mailFromSubdomain', `is "${email.mailFromSubdomain}": use one DNS label such as "bounce" (MAIL FROM bounce.${email.domain})`);
+  if (!['none', 'quarantine', 'reject'].includes(email.dmarc.policy)) fail('email.dmarc.policy', `is "${email.dmarc.policy}": use "none" (reports only, the safe start), "quarantine" or "reject"`);
+  if (email.dmarc.reportTo !== undefined && !ADDRESS.test(email.dmarc.reportTo)) fail('email.dmarc.reportTo', `is "${email.dmarc.reportTo}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
+
+  // Who sends: processes of this environment.
+  const compute = env.compute;
+  const processes = new Set(['web', ONE_OFF_SENDER, ...compute.services.map((s) => s.name), ...compute.internalServices.map((s) => s.name), ...compute.workers.map((w) => w.name)]);
+  if (email.sentBy.length === 0) fail('email.sentBy', 'is empty: name the processes that send, e.g. ["web"] or a mailer worker');
+  email.sentBy.forEach((name, i) => {
+    if (!processes.has(name)) fail(`email.sentBy[${i}]`, `is "${name}", not a process of this environment: use one of ${[...processes].map((p) => `"${p}"`).join(', ')}`);
+  });
+  if (!compute.workers.some((w) => w.queues.includes(EMAIL_FEEDBACK_QUEUE.name))) {
+    fail('email', `has its bounces and complaints consumed by no worker: list "${EMAIL_FEEDBACK_QUEUE.name}" in a worker's queues (the mailer, say), which then suppresses those addresses`);
+  }
+  if (compute.queues.some((q) => q.name === EMAIL_FEEDBACK_QUEUE.name)) {
+    fail('compute.queues', `declares "${EMAIL_FEEDBACK_QUEUE.name}", the queue the email section creates for SES feedback: rename yours, or drop it and list "${EMAIL_FEEDBACK_QUEUE.name}" in a worker's queues`);
+  }
+
+  // Reputation alarms: each below the level AWS acts at, warning before critical.
+  (['bounceRate', 'complaintRate'] as const).forEach((metric) => {
+    const { warning, critical } = email.alarms[metric];
+    const { review, pause } = SES_REVIEW[metric];
+    const field = `email.alarms.${metric}`;
+    const pct = (n: number) => `${Number((n * 100).toFixed(3))}%`;
+    if (!(warning > 0 && warning < review)) fail(`${field}.warning`, `is ${warning}: use a fraction above 0 and below ${review} (${pct(review)}, where AWS puts the account under review), e.g. ${review * 0.8}`);
+    if (!(critical > warning && critical < pause)) fail(`${field}.critical`, `is ${critical}: use a fraction above the warning (${warning}) and below ${pause} (${pct(pause)}, where AWS may pause sending), e.g. ${pause * 0.8}`);
+  });
+
+  // Records and network.
+  const dns = env.domain.dns;
+  if (dns.zoneMode === 'external' && !dns.exportRecords) {
+    fail('email', 'is set in "external" DNS mode without exported records: set domain.dns.exportRecords to true; the DKIM CNAMEs, MAIL FROM MX/SPF and DMARC records are then stack outputs you create at your DNS provider');
+  }
+  if (env.network.natMode === 'none') {
+    fail('email', 'needs the SES API, which has no VPC interface endpoint (only SMTP does): with network.natMode "none" the tasks cannot reach it; use natMode "single" or "perAz"');
+  }
+}
