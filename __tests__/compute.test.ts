@@ -234,8 +234,9 @@ describe('IAM', () => {
     expect(taskPolicies).toHaveLength(2 + env.compute.services.length + env.compute.workers.length);
     for (const [, doc] of taskPolicies) {
       const resources = doc.Statement.flatMap((s: any) => [s.Resource].flat());
-      // Beyond S3, the database role and the queues this process works with (tested in workloads).
-      doc.Statement.forEach((st: any) => [st.Action].flat().forEach((a: string) => expect(a).toMatch(/^(s3|rds-db|sqs|ssmmessages):/)));
+      // Beyond S3, the database role, the queues this process works with (tested in workloads), and
+      // sending e-mail for the processes in email.sentBy (email.test.ts).
+      doc.Statement.forEach((st: any) => [st.Action].flat().forEach((a: string) => expect(a).toMatch(/^(s3|rds-db|sqs|ssmmessages|ses):/)));
       const s3 = doc.Statement.filter((s: any) => [s.Action].flat().every((a: string) => a.startsWith('s3:')));
       s3.flatMap((s: any) => [s.Resource].flat()).forEach((r: string) => expect(r).toMatch(/aws_s3_bucket\.assets_(static|media)/));
       const exec = doc.Statement.filter((s: any) => s.Sid === 'EcsExec');

@@ -340,6 +340,12 @@ describe('shipped environments', () => {
     expect(e.switches.find((s) => s.id === 'spot')!.applicable).toBe(false);
     expect(e.switches.find((s) => s.id === 'night-schedule')!.savesUsd).toBeGreaterThan(0);
     expect(e.floorUsd).toBeGreaterThan(0);
+    // E-mail: the SES line from the sesThousandEmails assumption ($0.10 per 1,000, SES pricing page); its other types cost nothing.
+    const ses = e.assumptionLines.find((l) => l.item === 'SES outbound e-mail')!;
+    expect(ses).toMatchObject({ quantity: 10, quantityLabel: '10 × 1,000' });
+    expect(ses.monthlyUsd).toBeCloseTo(1.0, 10);
+    expect(e.notPriced.filter((n) => n.address.startsWith('aws_sesv2_'))).toEqual([]);
+    expect(e.usageDriven.map((u) => u.type)).toContain('aws_sesv2_email_identity');
   });
 
   describe('staging\'s night schedule (weekdays 07:00-20:00 Europe/Dublin: services to 0, RDS stopped)', () => {

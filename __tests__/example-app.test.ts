@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { environments } from '../src/config/environments';
 import { databaseSetupSql } from '../src/modules/database-setup-sql';
+import { EMAIL_VARIABLES } from '../src/modules/email';
 import { queueVariables } from '../src/modules/queue';
 import { describeWithLocalServices, emulateRds, LocalPostgres, LocalRequirement, postgresRequirement } from './helpers/local-postgres';
 
@@ -30,12 +31,12 @@ function pythonRequirement(): LocalRequirement {
  * and everything that sends to a queue is given its URL under the name the app reads.
  */
 describe('the shipped config wires the reference app to its SQS queues', () => {
-  test.each(environments.map((e) => [e.name, e] as const))('%s: each queue worker runs `python manage.py consume_queue <its queue>`', (_name, env) => {
+  test.each(environments.map((e) => [e.name, e] as const))('%s: each queue worker runs `python manage.py consume_queue <its queues>`, the SES feedback queue included', (_name, env) => {
     const consumers = env.compute.workers.filter((w) => w.queues.length > 0);
-    expect(consumers.map((w) => w.queues).flat().sort()).toEqual(env.compute.queues.map((q) => q.name).sort());
+    expect(env.email).toBeDefined();
+    expect(consumers.map((w) => w.queues).flat().sort()).toEqual([...env.compute.queues.map((q) => q.name), 'email-feedback'].sort());
     for (const worker of consumers) {
-      expect(worker.queues).toHaveLength(1); // one queue per consumer process
-      expect(worker.command).toEqual(['python', 'manage.py', 'consume_queue', worker.queues[0]]);
+      expect(worker.command).toEqual(['python', 'manage.py', 'consume_queue', ...worker.queues]);
     }
     expect(fs.existsSync(path.join(APP_DIR, 'webapp', 'core', 'management', 'commands', 'consume_queue.py'))).toBe(true);
   });
@@ -106,8 +107,22 @@ describeWithLocalServices('example Django app (examples/django)', [pythonRequire
     expect(output).toMatch(/test_as_an_ecs_task_sigterm_during_the_long_poll_exits_0 .* ok/);
   });
 
+  test('e-mail through SES: raw MIME from the sender through the configuration set, suppressed addresses skipped; the feedback queue suppresses permanent bounces and complaints; the mailer consumes both queues', () => {
+    const output = runPythonTests('tests.test_ses');
+    expect(output).toMatch(/test_sends_raw_mime_from_the_default_sender_through_the_configuration_set .* ok/);
+    expect(output).toMatch(/test_suppressed_recipients_are_left_out_and_a_message_for_nobody_is_not_sent .* ok/);
+    expect(output).toMatch(/test_permanent_bounces_and_complaints_name_the_addresses_to_suppress .* ok/);
+    expect(output).toMatch(/test_the_mailer_polls_both_queues_in_turn_and_hands_each_message_to_its_queues_handler .* ok/);
+    expect(output).toMatch(/test_the_models_match_the_migrations .* ok/);
+  });
+
+  test('the app reads the e-mail variables the stack sets (EMAIL_VARIABLES)', () => {
+    const code = fs.readFileSync(path.join(APP_DIR, 'webapp', 'settings.py'), 'utf8');
+    for (const variable of Object.values(EMAIL_VARIABLES)) expect(code).toContain(`"${variable}"`);
+  });
+
   test('the app reads each queue URL under the name the stack sets (QUEUE_URL_<NAME>)', () => {
-    const names = [...environments.flatMap((e) => e.compute.queues.map((q) => q.name)), 'bulk-mail.v2'];
+    const names = [...environments.flatMap((e) => e.compute.queues.map((q) => q.name)), 'email-feedback', 'bulk-mail.v2'];
     const code = 'import json, sys, tests\nfrom webapp.core.queues import queue_url_variable\nprint(json.dumps([queue_url_variable(n) for n in sys.argv[1:]]))';
     const result = spawnSync(PYTHON, ['-c', code, ...names], { cwd: APP_DIR, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', DJANGO_SETTINGS_MODULE: 'tests.settings' }, encoding: 'utf8' });
     expect(result.stderr).toBe('');

@@ -90,12 +90,17 @@ describe('queues and their workers', () => {
     expect(resourcesOf(j, 'aws_sqs_queue_redrive_allow_policy')).toEqual([]);
   });
 
-  test.each(ENVS)('$name: the mailer may consume exactly its queue; web may only send to it; both find its URL in their environment', (env) => {
+  test.each(ENVS)('$name: the mailer may consume exactly its queues (e-mails, SES feedback); web may only send to e-mails; both find its URL in their environment', (env) => {
     const j = json(env);
     const [queueName] = named(j, 'aws_sqs_queue', 'queue-emails_queue');
+    const [feedbackName] = named(j, 'aws_sqs_queue', 'queue-email-feedback_queue');
     const arn = `\${aws_sqs_queue.${queueName}.arn}`;
     const sqs = (process: string) => taskPolicy(j, process).filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('sqs:')));
-    expect(sqs('worker-mailer')).toEqual([{ Sid: 'Consumeemails', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: arn }]);
+    const consume = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+    expect(sqs('worker-mailer')).toEqual([
+      { Sid: 'Consumeemails', Effect: 'Allow', Action: consume, Resource: arn },
+      { Sid: 'Consumeemailfeedback', Effect: 'Allow', Action: consume, Resource: `\${aws_sqs_queue.${feedbackName}.arn}` },
+    ]);
     expect(sqs('web')).toEqual([{ Sid: 'Sendemails', Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: arn }]);
     expect(sqs('worker-celery')).toEqual([]);
     for (const family of [`webapp-${env.name}-web`, `webapp-${env.name}-mailer`]) {
@@ -113,8 +118,10 @@ describe('queues and their workers', () => {
     expect(config.target_value).toBe(mailer.acceptableLatencySeconds / mailer.processingSeconds);
     const metrics = config.customized_metric_specification.metrics;
     expect(metrics[0]).toMatchObject({ id: 'visible0', return_data: false, metric_stat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: `webapp-${env.name}-emails` }] } } });
-    expect(metrics[1]).toMatchObject({ id: 'tasks', metric_stat: { metric: { namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' } } });
-    expect(metrics[2]).toEqual({ id: 'backlogPerTask', expression: '(visible0) / tasks', label: 'Visible messages per running task', return_data: true });
+    // Both of its queues' backlogs (the SES feedback queue is the second).
+    expect(metrics[1]).toMatchObject({ id: 'visible1', metric_stat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: `webapp-${env.name}-email-feedback` }] } } });
+    expect(metrics[2]).toMatchObject({ id: 'tasks', metric_stat: { metric: { namespace: 'ECS/ContainerInsights', metric_name: 'RunningTaskCount' } } });
+    expect(metrics[3]).toEqual({ id: 'backlogPerTask', expression: '(visible0 + visible1) / tasks', label: 'Visible messages per running task', return_data: true });
     expect(resourcesOf(j, 'aws_appautoscaling_policy').filter(([n]) => n.startsWith('worker-mailer_'))).toHaveLength(1);
     // The queue's alarms: late work and dead letters.
     const alarms = resourcesOf(j, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);

@@ -35,7 +35,6 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
     seen.add(address.toLowerCase());
   });
   if (!HOST_LABEL.test(email.mailFromSubdomain)) fail('email.mailFromSubdomain', `is "${email.mailFromSubdomain}": use one DNS label such as "bounce" (MAIL FROM bounce.${email.domain})`);
-  if (!['none', 'quarantine', 'reject'].includes(email.dmarc.policy)) fail('email.dmarc.policy', `is "${email.dmarc.policy}": use "none" (reports only, the safe start), "quarantine" or "reject"`);
   if (email.dmarc.reportTo !== undefined && !ADDRESS.test(email.dmarc.reportTo)) fail('email.dmarc.reportTo', `is "${email.dmarc.reportTo}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
 
   // Who sends: processes of this environment.
@@ -70,4 +69,22 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
   if (env.network.natMode === 'none') {
     fail('email', 'needs the SES API, which has no VPC interface endpoint (only SMTP does): with network.natMode "none" the tasks cannot reach it; use natMode "single" or "perAz"');
   }
+}
+
+/**
+ * SES keeps one identity per domain in an account and region: two environments sending from one
+ * domain there would both manage (and one would delete) the same identity and its DKIM keys.
+ */
+export function crossEnvironmentEmailProblems(envs: EnvironmentConfig[]): string[] {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const env of envs) {
+    if (!env.email) continue;
+    const key = `${env.accountId}/${env.region}/${env.email.domain}`;
+    const other = owners.get(key);
+    if (other) {
+      problems.push(`environment "${env.name}": email.domain is "${env.email.domain}", the SES domain identity of environment "${other}" in the same account and region (one identity per domain): give each environment its own sending domain, e.g. "mail.${env.domain.name}"`);
+    } else owners.set(key, env.name);
+  }
+  return problems;
 }

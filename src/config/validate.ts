@@ -11,7 +11,7 @@ import { WAKE_UP_GRACE_MINUTES, awakeUtcWeek, parseDailyCron } from '../modules/
 import { EnvironmentConfig } from './types';
 import { ENV_VAR, FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
 import { scheduleProblem, validateWorkloads } from './validate-workloads';
-import { validateEmail } from './validate-email';
+import { crossEnvironmentEmailProblems, validateEmail } from './validate-email';
 
 export { FARGATE_MEMORY, isValidDomain } from './patterns';
 
@@ -91,7 +91,7 @@ export function validateEnvironments(envs: EnvironmentConfig[]): void {
     if (other && other !== env.name) problems.push(`environment "${env.name}": state uses ${state}, the same state as environment "${other}": give it its own state.key or workspace (one would overwrite the other)`);
     states.set(state, env.name);
   }
-  if (problems.length === 0) problems.push(...crossEnvironmentDeliveryProblems(envs), ...crossEnvironmentAdoptionProblems(envs));
+  if (problems.length === 0) problems.push(...crossEnvironmentDeliveryProblems(envs), ...crossEnvironmentAdoptionProblems(envs), ...crossEnvironmentEmailProblems(envs));
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

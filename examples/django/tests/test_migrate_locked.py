@@ -15,6 +15,8 @@ from webapp.core.management.commands.migrate_locked import MIGRATION_LOCK_KEY
 
 APP_DIR = Path(__file__).resolve().parent.parent
 NOTE_TABLE_OWNER = "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'core_note'"
+# The suppression list of the SES feedback (webapp.core.email_feedback), from migration 0002.
+SUPPRESSED_TABLE_OWNER = "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'core_suppressedaddress'"
 # Sessions waiting for our advisory lock (a bigint key is stored as classid = high, objid = low 32 bits).
 WAITERS = """
     SELECT count(*) FROM pg_locks
@@ -54,7 +56,8 @@ class MigrateLockedTests(unittest.TestCase):
         self.assertIn("Migration lock acquired.", output)
         with raw_connect() as other:
             self.assertEqual(query_value(other, NOTE_TABLE_OWNER), "app_user")
-            self.assertEqual(query_value(other, "SELECT count(*) FROM django_migrations WHERE app = 'core'"), 1)
+            self.assertEqual(query_value(other, SUPPRESSED_TABLE_OWNER), "app_user")
+            self.assertEqual(query_value(other, "SELECT count(*) FROM django_migrations WHERE app = 'core'"), 2)
         self.assertTrue(lock_is_free())
 
     def test_a_second_run_waits_for_the_lock(self):

@@ -136,11 +136,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # no result backend: tasks record their effects in the database
 
 # --- E-mail: queued by web on SQS (webapp.core.emails), sent by the mailer worker ---------------
-# The console backend writes each e-mail to the log: the platform grants no SES permission and lets
-# tasks out on HTTPS only. To deliver, use an HTTPS API backend, e.g. django-ses (EMAIL_BACKEND =
-# "django_ses.SESBackend", with ses:SendRawEmail on the mailer's task role), or SMTP with an egress rule.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = f"no-reply@{DOMAIN_NAME}"
+# With the stack's email section (EMAIL_CONFIGURATION_SET set), through Amazon SES (webapp.core.ses):
+# from EMAIL_FROM, through the configuration set, to no address SES reported as bouncing or
+# complaining (the `email-feedback` queue). Without it, the console backend writes each e-mail to
+# the log (and the platform grants no SES permission).
+EMAIL_CONFIGURATION_SET = os.environ.get("EMAIL_CONFIGURATION_SET", "")
+EMAIL_REGION = os.environ.get("EMAIL_REGION", AWS_REGION)
+if EMAIL_CONFIGURATION_SET:
+    EMAIL_BACKEND = "webapp.core.ses.SesEmailBackend"
+    DEFAULT_FROM_EMAIL = required("EMAIL_FROM")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    DEFAULT_FROM_EMAIL = f"no-reply@{DOMAIN_NAME}"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = f"contact@{DOMAIN_NAME}"  # where webapp.core.views.contact sends the contact form
 

@@ -66,6 +66,8 @@ export interface Assumptions {
   sqsMillionRequests: number;
   /** Millions of requests inspected by WAF per month. */
   wafMillionRequests: number;
+  /** Thousands of e-mails sent through SES per month (the email section). */
+  sesThousandEmails: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = {
@@ -80,6 +82,7 @@ export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = {
   s3GetThousands: 1000,
   sqsMillionRequests: 1,
   wafMillionRequests: 5,
+  sesThousandEmails: 10,
 };
 
 export const ASSUMPTION_DOCS: Readonly<Record<keyof Assumptions, string>> = {
@@ -94,6 +97,7 @@ export const ASSUMPTION_DOCS: Readonly<Record<keyof Assumptions, string>> = {
   s3GetThousands: 'thousands of S3 GET requests per month',
   sqsMillionRequests: 'millions of SQS requests per month',
   wafMillionRequests: 'millions of requests inspected by WAF per month',
+  sesThousandEmails: 'thousands of e-mails sent through SES per month',
 };
 
 export interface EstimateOptions {
@@ -192,6 +196,7 @@ const USAGE_TYPES: Readonly<Record<string, string>> = {
   aws_ecr_repository: 'image storage per GB-month and transfer: not estimated',
   aws_ecr_pull_through_cache_rule: 'cached image storage: not estimated',
   aws_sns_topic: 'publishes and deliveries: not estimated',
+  aws_sesv2_email_identity: 'e-mails sent: the sesThousandEmails assumption',
   aws_lambda_function: 'requests and GB-seconds: not estimated',
 };
 
@@ -214,7 +219,8 @@ const FREE_TYPES = new Set([
   'aws_kms_alias', 'aws_wafv2_web_acl_association', 'aws_wafv2_web_acl_logging_configuration',
   'aws_cloudwatch_log_resource_policy', 'aws_service_discovery_private_dns_namespace', 'aws_vpc_dhcp_options',
   'aws_vpc_dhcp_options_association', 'aws_scheduler_schedule_group', 'aws_sqs_queue_policy', 'aws_sns_topic_policy',
-  'aws_sns_topic_subscription', 'aws_s3_object',
+  'aws_sns_topic_subscription', 'aws_s3_object', 'aws_sesv2_configuration_set', 'aws_sesv2_configuration_set_event_destination',
+  'aws_sesv2_email_identity_mail_from_attributes', 'aws_sesv2_account_suppression_attributes',
 ]);
 
 /** Interface endpoints the stack needs without NAT (ECR pulls, logs, secrets; S3 stays a gateway endpoint). */
@@ -768,6 +774,10 @@ function assumptionLines(json: StackJson, prices: RegionPrices, a: Assumptions):
   if (has('aws_sqs_queue')) {
     add('SQS requests', a.sqsMillionRequests, `${fmtNum(a.sqsMillionRequests)} M`, prices.sqsMillionRequests, 'sqsMillionRequests',
       ['the first 1M requests per month are free: not deducted']);
+  }
+  if (has('aws_sesv2_email_identity')) {
+    add('SES outbound e-mail', a.sesThousandEmails, `${fmtNum(a.sesThousandEmails)} × 1,000`, prices.sesThousandEmails, 'sesThousandEmails',
+      ['receiving, attachments and dedicated IPs are not included']);
   }
   if (has('aws_wafv2_web_acl')) add('WAF requests', a.wafMillionRequests, `${fmtNum(a.wafMillionRequests)} M`, prices.wafMillionRequests, 'wafMillionRequests');
   return lines;

@@ -70,6 +70,7 @@ export interface RegionPrices {
   readonly s3PutThousand: Price;
   readonly s3GetThousand: Price;
   readonly sqsMillionRequests: Price;
+  readonly sesThousandEmails: Price;
 }
 
 /** Month read for every entry below (this table was assembled in one pass). */
@@ -92,6 +93,7 @@ export const OFFICIAL_PAGES = {
   ec2DataTransfer: 'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer',
   s3: 'https://aws.amazon.com/s3/pricing/',
   sqs: 'https://aws.amazon.com/sqs/pricing/',
+  ses: 'https://aws.amazon.com/ses/pricing/',
 } as const;
 
 const p = (usd: number, unit: string, source: string, note?: string): Price =>
@@ -159,6 +161,7 @@ const GLOBAL = {
   wafWebAclMonth: p(5.0, 'month', SRC.waf, `same in every region (${SRC.wafAllRegions})`),
   wafRuleMonth: p(1.0, 'month', SRC.waf, 'per rule or rule group in the web ACL'),
   wafMillionRequests: p(0.60, '1M requests', SRC.waf, 'per million web requests inspected'),
+  sesThousandEmails: p(0.10, '1,000 e-mails', 'https://aws.amazon.com/ses/pricing/', 'outbound e-mail, the same list price in every region; attachments ($0.12/GB) and dedicated IPs not included'),
   wafManagedRuleGroupMonth: {
     AWSManagedRulesBotControlRuleSet: p(10.0, 'month', SRC.waf, 'Bot Control subscription; plus $1 per million requests analysed (not modelled)'),
   },
@@ -231,6 +234,7 @@ const usEast1: RegionPrices = {
   s3PutThousand: p(0.005, '1,000 requests', SRC.s3, 'PUT, COPY, POST, LIST'),
   s3GetThousand: p(0.0004, '1,000 requests', SRC.s3, 'GET and others'),
   sqsMillionRequests: p(0.40, '1M requests', SRC.sqs, 'standard queues, us-east-1 (March 2026); the first 1M requests per month are free'),
+  sesThousandEmails: GLOBAL.sesThousandEmails,
 };
 
 /** A us-east-1 price assumed for another region, marked as an estimate. */
@@ -287,6 +291,7 @@ const usWest2: RegionPrices = {
   s3PutThousand: assumedFromUsEast(usEast1.s3PutThousand, 's3', 'us-west-2'),
   s3GetThousand: assumedFromUsEast(usEast1.s3GetThousand, 's3', 'us-west-2'),
   sqsMillionRequests: assumedFromUsEast(usEast1.sqsMillionRequests, 'sqs', 'us-west-2'),
+  sesThousandEmails: GLOBAL.sesThousandEmails,
 };
 
 const euWest1: RegionPrices = {
@@ -346,6 +351,7 @@ const euWest1: RegionPrices = {
   s3PutThousand: assumedFromUsEast(usEast1.s3PutThousand, 's3', 'eu-west-1'),
   s3GetThousand: assumedFromUsEast(usEast1.s3GetThousand, 's3', 'eu-west-1'),
   sqsMillionRequests: assumedFromUsEast(usEast1.sqsMillionRequests, 'sqs', 'eu-west-1'),
+  sesThousandEmails: GLOBAL.sesThousandEmails,
 };
 
 const euCentral1: RegionPrices = {
@@ -401,6 +407,7 @@ const euCentral1: RegionPrices = {
   s3PutThousand: est(0.0054, '1,000 requests', NOT_FOUND('s3', 'eu-central-1')),
   s3GetThousand: est(0.00043, '1,000 requests', NOT_FOUND('s3', 'eu-central-1')),
   sqsMillionRequests: assumedFromUsEast(usEast1.sqsMillionRequests, 'sqs', 'eu-central-1'),
+  sesThousandEmails: GLOBAL.sesThousandEmails,
 };
 
 /** Prices per region. A region missing here is reported by the estimate, never guessed. */

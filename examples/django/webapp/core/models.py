@@ -12,3 +12,19 @@ class Note(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class SuppressedAddress(models.Model):
+    """An address SES reported as bouncing for good or complaining: the app sends it nothing more
+    (webapp.core.ses skips it). Filled by the `email-feedback` queue consumer (webapp.core.email_feedback)."""
+
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+
+    email = models.EmailField(max_length=254, unique=True)
+    reason = models.CharField(max_length=20, choices=[(BOUNCE, "Permanent bounce"), (COMPLAINT, "Complaint")])
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.email} ({self.reason})"

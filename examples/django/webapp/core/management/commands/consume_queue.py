@@ -1,7 +1,9 @@
 """
-Consumes an SQS queue of the platform (the `mailer` worker runs `python manage.py consume_queue emails`):
+Consumes SQS queues of the platform (the `mailer` worker runs `python manage.py consume_queue emails
+email-feedback`):
 
-- long-polls QUEUE_URL_<NAME> (up to 10 messages, waiting up to 20 s for them);
+- long-polls QUEUE_URL_<NAME> of each queue in turn (up to 10 messages, waiting up to 20 s in all
+  per round: 20 s for one queue, 10 s each for two);
 - gives each message's JSON body to the queue's handler (HANDLERS) and deletes the message once
   handled; a message whose handler raises is left in the queue: SQS delivers it again after the
   queue's visibility timeout and, after `maxReceiveCount` receives, moves it to the dead-letter
@@ -22,13 +24,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from webapp.core import emails, queues
+from webapp.core import email_feedback, emails
+from webapp.core import queues as queues_module
 
 logger = logging.getLogger("webapp.queues")
 
 # Queue name -> handler(payload). A handler raises when the message could not be handled.
 HANDLERS = {
     emails.QUEUE: emails.deliver,
+    email_feedback.QUEUE: email_feedback.handle,
 }
 WAIT_TIME_SECONDS = 20  # the longest long poll SQS allows (the queues' own default too)
 MAX_MESSAGES = 10  # the most one receive returns
@@ -36,41 +40,50 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Command(BaseCommand):
-    help = "Consumes an SQS queue (QUEUE_URL_<NAME>): handles each message, deletes it once handled; stops on SIGTERM."
+    help = "Consumes SQS queues (QUEUE_URL_<NAME>): handles each message, deletes it once handled; stops on SIGTERM."
     # call_command("consume_queue", "emails", client=...) uses that SQS client (tests).
     stealth_options = ("client",)
 
     def add_arguments(self, parser):
-        parser.add_argument("queue", help=f"the queue's name in the config: {', '.join(sorted(HANDLERS))}")
+        parser.add_argument("queues", nargs="+", metavar="queue", help=f"the queues' names in the config: {', '.join(sorted(HANDLERS))}")
 
-    def handle(self, *args, queue, **options):
-        handler = HANDLERS.get(queue)
-        if handler is None:
-            raise CommandError(f"No handler for queue {queue!r} (known: {', '.join(sorted(HANDLERS))}).")
-        url = queues.queue_url(queue)
-        client = options.get("client") or queues.sqs_client()
+    def handle(self, *args, queues: list, **options):
+        consumed = []
+        for queue in dict.fromkeys(queues):
+            handler = HANDLERS.get(queue)
+            if handler is None:
+                raise CommandError(f"No handler for queue {queue!r} (known: {', '.join(sorted(HANDLERS))}).")
+            consumed.append((queue, queues_module.queue_url(queue), handler))
+        client = options.get("client") or queues_module.sqs_client()
+        # One long poll per queue per round, 20 s in all: a stop signal is never more than 20 s away.
+        wait = max(1, WAIT_TIME_SECONDS // len(consumed))
 
         self.stopping = False
         previous = {number: signal.signal(number, self._stop) for number in STOP_SIGNALS}
-        logger.info("%s: consuming %s", queue, url)
+        for queue, url, _ in consumed:
+            logger.info("%s: consuming %s", queue, url)
         try:
             while not self.stopping:
-                response = client.receive_message(
-                    QueueUrl=url,
-                    MaxNumberOfMessages=MAX_MESSAGES,
-                    WaitTimeSeconds=WAIT_TIME_SECONDS,
-                    AttributeNames=["ApproximateReceiveCount"],
-                )
-                messages = response.get("Messages", [])
-                for index, message in enumerate(messages):
+                for queue, url, handler in consumed:
                     if self.stopping:
-                        self._release(client, url, queue, messages[index:])
                         break
-                    self._handle_message(client, url, queue, handler, message)
+                    response = client.receive_message(
+                        QueueUrl=url,
+                        MaxNumberOfMessages=MAX_MESSAGES,
+                        WaitTimeSeconds=wait,
+                        AttributeNames=["ApproximateReceiveCount"],
+                    )
+                    messages = response.get("Messages", [])
+                    for index, message in enumerate(messages):
+                        if self.stopping:
+                            self._release(client, url, queue, messages[index:])
+                            break
+                        self._handle_message(client, url, queue, handler, message)
         finally:
             for number, handler_before in previous.items():
                 signal.signal(number, handler_before)
-        logger.info("%s: stopped", queue)
+        for queue, _, _ in consumed:
+            logger.info("%s: stopped", queue)
 
     def _stop(self, number, frame):
         if not self.stopping:
