@@ -61,8 +61,9 @@ const LAYERS: Record<string, string[]> = {
   workloads: ['aws_lb_listener_rule', 'aws_sqs_queue', 'aws_scheduler_schedule'],
   protection: ['aws_wafv2_web_acl', 'aws_appautoscaling_scheduled_action'],
   monitoring: ['aws_cloudwatch_metric_alarm', 'aws_cloudwatch_dashboard', 'aws_sns_topic', 'aws_cloudwatch_event_rule'],
+  email: ['aws_sesv2_email_identity', 'aws_sesv2_configuration_set'],
 };
-const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'protection', 'monitoring'];
+const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'protection', 'monitoring', 'email'];
 
 let workDir: string;
 let moto: Moto | undefined;
@@ -608,6 +609,38 @@ checkWhenSynthesized('aws_cloudwatch_metric_alarm', 'alarms, dashboard, encrypte
   const critical = described.MetricAlarms.find((a: any) => a.AlarmName === 'webapp-staging-web-target-5xx-rate');
   expect(critical.AlarmActions).toEqual([warning]);
   expect(rules.Rules.map((r: any) => r.Name).sort()).toEqual(all('aws_cloudwatch_event_rule').map((r) => r.attributes.name).sort());
+});
+
+checkWhenSynthesized('aws_sesv2_email_identity', 'e-mail: the SES identity signs with Easy DKIM (its CNAMEs in the zone), MAIL FROM and DMARC are published, the configuration set sends its feedback to the queue the mailer consumes', async () => {
+  const email = staging.email!;
+  const topic = all('aws_sns_topic').find((t) => t.attributes.name === 'webapp-staging-email-events')!.attributes;
+  const queue = all('aws_sqs_queue').find((q) => q.attributes.name === 'webapp-staging-email-feedback')!.attributes;
+  const [identity, set, destinations, account] = botoCalls(python, endpoint, [
+    { service: 'sesv2', operation: 'get_email_identity', params: { EmailIdentity: email.domain } },
+    { service: 'sesv2', operation: 'get_configuration_set', params: { ConfigurationSetName: 'webapp-staging-email' } },
+    { service: 'sesv2', operation: 'get_configuration_set_event_destinations', params: { ConfigurationSetName: 'webapp-staging-email' } },
+    { service: 'sesv2', operation: 'get_account', params: {} },
+  ]);
+  expect(identity).toMatchObject({ IdentityType: 'DOMAIN', ConfigurationSetName: 'webapp-staging-email', MailFromAttributes: { MailFromDomain: `bounce.${email.domain}` } });
+  const tokens: string[] = identity.DkimAttributes.Tokens;
+  expect(tokens).toHaveLength(3);
+  const records = await zoneRecords();
+  const record = (name: string, type: string) => records.find((r) => r.Name?.replace(/\.$/, '') === name && r.Type === type)?.ResourceRecords?.map((v) => v.Value);
+  for (const token of tokens) expect(record(`${token}._domainkey.${email.domain}`, 'CNAME')).toEqual([`${token}.dkim.amazonses.com`]);
+  expect(record(`bounce.${email.domain}`, 'MX')).toEqual([`10 feedback-smtp.${staging.region}.amazonses.com`]);
+  expect(record(`_dmarc.${email.domain}`, 'TXT')).toEqual(['"v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"']);
+  expect(set).toMatchObject({ DeliveryOptions: { TlsPolicy: 'REQUIRE' }, SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] } });
+  expect(destinations.EventDestinations).toEqual([expect.objectContaining({ Name: 'feedback', Enabled: true, MatchingEventTypes: ['BOUNCE', 'COMPLAINT', 'REJECT'], SnsDestination: { TopicARN: topic.arn } })]);
+  expect(account.SuppressionAttributes.SuppressedReasons).toEqual(['BOUNCE', 'COMPLAINT']);
+  // What SES would publish (moto sends no mail): a permanent bounce reaches the feedback queue raw.
+  const event = { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'gone@example.org' }] }, mail: { source: email.from[0] } };
+  botoCalls(python, endpoint, [{ service: 'sns', operation: 'publish', params: { TopicArn: topic.arn, Message: JSON.stringify(event) } }]);
+  const [received] = botoCalls(python, endpoint, [{ service: 'sqs', operation: 'receive_message', params: { QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 } }]);
+  expect((received.Messages ?? []).map((m: any) => JSON.parse(m.Body))).toEqual([event]);
+  // The mailer sends from the identity through the configuration set, and consumes the feedback.
+  const [mailer] = botoCalls(python, endpoint, [{ service: 'ecs', operation: 'describe_task_definition', params: { taskDefinition: 'webapp-staging-mailer' } }]);
+  const vars = Object.fromEntries(mailer.taskDefinition.containerDefinitions[0].environment.map((e: any) => [e.name, e.value]));
+  expect(vars).toMatchObject({ EMAIL_FROM: email.from[0], EMAIL_CONFIGURATION_SET: 'webapp-staging-email', EMAIL_REGION: staging.region, QUEUE_URL_EMAIL_FEEDBACK: queue.url });
 });
 
 checkWhenSynthesized('aws_wafv2_web_acl', 'the web ACL protects the load balancer, with its rules in order and a redacted log', async () => {
