@@ -6,6 +6,8 @@ for the email section. moto 5.2 implements identities and configuration sets onl
   need them) and no MailFromAttributes. An identity created with DkimSigningAttributes gets three
   tokens, as SES gives (status SUCCESS: nothing verifies DNS here), and the MAIL FROM settings the
   provider wrote.
+- CreateEmailIdentity tags the identity under `email-identity/<name>`, but its ARN (and what the
+  provider lists tags of) is `identity/<name>`: the tags are kept under the identity's ARN.
 - PutEmailIdentityMailFromAttributes: not implemented. Kept per identity.
 - GetConfigurationSet: SendingOptions comes back nested in itself ({"SendingEnabled": {...}}), which
   the provider cannot read, and options never set come back empty (a plan would remove them).
@@ -31,7 +33,9 @@ _account = {"SuppressedReasons": []}
 
 def patch_sesv2() -> None:
     from moto.ses.models import ConfigurationSet, EmailIdentity
+    from moto.ses.utils import get_arn
     from moto.sesv2 import urls
+    from moto.sesv2.models import SESV2Backend
     from moto.sesv2.responses import SESV2Response
 
     # The paths of the operations added below (moto routes only those it implements).
@@ -42,6 +46,16 @@ def patch_sesv2() -> None:
         "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations$": SESV2Response.dispatch,
         "{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations/(?P<EventDestinationName>[^/]+)$": SESV2Response.dispatch,
     })
+
+    original_create = SESV2Backend.create_email_identity
+
+    def create_email_identity(self, email_identity, tags, dkim_signing_attributes, configuration_set_name):  # type: ignore[no-untyped-def]
+        identity = original_create(self, email_identity, tags, dkim_signing_attributes, configuration_set_name)
+        if tags:
+            self.core_backend.tagger.tag_resource(arn=get_arn(self, "ses", f"identity/{email_identity}"), tags=tags)
+        return identity
+
+    SESV2Backend.create_email_identity = create_email_identity  # type: ignore[method-assign]
 
     original_identity_init = EmailIdentity.__init__
 

@@ -82,6 +82,9 @@ export class EmailModule extends Construct {
       sendingOptions: { sendingEnabled: true },
       suppressionOptions: { suppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
+    // An account-and-region setting: every environment there sets the same value, and the provider's
+    // delete is a no-op (hashicorp/aws, sesv2 account_suppression_attributes: WithNoOpDelete), so
+    // destroying one environment leaves it on for the others.
     new Sesv2AccountSuppressionAttributes(this, 'account-suppression', { suppressedReasons: ['BOUNCE', 'COMPLAINT'] });
 
     this.identity = new Sesv2EmailIdentity(this, 'identity', {

@@ -2,10 +2,10 @@
 E-mails, sent by the `mailer` worker from the SQS queue `emails`:
 
     enqueue_email(to, subject, body)            # web: one JSON message {to, subject, body}
-    python manage.py consume_queue emails      # mailer: deliver() for each message
+    python manage.py consume_queue emails email-feedback   # mailer: deliver() for each message
 
 The web request only queues the message (one SQS call); the worker sends it with Django's mail API
-(settings.EMAIL_BACKEND). A message whose delivery fails stays in the queue: SQS delivers it again
+(settings.EMAIL_BACKEND: Amazon SES with the stack's email section, webapp.core.ses). A message whose delivery fails stays in the queue: SQS delivers it again
 after the queue's visibility timeout and, after `maxReceiveCount` receives, moves it to the
 dead-letter queue (alarm `queue-dead-letters`).
 """
