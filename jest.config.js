@@ -8,6 +8,9 @@ module.exports = {
   // Transpile only, with esbuild (.jest/esbuild-transform.cjs); types are checked once by `tsc --noEmit` in npm test.
   transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/setup.ts'],
+  // The shipped stacks, synthesized once for every file (helpers/global-setup.ts).
+  globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
   testTimeout: 120000,
   // Every core: the suites are CPU-bound synths and terraform subprocesses (jest's default leaves one idle).
   maxWorkers: '100%',

@@ -6,7 +6,7 @@ import { deployPolicies } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
 import { expectRejected } from './helpers/config';
-import { dataOf, onlyResource, resourcesOf, synthEnv, TfJson, withConfig, emailAt } from './helpers/synth';
+import { dataOf, onlyResource, resourcesOf, shipped, synthEnv, TfJson, withConfig, emailAt } from './helpers/synth';
 
 /**
  * Moving a live app in (docs/migrating.md): an existing VPC, existing certificates, a database
@@ -299,7 +299,7 @@ describe('existing buckets (assets.adopt)', () => {
       expect(lifecycle.rule.map((r: any) => r.id)).toEqual(['abort-incomplete-multipart-uploads']);
     }
     // A bucket of the stack's own keeps its version expiry.
-    const own = synthEnv(staging);
+    const own = shipped('staging');
     expect(resourcesOf(own, 'aws_s3_bucket_lifecycle_configuration').flatMap(([, l]) => l.rule.map((r: any) => r.id))).toContain('expire-noncurrent-media');
   });
 

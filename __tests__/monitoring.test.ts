@@ -172,7 +172,7 @@ describe('alarms', () => {
   });
 
   test('database thresholds follow the instance: a bigger class allows more connections and more freeable-memory floor; more storage, a larger free-space floor', () => {
-    const small = synthEnv(staging);
+    const small = shipped('staging');
     const big = synthEnv(withConfig(staging, (c) => ((c.database.instanceClass = 'db.r7g.xlarge'), (c.database.allocatedStorage = 200), (c.database.maxAllocatedStorage = 400))));
     expect(alarm(small, 'db-connections').threshold).toBe(Math.floor(0.8 * postgresMaxConnections('db.t4g.micro')!));
     expect(alarm(big, 'db-connections').threshold).toBe(Math.floor(0.8 * postgresMaxConnections('db.r7g.xlarge')!));

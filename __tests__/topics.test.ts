@@ -3,7 +3,7 @@ import { filterPolicyProblem } from '../src/config/validate-workloads';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { expectRejected } from './helpers/config';
 import { withTopics } from './helpers/topics';
-import { policyOf, resourcesOf, synthEnv, withConfig } from './helpers/synth';
+import { policyOf, resourcesOf, shipped, synthEnv, withConfig } from './helpers/synth';
 
 /**
  * App topics (compute.topics, Copilot's publish.topics / subscribe.topics): SNS topics encrypted
@@ -87,7 +87,7 @@ describe('app topics', () => {
   });
 
   test('no topics, no key, topic or queue policy', () => {
-    const plain = synthEnv(staging);
+    const plain = shipped('staging');
     expect(resourcesOf(plain, 'aws_sns_topic').filter(([, t]) => /-topic-/.test(t.name))).toEqual([]);
     expect(resourcesOf(plain, 'aws_sqs_queue_policy').filter(([n]) => !n.startsWith('queue-email-feedback'))).toEqual([]);
     expect(resourcesOf(plain, 'aws_kms_key').filter(([n]) => /^topics_/.test(n))).toEqual([]);

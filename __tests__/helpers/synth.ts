@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdktf';
 import { EnvironmentConfig } from '../../src/config/types';
 import { prod, staging } from '../../src/config/environments';
@@ -18,10 +20,20 @@ export function synthEnv(config: EnvironmentConfig, options: WebAppStackOptions 
   return JSON.parse(Testing.synth(stack));
 }
 
+/** Where jest's global setup wrote the shipped stacks (helpers/global-setup.ts). */
+export const SHIPPED_DIR_VARIABLE = 'WEBAPP_TEST_SHIPPED_DIR';
+
 const cache = new Map<string, TfJson>();
-/** The shipped environments, synthesized once per test file. */
+/**
+ * The shipped environments: synthesized once per jest run by the global setup (read here, one copy
+ * per test file), or here when a file runs without it.
+ */
 export function shipped(name: 'staging' | 'prod'): TfJson {
-  if (!cache.has(name)) cache.set(name, synthEnv(name === 'prod' ? prod : staging));
+  if (!cache.has(name)) {
+    const dir = process.env[SHIPPED_DIR_VARIABLE];
+    const file = dir ? path.join(dir, `${name}.json`) : undefined;
+    cache.set(name, file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : synthEnv(name === 'prod' ? prod : staging));
+  }
   return cache.get(name)!;
 }
 
