@@ -112,9 +112,15 @@ describe.each([['staging', staging], ['prod', prod]] as const)('%s: e-mail throu
     expect(mailer.environment.map((e: any) => e.name)).toContain('QUEUE_URL_EMAIL_FEEDBACK');
   });
 
-  test('reputation alarms below the levels at which AWS reviews (warning) and may pause (critical) sending', () => {
+  test('reputation alarms below the levels at which AWS reviews (warning) and may pause (critical) sending: in production, the account\'s owner', () => {
     // SES developer guide, "Amazon SES sending review process FAQs": review at 5% bounces / 0.1% complaints, pause at 10% / 0.5%.
     const alarms = Object.fromEntries(resourcesOf(json, 'aws_cloudwatch_metric_alarm').filter(([, a]) => a.namespace === 'AWS/SES').map(([, a]) => [a.alarm_name, a]));
+    // The rates are the account's: staging shares prod's account and region, so only prod alarms on them.
+    expect(env.email!.alarms.account).toBe(env.production);
+    if (!env.production) {
+      expect(alarms).toEqual({});
+      return;
+    }
     const critical = `\${aws_sns_topic.${resourcesOf(json, 'aws_sns_topic').find(([, t]) => t.name === `webapp-${name}-alerts-critical`)![0]}.arn}`;
     const warning = `\${aws_sns_topic.${resourcesOf(json, 'aws_sns_topic').find(([, t]) => t.name === `webapp-${name}-alerts-warning`)![0]}.arn}`;
     const expected = [
@@ -127,8 +133,7 @@ describe.each([['staging', staging], ['prod', prod]] as const)('%s: e-mail throu
     for (const [what, level, metric, threshold] of expected) {
       const alarm = alarms[`webapp-${name}-email-${what}-rate-${level}`];
       expect(alarm).toMatchObject({ metric_name: metric, statistic: 'Maximum', period: 3600, threshold, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching' });
-      // Critical pages in production; outside it, critical alarms notify the warning route.
-      expect(alarm.alarm_actions).toEqual([level === 'critical' && env.monitoring.paging ? critical : warning]);
+      expect(alarm.alarm_actions).toEqual([level === 'critical' ? critical : warning]);
     }
   });
 });
@@ -143,8 +148,8 @@ describe('email configuration', () => {
       compute: { workers: [{ name: 'mailer', command: ['python', 'manage.py', 'consume_queue', 'email-feedback'], queues: ['email-feedback'] }] },
     });
     expect(minimal.email).toEqual({
-      domain: 'dev.example.com', from: ['no-reply@dev.example.com'], sentBy: ['web'], mailFromSubdomain: 'bounce', dmarc: { policy: 'none' },
-      alarms: { bounceRate: { warning: 0.04, critical: 0.08 }, complaintRate: { warning: 0.0008, critical: 0.004 } },
+      domain: 'dev.example.com', from: ['no-reply@dev.example.com'], sentBy: ['web'], mailFromSubdomain: 'bounce', dmarc: { policy: 'none', publish: true }, adopt: false,
+      alarms: { account: false, bounceRate: { warning: 0.04, critical: 0.08 }, complaintRate: { warning: 0.0008, critical: 0.004 } },
     });
     expect(environmentProblems(minimal)).toEqual([]);
     const none = synthEnv(withConfig(staging, withoutEmail));
@@ -157,6 +162,18 @@ describe('email configuration', () => {
     expect(onlyResource(json, 'aws_sesv2_email_identity').email_identity).toBe('mail.staging.example.com');
     const names = resourcesOf(json, 'aws_route53_record').map(([, r]) => r.name);
     expect(names).toEqual(expect.arrayContaining(['bounce.mail.staging.example.com', '_dmarc.mail.staging.example.com']));
+  });
+
+  test('an identity that exists already (email.adopt): imported with its DKIM keys, its records taken over; a DMARC record of the domain\'s own is kept', () => {
+    const json = synthEnv(withConfig(staging, (c) => ((c.email!.adopt = true), (c.email!.dmarc = { policy: 'none', publish: false }))));
+    const [name] = resourcesOf(json, 'aws_sesv2_email_identity')[0];
+    expect((json as any).import).toContainEqual({ to: `aws_sesv2_email_identity.${name}`, id: 'staging.example.com' });
+    const records = resourcesOf(json, 'aws_route53_record').map(([, r]) => r).filter((r) => !r.alias && !r.for_each);
+    expect(records.filter((r) => r.type === 'CNAME' || r.name === 'bounce.staging.example.com').every((r) => r.allow_overwrite === true)).toBe(true);
+    expect(records.filter((r) => r.type === 'CNAME' || r.name === 'bounce.staging.example.com')).toHaveLength(5);
+    expect(records.find((r) => r.name === '_dmarc.staging.example.com')).toBeUndefined();
+    // A new identity never overwrites a record someone else made.
+    expect(resourcesOf(shipped('staging'), 'aws_route53_record').some(([, r]) => r.allow_overwrite && !r.for_each)).toBe(false);
   });
 
   test('external DNS: the records become outputs to create at the DNS provider', () => {
@@ -178,6 +195,11 @@ describe('email configuration', () => {
     ['a sending domain outside the environment\'s', set((e) => (e.domain = 'example.org')), 'email.domain', /outside the environment's domain/],
     ['a DMARC policy SES receivers do not know', set((e) => ((e.dmarc as any).policy = 'block')), 'email.dmarc.policy', /use one of "none", "quarantine", "reject"/],
     ['a DMARC report address that is none', set((e) => (e.dmarc.reportTo = 'reports')), 'email.dmarc.reportTo', /not an e-mail address/],
+    ['a DMARC report address that rewrites the record', set((e) => (e.dmarc.reportTo = 'a@b.com;p=reject')), 'email.dmarc.reportTo', /not an e-mail address/],
+    ['a DMARC record over one DNS string', set((e) => (e.dmarc.reportTo = `${'r'.repeat(230)}@example.com`)), 'email.dmarc.reportTo', /more than the 255 of one DNS string/],
+    ['a report address for a record not published', set((e) => (e.dmarc = { policy: 'none', publish: false, reportTo: 'dmarc@example.com' })), 'email.dmarc.reportTo', /publish is false/],
+    ['a sender in capitals (ses:FromAddress is case-sensitive)', set((e) => (e.from = ['No-Reply@staging.example.com'])), 'email.from[0]', /write it in lowercase \("no-reply@staging\.example\.com"\)/],
+    ['a region where SES signs under a regional DKIM domain', withConfig(staging, (c) => (c.region = 'af-south-1')), 'email', /where this stack cannot publish SES's Easy DKIM records/],
     ['a MAIL FROM label with a dot', set((e) => (e.mailFromSubdomain = 'mail.from')), 'email.mailFromSubdomain', /one DNS label/],
     ['an unknown sending process', set((e) => (e.sentBy = ['newsletter'])), 'email.sentBy[0]', /not a process of this environment/],
     ['a warning at the review level', set((e) => (e.alarms.bounceRate.warning = 0.05)), 'email.alarms.bounceRate.warning', /below 0\.05 \(5%, where AWS puts the account under review\)/],
@@ -188,6 +210,11 @@ describe('email configuration', () => {
     ['nobody consuming the feedback', withConfig(staging, (c) => (c.compute.workers.forEach((w) => (w.queues = w.queues.filter((q) => q !== 'email-feedback'))))), 'email', /consumed by no worker: list "email-feedback"/],
     ['a queue of its own named like the feedback queue', withConfig(staging, (c) => c.compute.queues.push({ ...c.compute.queues[0], name: 'email-feedback' })), 'compute.queues', /the queue the email section creates/],
   ])('synth rejects %s with the field and the fix', (_label, config, field, fix) => expectRejected(config, field, fix));
+
+  test('two environments of one account and region alarming on its reputation are refused (every breach twice)', () => {
+    const twice = withConfig(staging, (c) => (c.email!.alarms.account = true));
+    expect(() => validateEnvironments([twice, prod])).toThrow(/environment "prod": email\.alarms\.account is true, as in environment "staging" of the same account and region/);
+  });
 
   test('the same identity in two environments of one account and region is refused (one identity per domain)', () => {
     // prod (example.com) sending from staging's subdomain: both would manage one SES identity.

@@ -62,11 +62,11 @@ describe.each(stackDirs)('stack %s', (name) => {
  * shipped stacks: each variant folds several modes that do not interact, because each `terraform
  * validate` costs seconds of CPU (loading the provider's schema) and the unit suite has a budget.
  * - `adopted`: production adopting everything (network.existing without NAT, so the endpoints go
- *   into the adopted VPC; domain.certificates; database.adopt; assets.adopt), DNS managed elsewhere
- *   (external zone, records exported), state in Terraform Cloud (`init -backend=false` skips the
- *   cloud block: no login needed);
+ *   into the adopted VPC; the load balancer's certificate; database.adopt; assets.adopt), DNS
+ *   managed elsewhere (external zone: the CloudFront certificate's validation and the records are
+ *   outputs), state in Terraform Cloud (`init -backend=false` skips the cloud block: no login needed);
  * - `zone`: staging restored from a snapshot (database.restoreFrom), in a hosted zone the stack
- *   creates, with app topics fanned out to queues.
+ *   creates, with app topics fanned out to queues and e-mail (its records in the zone).
  */
 test('every adopting, DNS and state mode, and app topics, pass terraform validate', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-variant-'));
@@ -75,8 +75,10 @@ test('every adopting, DNS and state mode, and app topics, pass terraform validat
     const adopted = withConfig(adoptingEverything(prod), (c) => {
       c.name = 'adopted';
       c.network.natMode = 'none';
-      withoutEmail(c); // SES needs a NAT; the external records of email are in edge.test.ts
+      withoutEmail(c); // SES needs a NAT (its records as outputs: the zone variant has them in a zone)
       c.domain.dns = { zoneMode: 'external', exportRecords: true };
+      // The CloudFront certificate is created: its validation CNAMEs become outputs (external mode).
+      delete c.domain.certificates!.cdn;
       c.state = { backend: 'cloud', organization: 'acme', workspace: 'webapp-adopted' };
     });
     const zone = withConfig(withTopics(restoring('arn:aws:rds:eu-west-1:123456789012:snapshot:legacy-final', staging)), (c) => {
@@ -98,6 +100,8 @@ test('every adopting, DNS and state mode, and app topics, pass terraform validat
     expect(Object.values(zoneJson.resource.aws_db_instance as Record<string, { snapshot_identifier?: string }>)[0].snapshot_identifier).toContain('legacy-final');
     expect(zoneJson.resource.aws_route53_zone).toBeDefined();
     expect(zoneJson.resource.aws_sns_topic).toBeDefined();
+    expect(zoneJson.resource.aws_sesv2_email_identity).toBeDefined();
+    expect(Object.keys(adoptedJson.output).filter((o) => o.startsWith('dns_validation_'))).toEqual(['dns_validation_cdn']);
     expect(validationErrors(await validateStacks(['adopted', 'zone'].map((s) => path.join(dir, 'stacks', s))))).toEqual({ adopted: [], zone: [] });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -31,18 +31,20 @@ const HTTP_DEFAULTS = {
 /**
  * E-mail (when configured): sent from no-reply@ the environment's domain by the web service; MAIL
  * FROM `bounce.<domain>`; DMARC reporting only (`none`) until the reports show every legitimate
- * sender aligned. Reputation alarms below the rates at which AWS reviews the account (bounces 5%,
+ * sender aligned; a new identity (`adopt` for one that exists). Reputation alarms below the rates at which AWS reviews the account (bounces 5%,
  * complaints 0.1%: warning) and well before it may pause sending (10%, 0.5%: critical): SES
  * developer guide, "Amazon SES sending review process FAQs".
  */
-function emailDefaults(domainName: string): EmailConfig {
+function emailDefaults(domainName: string, production: boolean): EmailConfig {
   return {
     domain: domainName,
     from: [`no-reply@${domainName}`],
     sentBy: ['web'],
     mailFromSubdomain: 'bounce',
-    dmarc: { policy: 'none' },
-    alarms: { bounceRate: { warning: 0.04, critical: 0.08 }, complaintRate: { warning: 0.0008, critical: 0.004 } },
+    dmarc: { policy: 'none', publish: true },
+    adopt: false,
+    // The account's rates: production raises them (a staging in the same account would only repeat each alarm).
+    alarms: { account: production, bounceRate: { warning: 0.04, critical: 0.08 }, complaintRate: { warning: 0.0008, critical: 0.004 } },
   };
 }
 
@@ -254,7 +256,7 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
   const emailDomain = typeof input.email?.domain === 'string' ? input.email.domain : input.domain.name;
   return {
     ...merged,
-    email: input.email === undefined ? undefined : deepMerge(emailDefaults(emailDomain), input.email),
+    email: input.email === undefined ? undefined : deepMerge(emailDefaults(emailDomain, input.production === true), input.email),
     network: {
       ...network,
       // Flow logs belong to whoever owns the VPC: an adopted one keeps its own (or none).

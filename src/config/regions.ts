@@ -73,3 +73,15 @@ export function partitionOf(region: string): 'aws' {
 export function azIdPrefix(region: string): string | undefined {
   return REGIONS[region]?.azIds[0]?.replace(/-az\d+$/, '');
 }
+
+/**
+ * Where SES publishes Easy DKIM keys for the regions the email section supports: the DKIM CNAMEs
+ * point at `<token>.<domain>` (SES developer guide, "Easy DKIM in Amazon SES"). These regions use
+ * the global `dkim.amazonses.com`; the newer ones sign under a regional domain the provider does not
+ * expose (DkimAttributes.SigningHostedZone), so the email section refuses them instead of
+ * publishing records SES would never find (the identity would fail verification after 72 hours).
+ */
+export const SES_EASY_DKIM_DOMAIN: Readonly<Record<string, string>> = Object.fromEntries(
+  ['us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+    'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-southeast-1', 'ap-southeast-2'].map((r) => [r, 'dkim.amazonses.com']),
+);

@@ -483,9 +483,22 @@ export const emailSchema = z.strictObject({
     policy: z.enum(['none', 'quarantine', 'reject']),
     /** Where aggregate reports go (`rua=mailto:`); absent: none. */
     reportTo: str().optional(),
+    /** Publish `_dmarc.<domain>` (default); false keeps a DMARC record managed elsewhere (a domain that already has corporate mail). */
+    publish: bool(),
   }),
+  /**
+   * An identity that already exists in the account and region (set up by hand or by Copilot addons):
+   * imported instead of created, keeping its DKIM keys; its existing DKIM and MAIL FROM records are
+   * taken over (the same names and values).
+   */
+  adopt: bool(),
   /** Reputation alarms on the account's bounce and complaint rates: warning and critical thresholds (fractions, 0.04 = 4%). */
   alarms: z.strictObject({
+    /**
+     * The rates are the account's (per region), shared by its environments: one environment of an
+     * account and region raises them. Default: production environments.
+     */
+    account: bool(),
     bounceRate: z.strictObject({ warning: int(), critical: int() }),
     complaintRate: z.strictObject({ warning: int(), critical: int() }),
   }),

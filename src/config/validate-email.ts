@@ -1,7 +1,8 @@
-import { EnvironmentConfig } from './types';
+import { EmailConfig, EnvironmentConfig } from './types';
 import { HOST_LABEL, isValidDomain } from './patterns';
 
 import { EMAIL_FEEDBACK_QUEUE } from './defaults';
+import { SES_EASY_DKIM_DOMAIN } from './regions';
 
 /** `email.sentBy` names processes; the one-off task (jobs, `npm run task`) is `jobs`. */
 export const ONE_OFF_SENDER = 'jobs';
@@ -20,6 +21,9 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
   const email = env.email;
   if (!email) return;
   const domain = env.domain.name;
+  if (!SES_EASY_DKIM_DOMAIN[env.region]) {
+    fail('email', `is set in ${env.region}, where this stack cannot publish SES's Easy DKIM records (SES signs there under a regional domain the provider does not expose): send from one of ${Object.keys(SES_EASY_DKIM_DOMAIN).join(', ')}, or drop the section`);
+  }
   if (!isValidDomain(email.domain)) fail('email.domain', `is "${email.domain}": use a lowercase domain name such as "${domain}"`);
   else if (email.domain !== domain && !email.domain.endsWith(`.${domain}`)) {
     fail('email.domain', `is "${email.domain}", outside the environment's domain "${domain}": its DKIM, MAIL FROM and DMARC records go into that zone; use "${domain}" or a subdomain such as "mail.${domain}"`);
@@ -31,11 +35,20 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
     const parts = ADDRESS.exec(address);
     if (!parts) fail(field, `is "${address}", not an e-mail address: use e.g. "no-reply@${email.domain}"`);
     else if (parts[3].toLowerCase() !== email.domain) fail(field, `is "${address}", outside the identity's domain "${email.domain}": SES sends only from a verified identity; use an address "@${email.domain}" (or set email.domain)`);
+    // ses:FromAddress is compared case-sensitively (StringEquals): one spelling, the lowercase one.
+    else if (address !== address.toLowerCase()) fail(field, `is "${address}": write it in lowercase ("${address.toLowerCase()}"), the spelling the task roles may send from`);
     if (seen.has(address.toLowerCase())) fail(field, `"${address}" is listed twice`);
     seen.add(address.toLowerCase());
   });
   if (!HOST_LABEL.test(email.mailFromSubdomain)) fail('email.mailFromSubdomain', `is "${email.mailFromSubdomain}": use one DNS label such as "bounce" (MAIL FROM bounce.${email.domain})`);
-  if (email.dmarc.reportTo !== undefined && !ADDRESS.test(email.dmarc.reportTo)) fail('email.dmarc.reportTo', `is "${email.dmarc.reportTo}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
+  const report = email.dmarc.reportTo;
+  if (report !== undefined) {
+    // The address goes into the record (rua=mailto:...): no ";" "," or "!" (DMARC separators), a real domain.
+    const reportParts = ADDRESS.exec(report);
+    if (!reportParts || /[;,!\s]/.test(report) || !isValidDomain(reportParts[3].toLowerCase())) fail('email.dmarc.reportTo', `is "${report}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
+    else if (dmarcRecord(email).length > 255) fail('email.dmarc.reportTo', `makes the DMARC record ${dmarcRecord(email).length} characters, more than the 255 of one DNS string: use a shorter address`);
+    if (!email.dmarc.publish) fail('email.dmarc.reportTo', 'is set but email.dmarc.publish is false: the reports go where your own DMARC record says; drop reportTo');
+  }
 
   // Who sends: processes of this environment.
   const compute = env.compute;
@@ -71,16 +84,28 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
   }
 }
 
+/** The DMARC TXT value the stack publishes at `_dmarc.<email.domain>`. */
+export function dmarcRecord(email: Pick<EmailConfig, 'dmarc'>): string {
+  return ['v=DMARC1', `p=${email.dmarc.policy}`, ...(email.dmarc.reportTo ? [`rua=mailto:${email.dmarc.reportTo}`] : [])].join('; ');
+}
+
 /**
  * SES keeps one identity per domain in an account and region: two environments sending from one
  * domain there would both manage (and one would delete) the same identity and its DKIM keys.
  */
 export function crossEnvironmentEmailProblems(envs: EnvironmentConfig[]): string[] {
   const owners = new Map<string, string>();
+  const alarmed = new Map<string, string>();
   const problems: string[] = [];
   for (const env of envs) {
     if (!env.email) continue;
-    const key = `${env.accountId}/${env.region}/${env.email.domain}`;
+    const region = `${env.accountId}/${env.region}`;
+    if (env.email.alarms.account) {
+      const other = alarmed.get(region);
+      if (other) problems.push(`environment "${env.name}": email.alarms.account is true, as in environment "${other}" of the same account and region: the reputation rates are the account's, so every breach would be reported twice; set it to false here`);
+      else alarmed.set(region, env.name);
+    }
+    const key = `${region}/${env.email.domain}`;
     const other = owners.get(key);
     if (other) {
       problems.push(`environment "${env.name}": email.domain is "${env.email.domain}", the SES domain identity of environment "${other}" in the same account and region (one identity per domain): give each environment its own sending domain, e.g. "mail.${env.domain.name}"`);

@@ -129,10 +129,11 @@ export class MonitoringLayer extends Layer {
     }
 
     // --- E-mail: the account's reputation, before AWS reviews or pauses it ---
-    if (workloads.email && config.email) {
+    if (workloads.email && config.email?.alarms.account) {
       // Account-level metrics (no dimension): the rates AWS judges the account by (SES developer
       // guide, "Creating reputation monitoring alarms using CloudWatch"). Published only once mail
-      // is sent: no data is not a breach.
+      // is sent: no data is not a breach. One environment per account and region alarms on them
+      // (email.alarms.account, production by default; validation refuses two).
       const rates = [
         { metric: 'Reputation.BounceRate', key: 'bounceRate', what: 'bounce', kinds: ['email-bounce-rate-high', 'email-bounce-rate-critical'] },
         { metric: 'Reputation.ComplaintRate', key: 'complaintRate', what: 'complaint', kinds: ['email-complaint-rate-high', 'email-complaint-rate-critical'] },

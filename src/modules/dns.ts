@@ -110,7 +110,7 @@ export class DnsModule extends Construct {
    * A plain record (CNAME, MX, TXT) in the zone; in external mode the records to create become the
    * output `dns_record_<id>` (one list per id, each `{name, type, value}`).
    */
-  addRecords(id: string, records: { name: string; type: 'CNAME' | 'MX' | 'TXT'; value: string }[], ttl = 1800): void {
+  addRecords(id: string, records: { name: string; type: 'CNAME' | 'MX' | 'TXT'; value: string }[], options: { ttl?: number; allowOverwrite?: boolean } = {}): void {
     if (!this.zoneId) {
       new TerraformOutput(this, `dns_${id}`, {
         value: records,
@@ -125,7 +125,9 @@ export class DnsModule extends Construct {
         type: r.type,
         // The provider quotes TXT values itself (hashicorp/aws route53_record docs); each is under 255 characters.
         records: [r.value],
-        ttl,
+        ttl: options.ttl ?? 1800,
+        // Taking over records that exist with these names (an adopted identity's): no "already exists".
+        allowOverwrite: options.allowOverwrite || undefined,
       });
     });
   }

@@ -10,7 +10,9 @@ import { Sesv2ConfigurationSet } from '@cdktf/provider-aws/lib/sesv2-configurati
 import { Sesv2ConfigurationSetEventDestination } from '@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination';
 import { Sesv2EmailIdentity } from '@cdktf/provider-aws/lib/sesv2-email-identity';
 import { Sesv2EmailIdentityMailFromAttributes } from '@cdktf/provider-aws/lib/sesv2-email-identity-mail-from-attributes';
+import { SES_EASY_DKIM_DOMAIN } from '../config/regions';
 import { EmailConfig } from '../config/types';
+import { dmarcRecord } from '../config/validate-email';
 import { PolicyStatement, policyDocument } from '../lib/iam';
 import { arn } from '../lib/naming';
 import { DnsModule } from './dns';
@@ -92,6 +94,9 @@ export class EmailModule extends Construct {
       configurationSetName: this.configurationSet.configurationSetName,
       dkimSigningAttributes: { nextSigningKeyLength: 'RSA_2048_BIT' },
     });
+    // An identity set up before (by hand, Copilot addons): imported with its DKIM keys, so the
+    // records already published stay valid (the provider's import id is the identity's name).
+    if (email.adopt) this.identity.importFrom(email.domain);
     this.mailFromDomain = `${email.mailFromSubdomain}.${email.domain}`;
     new Sesv2EmailIdentityMailFromAttributes(this, 'mail-from', {
       emailIdentity: this.identity.emailIdentity,
@@ -100,17 +105,19 @@ export class EmailModule extends Construct {
       behaviorOnMxFailure: 'USE_DEFAULT_VALUE',
     });
     const tokens = this.identity.dkimSigningAttributes.tokens;
-    const dmarc = [`v=DMARC1`, `p=${email.dmarc.policy}`, ...(email.dmarc.reportTo ? [`rua=mailto:${email.dmarc.reportTo}`] : [])].join('; ');
+    // An adopted identity's records exist already, with these very names and values: taken over.
+    const records = { allowOverwrite: email.adopt };
     props.dns.addRecords('email_dkim', Array.from({ length: DKIM_TOKENS }, (_, i) => ({
       name: `${Fn.element(tokens, i)}._domainkey.${email.domain}`,
       type: 'CNAME' as const,
-      value: `${Fn.element(tokens, i)}.dkim.amazonses.com`,
-    })));
+      value: `${Fn.element(tokens, i)}.${SES_EASY_DKIM_DOMAIN[region]}`,
+    })), records);
     props.dns.addRecords('email_mail_from', [
       { name: this.mailFromDomain, type: 'MX', value: `10 feedback-smtp.${region}.amazonses.com` },
       { name: this.mailFromDomain, type: 'TXT', value: 'v=spf1 include:amazonses.com ~all' },
-    ]);
-    props.dns.addRecords('email_dmarc', [{ name: `_dmarc.${email.domain}`, type: 'TXT', value: dmarc }]);
+    ], records);
+    // A DMARC record of the domain's own (corporate mail) is kept when publish is off: never overwritten.
+    if (email.dmarc.publish) props.dns.addRecords('email_dmarc', [{ name: `_dmarc.${email.domain}`, type: 'TXT', value: dmarcRecord(email) }]);
 
     // --- Feedback: SES -> SNS (encrypted) -> the feedback queue ---
     const fromSes = {
@@ -128,7 +135,7 @@ export class EmailModule extends Construct {
     });
     new KmsAlias(this, 'alias', { name: `alias/${namePrefix}-email-events`, targetKeyId: this.key.keyId });
     this.topic = new SnsTopic(this, 'events', { name: `${namePrefix}-email-events`, kmsMasterKeyId: this.key.arn });
-    new SnsTopicPolicy(this, 'events-policy', {
+    const topicPolicy = new SnsTopicPolicy(this, 'events-policy', {
       arn: this.topic.arn,
       policy: policyDocument([
         { Sid: 'SesOfThisConfigurationSetPublishes', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish', Resource: this.topic.arn, Condition: fromSes },
@@ -139,6 +146,8 @@ export class EmailModule extends Construct {
       configurationSetName: this.configurationSet.configurationSetName,
       eventDestinationName: 'feedback',
       eventDestination: { enabled: true, matchingEventTypes: [...FEEDBACK_EVENTS], snsDestination: { topicArn: this.topic.arn } },
+      // SES may publish once the topic admits it (the key policy is part of the key itself).
+      dependsOn: [topicPolicy],
     });
     props.feedbackQueue.admitTopics([this.topic.arn]);
     new SnsTopicSubscription(this, 'events-to-feedback', {

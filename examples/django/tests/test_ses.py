@@ -5,6 +5,7 @@ boto3, no database (the suppression list's queries are patched; its table is cre
 migrations, which tests.test_migrate_locked applies on PostgreSQL).
 """
 import os
+from email.header import decode_header, make_header
 import signal
 import unittest
 import warnings
@@ -87,6 +88,14 @@ class BackendTests(unittest.TestCase):
         self.assertEqual(send_mail("Hi", "Body", None, ["gone@example.org"]), 0)
         self.assertEqual(len(self.ses.sent), 1)
 
+    def test_a_suppressed_address_is_recognised_behind_a_display_name_and_names_are_encoded(self):
+        self.suppressed = {"bob@example.org"}
+        self.assertEqual(send_mail("Hi", "Body", None, ["Bob <Bob@Example.org>", "Zoë Müller <zoe@example.org>"]), 1)
+        (call,) = self.ses.sent
+        (destination,) = call["Destination"]["ToAddresses"]
+        self.assertTrue(destination.isascii() and destination.endswith(" <zoe@example.org>"), destination)
+        self.assertEqual(str(make_header(decode_header(destination.rsplit(" <", 1)[0]))), "Zoë Müller")
+
     def test_an_ses_error_raises_unless_fail_silently(self):
         self.ses.error = RuntimeError("AccessDenied: not authorized to send from intruder@example.com")
         with self.assertRaisesRegex(RuntimeError, "AccessDenied"):
@@ -120,7 +129,7 @@ class FeedbackTests(unittest.TestCase):
 
     def test_handle_records_each_address_once_lower_cased(self):
         with mock.patch("webapp.core.models.SuppressedAddress.objects") as objects, self.assertLogs("webapp.email", "INFO"):
-            email_feedback.handle(bounce("Permanent", "Gone@Example.org"))
+            email_feedback.handle(bounce("Permanent", "Gone <Gone@Example.org>"))
         objects.update_or_create.assert_called_once_with(email="gone@example.org", defaults={"reason": "bounce", "detail": "Permanent/General"})
 
 

@@ -42,10 +42,12 @@ def suppressions(event):
 def handle(event):
     """Handler of the `email-feedback` queue: suppresses what the event names (idempotent)."""
     from webapp.core.models import SuppressedAddress
+    from webapp.core.ses import address_of
 
     found = suppressions(event)
     for address, reason, detail in found:
-        SuppressedAddress.objects.update_or_create(email=address.lower(), defaults={"reason": reason, "detail": detail[:200]})
+        # SES names the recipient as it was addressed ("Bob <bob@example.org>" too): the bare address.
+        SuppressedAddress.objects.update_or_create(email=address_of(address), defaults={"reason": reason, "detail": detail[:200]})
         logger.info("suppressed %s (%s %s)", address, reason, detail)
     if not found:
         logger.info("SES %s event: nothing to suppress", event.get("eventType") or event.get("notificationType"))

@@ -13,17 +13,24 @@ A Django e-mail backend on Amazon SES (API v2), used when the stack's email sect
 Errors raise unless fail_silently (a queued e-mail then stays in its queue and is retried).
 """
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import sanitize_address
 
 from webapp import aws_clients
 
 logger = logging.getLogger("webapp.email")
 
 
+def address_of(recipient):
+    """The bare address of a recipient (`"Bob <Bob@Example.org>"` -> `bob@example.org`), as suppressed."""
+    return parseaddr(recipient)[1].lower()
+
+
 def suppressed(addresses):
-    """The addresses among `addresses` the app no longer mails (lower-cased)."""
+    """The bare addresses among `addresses` (lower-cased) the app no longer mails."""
     from webapp.core.models import SuppressedAddress
 
     wanted = {a.lower() for a in addresses}
@@ -54,8 +61,9 @@ class SesEmailBackend(BaseEmailBackend):
 
     def _send(self, message):
         recipients = message.recipients()
-        blocked = suppressed(recipients)
-        allowed = [r for r in recipients if r.lower() not in blocked]
+        blocked = suppressed([address_of(r) for r in recipients])
+        # SES takes each destination as an RFC 5322 address: a display name encoded as Django does.
+        allowed = [sanitize_address(r, message.encoding or settings.DEFAULT_CHARSET) for r in recipients if address_of(r) not in blocked]
         if blocked:
             logger.info("e-mail %r: not sent to %d suppressed address(es)", message.subject, len(recipients) - len(allowed))
         if not allowed:
