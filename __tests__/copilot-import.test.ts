@@ -85,7 +85,10 @@ describe('reading the workspace as Copilot does', () => {
     expect(ws.application).toBe('shop');
     expect(ws.workloads.map((w) => `${w.name}: ${w.kind}`)).toEqual(['api-internal: Backend Service', 'cleanup: Scheduled Job', 'web: Load Balanced Web Service', 'worker: Worker Service']);
     expect(ws.environments.map((e) => e.name)).toEqual(['prod', 'test']);
-    expect(ws.addons).toEqual([{ file: 'copilot/web/addons/db.yml', resources: [{ name: 'webdbCluster', type: 'AWS::RDS::DBCluster' }, { name: 'webdbSecret', type: 'AWS::SecretsManager::Secret' }] }]);
+    expect(ws.addons).toEqual([
+      { file: 'copilot/web/addons/db.yml', resources: [{ name: 'webdbCluster', type: 'AWS::RDS::DBCluster' }, { name: 'webdbSecret', type: 'AWS::SecretsManager::Secret' }] },
+      { file: 'copilot/web/addons/ses.yml', resources: [{ name: 'MailIdentity', type: 'AWS::SES::EmailIdentity' }, { name: 'MailConfigurationSet', type: 'AWS::SES::ConfigurationSet' }, { name: 'MailBounces', type: 'AWS::SES::ConfigurationSetEventDestination' }, { name: 'BounceTopic', type: 'AWS::SNS::Topic' }] },
+    ]);
   });
 
   test('overrides merge as Copilot documents: maps merge, lists and scalars replace', () => {
@@ -211,6 +214,10 @@ describe('the Django app, imported', () => {
     expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);
     expect(listed('copilot/api-internal/manifest.yml', 'image.port')).toBeUndefined();
     expect(listed('copilot/web/addons/db.yml', 'Resources.webdbCluster (AWS::RDS::DBCluster)')?.reason).toMatch(/docs\/migrating\.md/);
+    // SES added by hand as an addon: pointed at the email section, with adoption of the identity.
+    for (const r of ['MailIdentity (AWS::SES::EmailIdentity)', 'MailConfigurationSet (AWS::SES::ConfigurationSet)', 'MailBounces (AWS::SES::ConfigurationSetEventDestination)']) {
+      expect(listed('copilot/web/addons/ses.yml', `Resources.${r}`)?.reason).toMatch(/the email section .*docs\/email\.md.*email\.adopt: true/);
+    }
     // Each listed field exists in its manifest (no invented paths), and nothing is listed twice.
     const keys = result.unmapped.map((u) => `${u.file} ${u.field}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -542,12 +542,15 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
   for (const addon of workspace.addons) {
     for (const resource of addon.resources) {
       const database = /^AWS::RDS::(DBCluster|DBInstance)$/.test(resource.type);
+      const email = /^AWS::SES::/.test(resource.type);
       unmapped.push({
         file: addon.file,
         field: `Resources.${resource.name} (${resource.type})`,
         reason: database
           ? 'the addon database: this project runs its own Postgres (database.*); adopt it or move its data by snapshot or dump (docs/migrating.md); Aurora and MySQL are moved by dump and restore'
-          : `CloudFormation addons are not carried over: model ${resource.type} in a construct of your own, or keep it outside the stack and pass its ARN through compute.environment / externalSecrets`,
+          : email
+            ? 'the addon\'s SES set-up: use the email section (identity with DKIM, MAIL FROM, DMARC, configuration set, bounces and complaints to a queue, docs/email.md); email.adopt: true imports an identity that exists with its DKIM keys'
+            : `CloudFormation addons are not carried over: model ${resource.type} in a construct of your own, or keep it outside the stack and pass its ARN through compute.environment / externalSecrets`,
       });
     }
   }
