@@ -17,6 +17,8 @@ const copies: EnvironmentConfig[] = Array.from({ length: Math.max(0, count - env
   copy.name = name;
   copy.network.cidr = `10.${100 + i}.0.0/16`;
   copy.domain.name = `${name}.example.com`;
+  // Resolved defaults follow the domain only through defineEnvironment: the copy's e-mail moves with it.
+  if (copy.email) copy.email = { ...copy.email, domain: copy.domain.name, from: [`no-reply@${copy.domain.name}`] };
   if (copy.delivery) copy.delivery.github.environment = name;
   return copy;
 });
