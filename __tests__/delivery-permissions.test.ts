@@ -6,8 +6,9 @@ import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import {
-  ATTACHED_MANAGED_POLICIES, DEPLOY_COVERAGE, EC2_CREATE_GROUPS, EC2_CREATE_PARENTS, GLOBAL_EDGE_REGION, SERVICE_LINKED_ROLE_SERVICES, UNSCOPED_ACTIONS, deployPolicies, passedRoles, unscopedActionsMarkdown,
+  ATTACHED_MANAGED_POLICIES, EC2_CREATE_GROUPS, EC2_CREATE_PARENTS, GLOBAL_EDGE_REGION, SERVICE_LINKED_ROLE_SERVICES, deployPolicies, passedRoles,
 } from '../src/delivery/deploy-permissions';
+import { DEPLOY_COVERAGE, UNSCOPED_ACTIONS, unscopedActionsMarkdown } from '../src/delivery/deploy-coverage';
 import { deliveryRoleArns, deployPolicyName, workloadBoundaryArn } from '../src/delivery/names';
 import { stateStatements } from '../src/delivery/state-access';
 import { PolicyStatement, policyDocument } from '../src/lib/iam';

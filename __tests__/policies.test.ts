@@ -8,7 +8,7 @@ import { adoptingEverything } from './helpers/adoption';
 import { withInternalService } from './helpers/internal';
 import { withTopics } from './helpers/topics';
 import { EnvironmentConfig } from '../src/config/types';
-import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-permissions';
+import { UNSCOPED_ACTIONS } from '../src/delivery/deploy-coverage';
 import { workloadBoundaryArn } from '../src/delivery/names';
 import { bootstrapStacks } from '../src/stacks/bootstrap-stack';
 import { dataOf, policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig, withoutEmail, emailAt } from './helpers/synth';

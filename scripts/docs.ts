@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { unscopedActionsMarkdown } from '../src/delivery/deploy-permissions';
+import { unscopedActionsMarkdown } from '../src/delivery/deploy-coverage';
 import { alarmTableMarkdown } from '../src/modules/monitoring/alarm-kinds';
 
 const SECTIONS: Record<string, () => string> = {

@@ -26,6 +26,7 @@ import secrets
 import time
 from typing import Any
 
+# Kept per identity or configuration set name only: each e2e emulator serves one account and region.
 _mail_from: dict[str, dict[str, Any]] = {}
 _event_destinations: dict[str, dict[str, dict[str, Any]]] = {}
 _account = {"SuppressedReasons": []}

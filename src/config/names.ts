@@ -1,4 +1,5 @@
 import { globalBucketName, resourceName } from '../lib/naming';
+import { EMAIL_FEEDBACK_QUEUE } from './defaults';
 import { EnvironmentConfig } from './types';
 
 /**
@@ -124,6 +125,14 @@ export function assetBucketNames(env: EnvironmentConfig): { static: string; medi
 }
 
 /** Secrets Manager name of a secret of your own. */
+/**
+ * The names of the email section's resources (`prefix`: `<project>-<env>`): its configuration set,
+ * the feedback topic (and its key alias). The feedback queue is EMAIL_FEEDBACK_QUEUE (defaults.ts).
+ */
+export function emailResourceNames(prefix: string): { configurationSet: string; topic: string } {
+  return { configurationSet: `${prefix}-email`, topic: `${prefix}-email-events` };
+}
+
 export function appSecretName(env: Pick<EnvironmentConfig, 'project' | 'name'>, secret: string): string {
   return `${resourceName(env)}/app/${secret}`;
 }
@@ -183,10 +192,10 @@ export function plannedNames(env: EnvironmentConfig): PlannedName[] {
     ...(env.email
       ? [
           { kind: 'sesIdentity' as const, name: env.email.domain, what: 'the SES domain identity', from: 'email.domain' },
-          { kind: 'sesConfigurationSet' as const, name: p('email'), what: 'the SES configuration set', from: base },
-          { kind: 'snsTopic' as const, name: p('email-events'), what: 'the SES feedback topic', from: base },
-          { kind: 'sqsQueue' as const, name: p('email-feedback'), what: 'the SES feedback queue', from: base },
-          { kind: 'sqsQueue' as const, name: p('email-feedback', 'dlq'), what: 'the dead-letter queue of the SES feedback', from: base },
+          { kind: 'sesConfigurationSet' as const, name: emailResourceNames(p()).configurationSet, what: 'the SES configuration set', from: base },
+          { kind: 'snsTopic' as const, name: emailResourceNames(p()).topic, what: 'the SES feedback topic', from: base },
+          { kind: 'sqsQueue' as const, name: p(EMAIL_FEEDBACK_QUEUE.name), what: 'the SES feedback queue', from: base },
+          { kind: 'sqsQueue' as const, name: p(EMAIL_FEEDBACK_QUEUE.name, 'dlq'), what: 'the dead-letter queue of the SES feedback', from: base },
         ]
       : []),
     ...env.compute.topics.map((t, i) => ({ kind: 'snsTopic' as const, name: `${p('topic', t.name)}${t.fifo ? '.fifo' : ''}`, what: `topic "${t.name}"`, from: `${base}/compute.topics[${i}].name` })),

@@ -4,6 +4,8 @@
 export const SLUG = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 export const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 export const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An e-mail address (alert subscribers, senders, report addresses): local@domain.tld. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
 
 export const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 

@@ -1,5 +1,5 @@
 import { EmailConfig, EnvironmentConfig } from './types';
-import { HOST_LABEL, isValidDomain } from './patterns';
+import { EMAIL, HOST_LABEL, isValidDomain } from './patterns';
 
 import { EMAIL_FEEDBACK_QUEUE } from './defaults';
 import { SES_EASY_DKIM_DOMAIN } from './regions';
@@ -7,7 +7,8 @@ import { SES_EASY_DKIM_DOMAIN } from './regions';
 /** `email.sentBy` names processes; the one-off task (jobs, `npm run task`) is `jobs`. */
 export const ONE_OFF_SENDER = 'jobs';
 
-const ADDRESS = /^([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([^\s@]+)$/;
+/** The domain of an address the shared EMAIL pattern accepts. */
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
 /**
  * The levels at which AWS acts on an account's reputation (SES developer guide, "Amazon SES sending
@@ -32,9 +33,8 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
   const seen = new Set<string>();
   email.from.forEach((address, i) => {
     const field = `email.from[${i}]`;
-    const parts = ADDRESS.exec(address);
-    if (!parts) fail(field, `is "${address}", not an e-mail address: use e.g. "no-reply@${email.domain}"`);
-    else if (parts[3].toLowerCase() !== email.domain) fail(field, `is "${address}", outside the identity's domain "${email.domain}": SES sends only from a verified identity; use an address "@${email.domain}" (or set email.domain)`);
+    if (!EMAIL.test(address)) fail(field, `is "${address}", not an e-mail address: use e.g. "no-reply@${email.domain}"`);
+    else if (domainOf(address) !== email.domain) fail(field, `is "${address}", outside the identity's domain "${email.domain}": SES sends only from a verified identity; use an address "@${email.domain}" (or set email.domain)`);
     // ses:FromAddress is compared case-sensitively (StringEquals): one spelling, the lowercase one.
     else if (address !== address.toLowerCase()) fail(field, `is "${address}": write it in lowercase ("${address.toLowerCase()}"), the spelling the task roles may send from`);
     if (seen.has(address.toLowerCase())) fail(field, `"${address}" is listed twice`);
@@ -44,8 +44,7 @@ export function validateEmail(env: EnvironmentConfig, fail: (field: string, mess
   const report = email.dmarc.reportTo;
   if (report !== undefined) {
     // The address goes into the record (rua=mailto:...): no ";" "," or "!" (DMARC separators), a real domain.
-    const reportParts = ADDRESS.exec(report);
-    if (!reportParts || /[;,!\s]/.test(report) || !isValidDomain(reportParts[3].toLowerCase())) fail('email.dmarc.reportTo', `is "${report}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
+    if (!EMAIL.test(report) || /[;,!]/.test(report) || !isValidDomain(domainOf(report))) fail('email.dmarc.reportTo', `is "${report}", not an e-mail address: use e.g. "dmarc-reports@${domain}"`);
     else if (dmarcRecord(email).length > 255) fail('email.dmarc.reportTo', `makes the DMARC record ${dmarcRecord(email).length} characters, more than the 255 of one DNS string: use a shorter address`);
     if (!email.dmarc.publish) fail('email.dmarc.reportTo', 'is set but email.dmarc.publish is false: the reports go where your own DMARC record says; drop reportTo');
   }

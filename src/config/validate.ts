@@ -9,7 +9,7 @@ import { REGIONS, SUPPORTED_REGIONS, azIdPrefix, partitionOf, unsupportedPartiti
 import { environmentSchema } from './schema';
 import { WAKE_UP_GRACE_MINUTES, awakeUtcWeek, parseDailyCron } from '../modules/monitoring/awake';
 import { EnvironmentConfig } from './types';
-import { ENV_VAR, FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
+import { EMAIL, ENV_VAR, FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
 import { scheduleProblem, validateWorkloads } from './validate-workloads';
 import { crossEnvironmentEmailProblems, validateEmail } from './validate-email';
 
@@ -26,7 +26,6 @@ export class ConfigError extends Error {
 }
 
 const PG_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;
 /** Names that look like credentials: those must come from Secrets Manager, never plain env. */
 export const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
 /** Values that carry credentials whatever the variable is called. */

@@ -1,6 +1,6 @@
 import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
-import { assetBucketNames, databaseIdentifier } from '../config/names';
+import { assetBucketNames, databaseIdentifier, emailResourceNames } from '../config/names';
 import { arn, resourceName } from '../lib/naming';
 
 /**
@@ -93,7 +93,7 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
     },
     // E-mail (the email section): sending through the environment's identity and configuration set only.
     ...(env.email
-      ? [{ Sid: 'SendEmailThroughTheEnvironmentsIdentity', Effect: 'Allow' as const, Action: 'ses:SendEmail', Resource: [at('ses', `identity/${env.email.domain}`), at('ses', `configuration-set/${p}-email`)] }]
+      ? [{ Sid: 'SendEmailThroughTheEnvironmentsIdentity', Effect: 'Allow' as const, Action: 'ses:SendEmail', Resource: [at('ses', `identity/${env.email.domain}`), at('ses', `configuration-set/${emailResourceNames(p).configurationSet}`)] }]
       : []),
     {
       // Scheduled jobs: the one-off task family, on this cluster.

@@ -10,6 +10,7 @@ import { Sesv2ConfigurationSet } from '@cdktf/provider-aws/lib/sesv2-configurati
 import { Sesv2ConfigurationSetEventDestination } from '@cdktf/provider-aws/lib/sesv2-configuration-set-event-destination';
 import { Sesv2EmailIdentity } from '@cdktf/provider-aws/lib/sesv2-email-identity';
 import { Sesv2EmailIdentityMailFromAttributes } from '@cdktf/provider-aws/lib/sesv2-email-identity-mail-from-attributes';
+import { emailResourceNames } from '../config/names';
 import { SES_EASY_DKIM_DOMAIN } from '../config/regions';
 import { EmailConfig } from '../config/types';
 import { dmarcRecord } from '../config/validate-email';
@@ -19,7 +20,7 @@ import { DnsModule } from './dns';
 import { QueueModule } from './queue';
 
 export interface EmailModuleProps {
-  /** `<project>-<env>`: the configuration set `<prefix>-email`, the topic `<prefix>-email-events`, the queue `<prefix>-email-feedback`. */
+  /** `<project>-<env>`: names the configuration set and the feedback topic (emailResourceNames). */
   readonly namePrefix: string;
   readonly region: string;
   readonly accountId: string;
@@ -74,7 +75,8 @@ export class EmailModule extends Construct {
     super(scope, id);
     this.props = props;
     const { email, region, accountId, namePrefix } = props;
-    const configurationSetName = `${namePrefix}-email`;
+    const names = emailResourceNames(namePrefix);
+    const configurationSetName = names.configurationSet;
     const configurationSetArn = arn(region, 'ses', region, accountId, `configuration-set/${configurationSetName}`);
 
     this.configurationSet = new Sesv2ConfigurationSet(this, 'configuration-set', {
@@ -133,8 +135,8 @@ export class EmailModule extends Construct {
         { Sid: 'SesOfThisConfigurationSetPublishes', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*', Condition: fromSes },
       ]),
     });
-    new KmsAlias(this, 'alias', { name: `alias/${namePrefix}-email-events`, targetKeyId: this.key.keyId });
-    this.topic = new SnsTopic(this, 'events', { name: `${namePrefix}-email-events`, kmsMasterKeyId: this.key.arn });
+    new KmsAlias(this, 'alias', { name: `alias/${names.topic}`, targetKeyId: this.key.keyId });
+    this.topic = new SnsTopic(this, 'events', { name: names.topic, kmsMasterKeyId: this.key.arn });
     const topicPolicy = new SnsTopicPolicy(this, 'events-policy', {
       arn: this.topic.arn,
       policy: policyDocument([
