@@ -94,7 +94,7 @@ describe('reading the workspace as Copilot does', () => {
   test('overrides merge as Copilot documents: maps merge, lists and scalars replace', () => {
     const web = readWorkspace(DJANGO).workloads.find((w) => w.name === 'web')!;
     const prod = mergedFor(web, 'prod') as any;
-    expect(prod.count).toEqual({ range: '2-10', cpu_percentage: 60, requests: 800 });
+    expect(prod.count).toEqual({ range: '2-10', cpu_percentage: 60, memory_percentage: 80, requests: 800 });
     expect(prod.http.alias).toEqual(['shop.example.com', 'www.shop.example.com']);
     expect(prod.http.target_container).toBe('nginx');
     expect(prod.variables).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'warning' });
@@ -150,8 +150,16 @@ describe('the Django app, imported', () => {
       containerPort: 8000, targetContainer: 'nginx', healthCheckPath: '/healthz/', cpu: 512, memory: 1024, minCount: 1, maxCount: 4, cpuTarget: 65, requestsPerTarget: 800,
       command: ['gunicorn', 'shop.wsgi', '--bind', '127.0.0.1:8000', '--workers', '3'],
     });
-    expect(test_.compute.web.sidecars).toEqual([{ name: 'nginx', image: 'public.ecr.aws/nginx/nginx:1.27-alpine', port: 8080, dependsOn: [{ container: 'app', condition: 'START' }], environment: { NGINX_PORT: '8080' } }]);
+    expect(test_.compute.web.sidecars).toEqual([{
+      name: 'nginx', image: 'public.ecr.aws/nginx/nginx:1.27-alpine', port: 8080, dependsOn: [{ container: 'app', condition: 'START' }], environment: { NGINX_PORT: '8080' },
+      // Copilot's health check defaults where the manifest says nothing (5 s timeout, 2 retries, no start period).
+      healthCheck: { command: ['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/nginx-health || exit 1'], intervalSeconds: 15, timeoutSeconds: 5, retries: 2, startPeriodSeconds: 0 },
+    }]);
     expect(prod.compute.web).toMatchObject({ minCount: 2, maxCount: 10, cpuTarget: 60 });
+    // count.memory_percentage, storage.ephemeral; the prod override's rollback alarm.
+    expect(test_.compute.web).toMatchObject({ memoryTarget: 80, ephemeralStorageGiB: 30 });
+    expect(test_.compute.web.rollbackAlarms).toBeUndefined();
+    expect(prod.compute.web.rollbackAlarms).toEqual(['shop-prod-payments-errors']);
     expect(test_.loadBalancer).toEqual({ deregistrationDelay: 20 });
     expect(test_.compute.enableExec).toBe(true);
   });
@@ -165,17 +173,30 @@ describe('the Django app, imported', () => {
   test('domains from the aliases per environment; variables and secrets', () => {
     expect(test_.domain.name).toBe('test.shop.example.com');
     expect(prod.domain).toMatchObject({ name: 'shop.example.com', appAliases: ['www'] });
-    expect(test_.compute.environment).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'info' });
+    // The env file's variables too; the manifest's own win over the file's (LOG_LEVEL), as in ECS.
+    expect(test_.compute.environment).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'info', DEFAULT_FROM_EMAIL: 'shop@example.com', CACHE_TTL_SECONDS: '300' });
     expect(prod.compute.environment.LOG_LEVEL).toBe('warning');
-    // SSM parameters stay where they are (external secrets by ARN); Secrets Manager references are copied.
-    expect(test_.compute.externalSecrets).toEqual({ DJANGO_SECRET: 'arn:aws:ssm:us-east-1:123456789012:parameter/copilot/shop/test/secrets/django_secret' });
-    expect(prod.compute.externalSecrets).toEqual({ DJANGO_SECRET: 'arn:aws:ssm:eu-west-1:123456789012:parameter/copilot/shop/prod/secrets/django_secret' });
-    expect(test_.compute.secrets).toEqual(['STRIPE_KEY']);
-    expect(result.notes).toContainEqual(expect.stringContaining("aws secretsmanager get-secret-value --secret-id shop/stripe --query SecretString --output text | jq -r '.api_key' | npm run secret -- set test STRIPE_KEY"));
+    expect(result.unmapped.find((u) => u.field === 'env_file')).toBeUndefined();
+    // Secrets stay where they are, read in place by ARN: SSM parameters, and Secrets Manager secrets by
+    // name (a partial ARN, with the JSON key) as Copilot reads them.
+    expect(test_.compute.externalSecrets).toEqual({
+      DJANGO_SECRET: 'arn:aws:ssm:us-east-1:123456789012:parameter/copilot/shop/test/secrets/django_secret',
+      STRIPE_KEY: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/stripe:api_key::',
+    });
+    expect(prod.compute.externalSecrets).toEqual({
+      DJANGO_SECRET: 'arn:aws:ssm:eu-west-1:123456789012:parameter/copilot/shop/prod/secrets/django_secret',
+      STRIPE_KEY: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe:api_key::',
+    });
+    expect(test_.compute.secrets).toBeUndefined();
+    expect(result.notes).toContainEqual(expect.stringMatching(/secret STRIPE_KEY \(copilot\/web\/manifest\.yml\): read in place from Secrets Manager .*customer managed KMS key/));
   });
 
   test('the backend service becomes an internal service, found by name, and the report says how it is reached', () => {
-    expect(test_.compute.internalServices).toEqual([{ name: 'api-internal', containerPort: 9000, cpu: 256, memory: 512, minCount: 1, maxCount: 1, command: expect.arrayContaining(['sh', '-c']) }]);
+    expect(test_.compute.internalServices).toEqual([{
+      name: 'api-internal', containerPort: 9000, cpu: 256, memory: 512, minCount: 1, maxCount: 1, command: expect.arrayContaining(['sh', '-c']), ephemeralStorageGiB: 40,
+      // No load balancer: its image.healthcheck is how ECS judges its tasks.
+      containerHealthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:9000/healthz || exit 1'], intervalSeconds: 20, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 30 },
+    }]);
     expect(result.notes).toContainEqual(expect.stringMatching(/internal service api-internal .*Copilot ran its image's CMD; here it runs the app's image, so set compute\.internalServices\[\]\.command/));
     expect(prod.compute.internalServices[0]).toMatchObject({ minCount: 2, maxCount: 2 });
     expect(result.notes).toContainEqual(expect.stringMatching(/internal service api-internal \(copilot\/api-internal\/manifest\.yml\): the other processes reach it at http:\/\/api-internal\.<project>-<env>\.internal:9000 \(their API_INTERNAL_URL\)/));
@@ -203,7 +224,7 @@ describe('the Django app, imported', () => {
 
   test('nothing is dropped silently: every field not carried over is listed with the reason and what to do', () => {
     const listed = (file: string, field: string) => result.unmapped.find((u) => u.file === file && u.field === field);
-    expect(listed('copilot/web/manifest.yml', 'storage.ephemeral')?.reason).toMatch(/ephemeral storage sizes/);
+    expect(listed('copilot/web/manifest.yml', 'storage.ephemeral')).toBeUndefined();
     expect(listed('copilot/web/manifest.yml', 'http.healthcheck.healthy_threshold')).toBeUndefined();
     expect(test_.compute.web.healthCheck).toEqual({ healthyThreshold: 2, intervalSeconds: 10 });
     expect(listed('copilot/web/manifest.yml', 'image.build')?.reason).toMatch(/npm run release/);
@@ -236,6 +257,19 @@ describe('the Django app, imported', () => {
     expect(resourcesOf(json, 'aws_sqs_queue').some(([, q]) => q.name === `shop-${name}-worker` && q.visibility_timeout_seconds === 120 && q.message_retention_seconds === 4 * 86400)).toBe(true);
     expect(resourcesOf(json, 'aws_scheduler_schedule').some(([, s]) => s.name === `shop-${name}-cleanup` && s.schedule_expression === (name === 'prod' ? 'cron(0 0 * * ? *)' : 'cron(30 2 ? * 2-6 *)'))).toBe(true);
     if (name === 'prod') expect(onlyResource(json, 'aws_cloudfront_distribution').viewer_certificate.acm_certificate_arn).toMatch(/66666666/);
+    // The task sizes its scratch space and health-checks nginx; the service scales on memory too.
+    expect(web.ephemeral_storage).toEqual({ size_in_gib: 30 });
+    expect(containers.find((c: any) => c.name === 'nginx').healthCheck).toEqual({ command: ['CMD-SHELL', 'wget -q -O /dev/null http://localhost:8080/nginx-health || exit 1'], interval: 15, timeout: 5, retries: 2, startPeriod: 0 });
+    const memory = resourcesOf(json, 'aws_appautoscaling_policy').find(([n]) => /^web_memory/.test(n))![1];
+    expect(memory.target_tracking_scaling_policy_configuration).toMatchObject({ target_value: 80, predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageMemoryUtilization' } });
+    const internal = resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => /^internal-api-internal_/.test(n))![1];
+    expect(JSON.parse(internal.container_definitions)[0].healthCheck).toEqual({ command: ['CMD-SHELL', 'curl -f http://localhost:9000/healthz || exit 1'], interval: 20, timeout: 5, retries: 3, startPeriod: 30 });
+    // The Secrets Manager secret by name: the execution role reads it by its name and Secrets Manager's suffix.
+    const readSecrets = JSON.parse(resourcesOf(json, 'aws_iam_role_policy').find(([n]) => /^web_execution-policy/.test(n))![1].policy).Statement.find((st: any) => st.Sid === 'ReadSecrets');
+    expect(readSecrets.Resource).toContain(`arn:aws:secretsmanager:${config.region}:123456789012:secret:shop/stripe-??????`);
+    const service = resourcesOf(json, 'aws_ecs_service').find(([n]) => /^web_service/.test(n))![1];
+    if (name === 'prod') expect(service.alarms.alarm_names).toContain('shop-prod-payments-errors');
+    else expect(service.alarms.alarm_names).not.toContain('shop-prod-payments-errors');
   });
 });
 
@@ -299,13 +333,28 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect([variable(/^web_task/), variable(/^service-api_task/), variable(/^oneoff_task/)]).toEqual(['off', 'on', 'on']);
   });
 
-  test('what has no equivalent yet is listed with the reason: ARM64, queue delay, static site, entrypoint, spot, CDN, ingress', () => {
+  test('the api: entrypoint, Spot from its second task (production: above its minimum), response-time scaling; Copilot\'s threshold rollback alarms listed', () => {
+    expect(dev.compute.services[0]).toMatchObject({ entryPoint: ['/bin/entry.sh'], spotFrom: 2, responseTimeTarget: 2 });
+    expect(prod.compute.services[0]).toMatchObject({ spotFrom: 3, minCount: 2, maxCount: 3 });
+    expect(result.notes).toContainEqual(expect.stringMatching(/prod: api ran tasks from 2 on Spot; production here keeps its 2 always-running tasks on demand, so Spot starts at task 3/));
+    expect(listed('api', 'count.range.spot_from')).toBeUndefined();
+    expect(listed('api', 'deployment.rollback_alarms.cpu_utilization')).toMatch(/create the alarm and name it in rollbackAlarms/);
+    const json = synthEnv(defineEnvironment(result.environments[1]));
+    const service = resourcesOf(json, 'aws_ecs_service').find(([n]) => /^service-api_service/.test(n))![1];
+    expect(service.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', base: 2, weight: 0 }, { capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
+    expect(service.launch_type).toBeUndefined();
+    const api = JSON.parse(resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => /^service-api_task/.test(n))![1].container_definitions)[0];
+    expect([api.entryPoint, api.command]).toEqual([['/bin/entry.sh'], ['serve', '--port', '8080']]);
+    const latency = resourcesOf(json, 'aws_appautoscaling_policy').find(([n]) => /^service-api_response-time/.test(n))![1].target_tracking_scaling_policy_configuration;
+    expect(latency).toMatchObject({ target_value: 2, customized_metric_specification: { namespace: 'AWS/ApplicationELB', metric_name: 'TargetResponseTime', statistic: 'Average' } });
+    expect(latency.customized_metric_specification.dimensions.map((d: any) => d.name)).toEqual(['LoadBalancer', 'TargetGroup']);
+  });
+
+  test('what has no equivalent yet is listed with the reason: ARM64, queue delay, static site, CDN, ingress', () => {
     expect(listed('front', 'platform')).toMatch(/share one CPU architecture here \(compute\.cpuArchitecture\)/);
     expect(dev.compute.cpuArchitecture).toBeUndefined();
     expect(listed('mailer', 'subscribe.queue.delay')).toMatch(/delivery delays/);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
-    expect(listed('api', 'entrypoint')).toMatch(/ENTRYPOINT/);
-    expect(listed('api', 'count.range.spot_from')).toMatch(/Fargate Spot/);
     expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
     expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/WAF/);
     expect(prod.network).toEqual({ cidr: '10.20.0.0/16', flowLogs: true });
@@ -414,7 +463,7 @@ describe('the command', () => {
       expect(runImportCommand([DJANGO, '--out', file], run.io)).toBe(0);
       const text = run.written[file];
       expect(text).toMatch(/accountId: '123456789012' \/\* FILL IN: the AWS account of this environment/);
-      expect(text).toMatch(/\/\/ {3}- copilot\/web\/manifest\.yml: storage\.ephemeral: ephemeral storage sizes/);
+      expect(text).toMatch(/\/\/ {3}- copilot\/cleanup\/manifest\.yml: retries: jobs retry twice/);
       // The import path of defaults is relative to the file; point it at the source for this test.
       fs.writeFileSync(file, text.replace(/from '[^']*\/defaults'/, `from '${path.resolve('src/config/defaults')}'`).replace(/from '[^']*\/types'/, `from '${path.resolve('src/config/types')}'`));
       // eslint-disable-next-line @typescript-eslint/no-require-imports

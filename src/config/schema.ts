@@ -180,6 +180,22 @@ const sizing = {
   maxCount: int(),
 };
 
+/**
+ * A container's own health check (ECS runs it inside the container; Copilot's
+ * `image.healthcheck`): an unhealthy app container stops the task, which ECS replaces. Services
+ * without a load balancer (internal services, workers) have no other health check. Absent
+ * intervals use ECS's defaults (30 s, 5 s, 3 retries, no start period).
+ */
+export const containerHealthCheckSchema = z.strictObject({
+  /** `["CMD", "executable", "arg"]` or `["CMD-SHELL", "curl -f http://localhost:8000/healthz || exit 1"]`. */
+  command: strings(),
+  intervalSeconds: int().optional(),
+  timeoutSeconds: int().optional(),
+  retries: int().optional(),
+  /** Seconds after start during which failed checks do not count. */
+  startPeriodSeconds: int().optional(),
+});
+
 /** A container beside the app in the same task (nginx in front of it, a metrics agent). */
 export const sidecarSchema = z.strictObject({
   /** Container name (not `app`). */
@@ -187,6 +203,10 @@ export const sidecarSchema = z.strictObject({
   /** Image; `public.ecr.aws/...` images are pulled through the environment's ECR cache. */
   image: str(),
   command: strings().optional(),
+  /** ENTRYPOINT override (default: the image's). */
+  entryPoint: strings().optional(),
+  /** Its health check (needed for a `HEALTHY` dependsOn on it). */
+  healthCheck: containerHealthCheckSchema.optional(),
   /** Port it listens on (the load balancer may target it: `targetContainer`). */
   port: int().optional(),
   /** A stopped essential container stops the task. */
@@ -205,6 +225,23 @@ export const sidecarSchema = z.strictObject({
 const process = {
   /** Containers beside the app. */
   sidecars: z.array(sidecarSchema),
+  /** The app container's ENTRYPOINT override (default: the image's). */
+  entryPoint: strings().optional(),
+  /** Task ephemeral storage in GiB, 21 to 200 (absent: Fargate's 20 GiB). */
+  ephemeralStorageGiB: int().optional(),
+  containerHealthCheck: containerHealthCheckSchema.optional(),
+  /**
+   * Existing CloudWatch alarms (by name, in the environment's region) that roll a deployment of this
+   * service back when they fire during it, on top of the circuit breaker and the stack's own alarms.
+   */
+  rollbackAlarms: strings().optional(),
+  /**
+   * Tasks from this count on run on Fargate Spot, the ones before it on demand (Copilot's
+   * `count.spot_from`): e.g. 3 keeps two tasks on demand and bursts on Spot. Overrides compute.fargateSpot for this service.
+   */
+  spotFrom: int().optional(),
+  /** Also scale on average memory utilisation, percent (target tracking). Not for queue workers (backlog). */
+  memoryTarget: z.number().optional(),
   /** Queues this process sends to (SendMessage only, and their URLs in its environment). */
   sendsTo: strings(),
   /** Topics this process publishes to (sns:Publish on those only; `TOPIC_ARN_<NAME>` and `SNS_TOPIC_ARNS` in its environment). */
@@ -226,6 +263,8 @@ const httpService = {
   cpuTarget: z.number(),
   /** Target ALB requests per target per minute for autoscaling. */
   requestsPerTarget: z.number(),
+  /** Also scale on the target group's average response time, seconds (target tracking; Copilot's `count.response_time`). */
+  responseTimeTarget: z.number().optional(),
   /** The load balancer sends traffic to this sidecar (e.g. `nginx`) on its `port` instead of the app. */
   targetContainer: str().optional(),
   /** How the load balancer judges a task (its target group's health check) and how long a new one has. */

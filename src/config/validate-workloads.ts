@@ -3,6 +3,7 @@ import { conflictingClaims, hostClaims, loadBalancerHostNames, rulePriority, ser
 import { EnvironmentConfig } from './types';
 import { EMAIL_FEEDBACK_QUEUE } from './defaults';
 import { FARGATE_MEMORY, HOST_LABEL, SLUG, TIME_ZONES, isValidDomain } from './patterns';
+import { healthCheckProblems, processOptionProblems } from './validate-process';
 
 // ------------------------------------------------------------------------------------------
 // Workloads: HTTP services, queue workers, scheduled jobs, sidecars.
@@ -75,7 +76,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
   });
 
   // Sidecars of a process
-  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number }, field: string, appPort?: number) => {
+  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number; containerHealthCheck?: unknown }, field: string, appPort?: number) => {
     const names = new Set<string>(['app']);
     const ports = new Map<number, string>(appPort ? [[appPort, 'the app container']] : []);
     let cpu = 0;
@@ -95,11 +96,22 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
         else ports.set(c.port, `sidecar "${c.name}"`);
       }
       c.secrets.forEach((name, j) => !declaredSecrets.has(name) && fail(`${f}.secrets[${j}]`, `is "${name}", which is not declared in compute.secrets or compute.externalSecrets`));
+      if (c.entryPoint !== undefined && (c.entryPoint.length === 0 || c.entryPoint.some((a) => a === ''))) fail(`${f}.entryPoint`, 'is empty or has an empty argument: give the executable and its arguments, or remove it to keep the image\'s');
+      if (c.healthCheck) healthCheckProblems(c.healthCheck, `${f}.healthCheck`, fail);
       cpu += c.cpu ?? 0;
       memory += c.memory ?? 0;
     });
+    // ECS starts a container waiting for HEALTHY only once the other passes its health check: a
+    // container without one never does, and the task never starts (ECS developer guide, container dependency).
+    const checked = new Set([...(owner.containerHealthCheck ? ['app'] : []), ...owner.sidecars.filter((c) => c.healthCheck).map((c) => c.name)]);
     owner.sidecars.forEach((c, i) =>
-      c.dependsOn.forEach((d, j) => !names.has(d.container) && fail(`${field}.sidecars[${i}].dependsOn[${j}].container`, `is "${d.container}", not a container of this task (${[...names].join(', ')})`)),
+      c.dependsOn.forEach((d, j) => {
+        const f = `${field}.sidecars[${i}].dependsOn[${j}]`;
+        if (!names.has(d.container)) fail(`${f}.container`, `is "${d.container}", not a container of this task (${[...names].join(', ')})`);
+        else if (d.condition === 'HEALTHY' && !checked.has(d.container)) {
+          fail(`${f}.condition`, `is HEALTHY, but "${d.container}" has no health check, so it never turns healthy and the task never starts: give it one (${d.container === 'app' ? `${field}.containerHealthCheck` : 'its healthCheck'}) or wait for START`);
+        }
+      }),
     );
     if (cpu >= owner.cpu || memory >= owner.memory) fail(`${field}.sidecars`, `reserve ${cpu} CPU units / ${memory} MiB of a ${owner.cpu} / ${owner.memory} task: leave room for the app container`);
     return ports;
@@ -107,6 +119,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
 
   // HTTP services
   sidecars(compute.web, 'compute.web', compute.web.containerPort);
+  processOptionProblems(env, compute.web, 'compute.web', fail);
   sendsTo(compute.web.sendsTo, 'compute.web');
   publishesTo(compute.web.publishesTo, 'compute.web');
   const targetCheck = (svc: { targetContainer?: string; sidecars: { name: string; port?: number }[] }, field: string) => {
@@ -166,6 +179,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     routes.push({ field, ...route });
     loadBalanced(svc, field, route.hosts.length + route.paths.length);
     sidecars(svc, field, svc.containerPort);
+    processOptionProblems(env, svc, field, fail);
     targetCheck(svc, field);
     sendsTo(svc.sendsTo, field);
     publishesTo(svc.publishesTo, field);
@@ -203,6 +217,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     if (urlVariable in compute.environment) fail('compute.environment', `sets ${urlVariable}, which the stack gives the callers of internal service "${svc.name}": remove it (or rename the service)`);
     svc.calledBy.forEach((c, j) => !callers.includes(c) && fail(`${field}.calledBy[${j}]`, `is "${c}", not a process that can call it: use ${callers.map((n) => `"${n}"`).join(', ')} (internal services do not call each other)`));
     sidecars(svc, field, svc.containerPort);
+    processOptionProblems(env, svc, field, fail);
     sendsTo(svc.sendsTo, field);
     publishesTo(svc.publishesTo, field);
   });
@@ -212,6 +227,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     const field = `compute.workers[${i}]`;
     claim(w.name, `${field}.name`);
     sidecars(w, field);
+    processOptionProblems(env, w, field, fail, { queueWorker: w.queues.length > 0 });
     sendsTo(w.sendsTo, field);
     publishesTo(w.publishesTo, field);
     w.queues.forEach((q, j) => {

@@ -431,7 +431,7 @@ export function validateEnvironment(env: EnvironmentConfig): string[] {
   const parameterArn = new RegExp(`^arn:${partition}:ssm:[a-z0-9-]+:\\d{12}:parameter/[A-Za-z0-9_.\\-/]+$`);
   for (const [name, ref] of Object.entries(compute.externalSecrets)) {
     if (!secretArn.test(ref) && !parameterArn.test(ref)) {
-      fail(`compute.externalSecrets.${name}`, `is "${ref}": give the full secret ARN (arn:${partition}:secretsmanager:<region>:<account>:secret:<name>-AbCdEf, optionally with ":<json-key>::") or an SSM parameter ARN (arn:${partition}:ssm:<region>:<account>:parameter/<name>)`);
+      fail(`compute.externalSecrets.${name}`, `is "${ref}": give the secret's ARN (arn:${partition}:secretsmanager:<region>:<account>:secret:<name>-AbCdEf, or without the -AbCdEf suffix; optionally with ":<json-key>::") or an SSM parameter ARN (arn:${partition}:ssm:<region>:<account>:parameter/<name>)`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DEFAULT_ROUTE_PRIORITY, rulePriority, serviceRoute } from '../config/routing';
-import { EnvironmentConfig, SidecarConfig } from '../config/types';
+import { EnvironmentConfig, SidecarConfig, WorkerServiceConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
 import { resourceName } from '../lib/naming';
 import { appTaskPolicy } from '../modules/app-contract';
@@ -155,6 +155,14 @@ export class WorkloadsLayer extends Layer {
       fargateSpot: compute.fargateSpot,
       cpuArchitecture: compute.cpuArchitecture,
     };
+    /** A process's container and placement options (Copilot's entrypoint, storage, healthcheck, rollback alarms, spot_from). */
+    const processOptions = (p: ProcessOptions) => ({
+      entryPoint: p.entryPoint,
+      ephemeralStorageGiB: p.ephemeralStorageGiB,
+      containerHealthCheck: p.containerHealthCheck,
+      rollbackAlarms: p.rollbackAlarms,
+      spotFrom: p.spotFrom,
+    });
     const baseTaskPolicy = appTaskPolicy(database.appConnectArn, edge.assets.staticBucket, edge.assets.mediaBucket);
     // --- Internal services first: their callers get a way to them (egress, ingress, <NAME>_URL) ---
     const internal: { name: string; calledBy: string[]; url: string; access: DataStoreAccess }[] = [];
@@ -190,6 +198,7 @@ export class WorkloadsLayer extends Layer {
       const record = this.discovery!.register(svc.name);
       const module = new ServiceModule(this, `internal-${svc.name}`, {
         ...app({ sender: svc.name, sends: svc.sendsTo, publishes: svc.publishesTo, sidecars: svc.sidecars, variables: svc.environment }),
+        ...processOptions(svc),
         name: svc.name,
         command: svc.command,
         cpu: svc.cpu,
@@ -231,6 +240,7 @@ export class WorkloadsLayer extends Layer {
     });
     this.web = new ServiceModule(this, 'web', {
       ...app({ process: 'web', sender: 'web', sends: web.sendsTo, publishes: web.publishesTo, sidecars: web.sidecars, variables: web.environment, environment: { HEALTH_CHECK_PATH: web.healthCheckPath } }),
+      ...processOptions(web),
       name: 'web',
       command: web.command,
       cpu: web.cpu,
@@ -269,6 +279,7 @@ export class WorkloadsLayer extends Layer {
           // ALLOWED_HOSTS of this service: the names routed to it.
           environment: { HEALTH_CHECK_PATH: svc.healthCheckPath, APP_HOSTS: route.hosts.join(',') },
         }),
+        ...processOptions(svc),
         name: svc.name,
         command: svc.command,
         cpu: svc.cpu,
@@ -287,6 +298,7 @@ export class WorkloadsLayer extends Layer {
       const onQueues = w.queues.length > 0;
       const module = new ServiceModule(this, `worker-${w.name}`, {
         ...app({ process: w.name, sender: w.name, consumes: w.queues, sends: w.sendsTo, publishes: w.publishesTo, sidecars: w.sidecars, variables: w.environment }),
+        ...processOptions(w),
         name: w.name,
         command: w.command,
         cpu: w.cpu,
@@ -345,6 +357,8 @@ export class WorkloadsLayer extends Layer {
     });
   }
 }
+
+type ProcessOptions = Pick<WorkerServiceConfig, 'entryPoint' | 'ephemeralStorageGiB' | 'containerHealthCheck' | 'rollbackAlarms' | 'spotFrom'>;
 
 /** The port the load balancer sends to: the app's, or that of the sidecar it targets. */
 function targetPort(service: { containerPort: number; targetContainer?: string; sidecars: SidecarConfig[] }): number {

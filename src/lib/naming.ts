@@ -44,3 +44,21 @@ export function arn(region: string, service: string, arnRegion: string, account:
 export function managedPolicyArn(region: string, path: string): string {
   return arn(region, 'iam', '', 'aws', `policy/${path}`);
 }
+
+/**
+ * The IAM resource of an external secret (an ECS `valueFrom`): its ARN without the
+ * `:json-key:version-stage:version-id` part. A partial Secrets Manager ARN (the secret's name
+ * without the `-AbCdEf` suffix Secrets Manager adds, as Copilot's `secretsmanager: <name>`
+ * references are) matches the secret with `-??????` (Secrets Manager user guide, "Permissions
+ * policy examples" and "Finding a secret from a partial ARN"); ECS accepts the partial ARN itself.
+ */
+export function externalSecretResource(reference: string): string {
+  const base = reference.split(':').slice(0, 7).join(':');
+  if (base.split(':')[2] !== 'secretsmanager' || isFullSecretArn(base)) return base;
+  return `${base}-??????`;
+}
+
+/** A Secrets Manager ARN that ends in the hyphen and six random characters Secrets Manager adds. */
+export function isFullSecretArn(arnText: string): boolean {
+  return /:secret:.+-[A-Za-z0-9]{6}$/.test(arnText.split(':').slice(0, 7).join(':'));
+}

@@ -40,6 +40,10 @@ export interface ServiceScaling {
   readonly cpuTarget: number;
   /** Target ALB requests per task (services behind the load balancer). */
   readonly requestsPerTarget?: number;
+  /** Target average memory utilisation, percent (absent: not scaled on memory). */
+  readonly memoryTarget?: number;
+  /** Target average response time of the service's target group, seconds (absent: not scaled on it). */
+  readonly responseTimeTarget?: number;
   /**
    * Queue workers: scale on the backlog per task (visible messages of the queues / running tasks),
    * AWS's recommended metric-math target tracking; target = acceptable latency / processing time.
@@ -52,6 +56,8 @@ export interface SidecarSpec {
   readonly name: string;
   readonly image: string;
   readonly command?: string[];
+  readonly entryPoint?: string[];
+  readonly healthCheck?: ContainerHealthCheck;
   readonly port?: number;
   readonly essential: boolean;
   readonly dependsOn: { container: string; condition: string }[];
@@ -78,8 +84,14 @@ export interface ServiceModuleProps {
   /** More execution-role statements (e.g. pulling through the ECR Public cache). */
   readonly executionStatements?: PolicyStatement[];
   readonly command?: string[];
+  /** The app container's ENTRYPOINT override. */
+  readonly entryPoint?: string[];
   readonly cpu: number;
   readonly memory: number;
+  /** Task ephemeral storage, GiB (absent: Fargate's 20). */
+  readonly ephemeralStorageGiB?: number;
+  /** The app container's own health check (ECS runs the command in the container). */
+  readonly containerHealthCheck?: ContainerHealthCheck;
   /** Port the app container listens on (services behind the load balancer). */
   readonly appPort?: number;
   /** Containers beside the app; they get no contract and no secret unless declared. */
@@ -95,6 +107,10 @@ export interface ServiceModuleProps {
   readonly endpoints?: { allowEndpointsFrom(id: string, sourceSecurityGroupId: string): void };
   readonly enableExec: boolean;
   readonly fargateSpot: boolean;
+  /** Tasks from this count on run on Fargate Spot, the ones before on demand (overrides fargateSpot). */
+  readonly spotFrom?: number;
+  /** Existing CloudWatch alarms that roll a deployment back when they fire during it. */
+  readonly rollbackAlarms?: string[];
   /** The tasks' CPU: `X86_64` or `ARM64` (Graviton); the images must be built for it. */
   readonly cpuArchitecture?: 'X86_64' | 'ARM64';
   /**
@@ -109,6 +125,38 @@ export interface ServiceModuleProps {
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/** A container health check; absent numbers are ECS's defaults. */
+export interface ContainerHealthCheck {
+  readonly command: string[];
+  readonly intervalSeconds?: number;
+  readonly timeoutSeconds?: number;
+  readonly retries?: number;
+  readonly startPeriodSeconds?: number;
+}
+
+/**
+ * Where a service's tasks run. `spotFrom` n: the first n-1 tasks on demand (the FARGATE provider's
+ * base), every later one on Spot (weights 0 and 1), as Copilot's `count.spot_from` does; otherwise
+ * all on Spot or all on demand.
+ */
+export function capacity(fargateSpot: boolean, spotFrom?: number): { capacityProviderStrategy: { capacityProvider: string; weight: number; base?: number }[] } | { launchType: string } {
+  if (spotFrom !== undefined) {
+    return { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: spotFrom - 1, weight: 0 }, { capacityProvider: 'FARGATE_SPOT', weight: 1 }] };
+  }
+  return fargateSpot ? { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } : { launchType: 'FARGATE' };
+}
+
+/** ECS's container health check from ours (its names, its units). */
+function containerHealthCheck(check: ContainerHealthCheck): Record<string, unknown> {
+  return {
+    command: check.command,
+    ...(check.intervalSeconds !== undefined ? { interval: check.intervalSeconds } : {}),
+    ...(check.timeoutSeconds !== undefined ? { timeout: check.timeoutSeconds } : {}),
+    ...(check.retries !== undefined ? { retries: check.retries } : {}),
+    ...(check.startPeriodSeconds !== undefined ? { startPeriod: check.startPeriodSeconds } : {}),
+  };
+}
 
 /** Seconds a new task behind the load balancer has before failed health checks count against it. */
 export const HEALTH_CHECK_GRACE_SECONDS = 60;
@@ -138,6 +186,8 @@ export class ServiceModule extends Construct {
   readonly serviceName?: string;
   /** The service's Application Auto Scaling target (its task-count bounds). */
   readonly scalingTarget?: AppautoscalingTarget;
+  /** The alarms whose firing rolls a deployment back (the stack's own and the config's). */
+  private readonly watchedAlarms: string[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceModuleProps) {
     super(scope, id);
@@ -242,7 +292,9 @@ export class ServiceModule extends Construct {
       name: c.name,
       image: c.image,
       essential: c.essential,
+      ...(c.entryPoint ? { entryPoint: c.entryPoint } : {}),
       ...(c.command ? { command: c.command } : {}),
+      ...(c.healthCheck ? { healthCheck: containerHealthCheck(c.healthCheck) } : {}),
       ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
       ...(c.memory !== undefined ? { memoryReservation: c.memory } : {}),
       portMappings: ports(c.port),
@@ -262,13 +314,16 @@ export class ServiceModule extends Construct {
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: props.cpuArchitecture ?? 'X86_64' },
+      ...(props.ephemeralStorageGiB !== undefined ? { ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB } } : {}),
       containerDefinitions: JSON.stringify([
         {
           name: APP_CONTAINER,
           image: props.image,
           essential: true,
+          ...(props.entryPoint ? { entryPoint: props.entryPoint } : {}),
           ...(props.command ? { command: props.command } : {}),
           portMappings: ports(props.appPort),
+          ...(props.containerHealthCheck ? { healthCheck: containerHealthCheck(props.containerHealthCheck) } : {}),
           environment,
           secrets,
           // Web frameworks write caches and uploads to local disk; a read-only root would break
@@ -297,9 +352,7 @@ export class ServiceModule extends Construct {
       waitForSteadyState: true,
       timeouts: { create: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m`, update: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m` },
       // Spot for non-prod saves ~70%; a capacity provider strategy replaces the launch type.
-      ...(props.fargateSpot
-        ? { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }
-        : { launchType: 'FARGATE' }),
+      ...capacity(props.fargateSpot, props.spotFrom),
       platformVersion: 'LATEST',
       networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroupId], assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -321,6 +374,7 @@ export class ServiceModule extends Construct {
       lifecycle: { ignoreChanges: ['desired_count'] },
     });
     this.serviceName = this.service.name;
+    if (props.rollbackAlarms?.length) this.watchDeployments(props.rollbackAlarms);
 
     const target = new AppautoscalingTarget(this, 'scaling-target', {
       serviceNamespace: 'ecs',
@@ -350,9 +404,40 @@ export class ServiceModule extends Construct {
       return;
     }
     trackingPolicy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTarget);
+    if (scaling.memoryTarget !== undefined) trackingPolicy('memory', 'ECSServiceAverageMemoryUtilization', scaling.memoryTarget);
     if (props.loadBalancer && scaling.requestsPerTarget) {
       trackingPolicy('requests', 'ALBRequestCountPerTarget', scaling.requestsPerTarget, props.loadBalancer.target.requestCountResourceLabel);
     }
+    if (props.loadBalancer && scaling.responseTimeTarget !== undefined) {
+      this.responseTimePolicy(name, target, { loadBalancerArnSuffix: props.loadBalancer.module.arnSuffix, targetGroupArnSuffix: props.loadBalancer.target.targetGroup.arnSuffix }, scaling.responseTimeTarget);
+    }
+  }
+
+  /**
+   * Target tracking on the target group's average response time (Copilot's `count.response_time`
+   * does the same): slow answers add tasks. Response time is not strictly proportional to the task
+   * count, so it rides beside the CPU and request policies (the largest wanted count wins) and
+   * scales in slowly.
+   */
+  private responseTimePolicy(name: string, target: AppautoscalingTarget, lb: { loadBalancerArnSuffix: string; targetGroupArnSuffix: string }, seconds: number): void {
+    new AppautoscalingPolicy(this, 'response-time', {
+      name: `${name}-response-time`,
+      policyType: 'TargetTrackingScaling',
+      serviceNamespace: target.serviceNamespace,
+      resourceId: target.resourceId,
+      scalableDimension: target.scalableDimension,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: seconds,
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+        customizedMetricSpecification: {
+          namespace: 'AWS/ApplicationELB',
+          metricName: 'TargetResponseTime',
+          statistic: 'Average',
+          dimensions: [{ name: 'LoadBalancer', value: lb.loadBalancerArnSuffix }, { name: 'TargetGroup', value: lb.targetGroupArnSuffix }],
+        },
+      },
+    });
   }
 
   /**
@@ -399,6 +484,8 @@ export class ServiceModule extends Construct {
    */
   watchDeployments(alarmNames: string[]): void {
     if (!this.service) throw new Error('a one-off task definition has no deployments to watch');
-    this.service.putAlarms({ alarmNames, enable: true, rollback: true });
+    this.watchedAlarms.push(...alarmNames.filter((a) => !this.watchedAlarms.includes(a)));
+    this.service.putAlarms({ alarmNames: [...this.watchedAlarms], enable: true, rollback: true });
   }
+
 }

@@ -3,7 +3,10 @@ import { arn } from '../../lib/naming';
 import { SidecarConfig } from '../../config/types';
 import { fallback, kindReason } from './coverage';
 import { ManifestReader, Unmapped, isRecord } from './reader';
-import { commandArgs, durationSeconds, parseCount, translateSchedule } from './translate';
+import { commandArgs, durationSeconds, translateSchedule } from './translate';
+import { Context } from './context';
+import { containerOptions, healthCheckAt, sizing } from './scaling';
+import { declareSecrets, envFileVariables, environmentAndSecrets } from './variables';
 import { publishedTopics, queueSettings, subscribedTopics, topicNames } from './topics';
 import { CopilotImportError, Manifest, Workspace } from './workspace';
 
@@ -44,20 +47,6 @@ export function mergedFor(manifest: Manifest, environment: string): Record<strin
   return deepMerge(structuredClone(base), override) as Record<string, unknown>;
 }
 
-interface Context {
-  readonly environment: string;
-  readonly compute: Record<string, unknown> & { environment: Record<string, string>; secrets: string[]; externalSecrets: Record<string, string>; services: Record<string, unknown>[]; internalServices: Record<string, unknown>[]; workers: Record<string, unknown>[]; queues: Record<string, unknown>[]; topics: Record<string, unknown>[]; jobs: Record<string, unknown>[] };
-  readonly unmapped: Unmapped[];
-  readonly notes: string[];
-  release?: { migrationCommand: string[] };
-  deregistrationDelay?: number;
-  hosts: string[];
-  /** The ARN of an SSM parameter of this environment (its region and account). */
-  parameterArn?: (name: string) => string;
-  /** Our names of the environment's published topics, by `<service>/<topic>`. */
-  topicNames: Map<string, string>;
-}
-
 /** `publish.topics` of a workload onto its process (publishesTo). */
 function publishes(r: ManifestReader, ctx: Context, service: string, target: Record<string, unknown>): void {
   const names = publishedTopics(r, service, ctx.topicNames, { topics: ctx.compute.topics, queues: ctx.compute.queues, notes: ctx.notes });
@@ -74,105 +63,6 @@ function architectureOf(platform: unknown): 'X86_64' | 'ARM64' {
 function aliases(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return list.map((a) => (isRecord(a) ? String(a.name) : String(a)));
-}
-
-/** The sizes, count and scaling of a service or worker. */
-function sizing(r: ManifestReader, target: Record<string, unknown>, kind: 'http' | 'worker'): void {
-  const cpu = r.take<number>('cpu');
-  const memory = r.take<number>('memory');
-  if (cpu !== undefined) target.cpu = cpu;
-  if (memory !== undefined) target.memory = memory;
-  let count;
-  try {
-    count = parseCount(r.peek('count'));
-  } catch {
-    // App Runner's `count` names an auto scaling configuration.
-    r.skip('count', 'App Runner\'s auto scaling configuration is not carried over: set minCount, maxCount and requestsPerTarget');
-    return;
-  }
-  if (!count) return;
-  if (typeof r.peek('count.range') === 'object') {
-    r.take('count.range.min');
-    r.take('count.range.max');
-  } else r.take('count.range');
-  if (typeof r.peek('count') !== 'object') r.take('count');
-  target.minCount = count.min;
-  target.maxCount = Math.max(count.max, count.min, 1);
-  const takeTarget = (field: string) => r.take(isRecord(r.peek(field)) ? `${field}.value` : field);
-  if (count.cpuPercentage !== undefined) {
-    takeTarget('count.cpu_percentage');
-    target.cpuTarget = count.cpuPercentage;
-  }
-  if (kind === 'http' && count.requests !== undefined) {
-    takeTarget('count.requests');
-    target.requestsPerTarget = count.requests;
-  }
-  if (kind === 'worker' && count.queueDelay) {
-    r.take('count.queue_delay.acceptable_latency');
-    r.take('count.queue_delay.msg_processing_time');
-    if (count.queueDelay.acceptableLatencySeconds !== undefined) target.acceptableLatencySeconds = count.queueDelay.acceptableLatencySeconds;
-    if (count.queueDelay.processingSeconds !== undefined) target.processingSeconds = count.queueDelay.processingSeconds;
-  }
-}
-
-/**
- * Variables and secrets. A variable goes to compute.environment (every app container) when no
- * other workload gave it another value, else to this process's own `environment` (a job's, which
- * shares the one-off task, stays listed).
- */
-function environmentAndSecrets(r: ManifestReader, ctx: Context, process?: Record<string, unknown>): string[] {
-  const variables = r.peek<Record<string, unknown>>('variables') ?? {};
-  for (const [name, value] of Object.entries(variables)) {
-    const text = isRecord(value) ? undefined : String(value);
-    if (text === undefined) continue; // `from_cfn` references stay listed
-    const existing = ctx.compute.environment[name];
-    if (existing === undefined || existing === text) {
-      ctx.compute.environment[name] = text;
-      r.take(`variables.${name}`);
-    } else if (process) {
-      process.environment = { ...(process.environment as Record<string, string> | undefined), [name]: text };
-      r.take(`variables.${name}`);
-    }
-  }
-  return declareSecrets(r, ctx);
-}
-
-/** Secrets (of the main container, or of a sidecar with `prefix`): declared once, their values copied by hand. */
-function declareSecrets(r: ManifestReader, ctx: Context, prefix = ''): string[] {
-  const secrets = r.peek<Record<string, unknown>>(`${prefix}secrets`) ?? {};
-  const names: string[] = [];
-  for (const [name, ref] of Object.entries(secrets)) {
-    r.take(`${prefix}secrets.${name}`);
-    names.push(name);
-    // An SSM parameter stays where it is: an external secret by ARN (ECS reads it, the execution
-    // roles may read exactly it). Its ARN follows from its name, the region and the account.
-    if (!isRecord(ref) && ctx.parameterArn) {
-      const parameter = String(ref).replace(/^\/+/, '');
-      ctx.compute.externalSecrets[name] = ctx.parameterArn(parameter);
-      continue;
-    }
-    if (!ctx.compute.secrets.includes(name)) {
-      ctx.compute.secrets.push(name);
-      const from = isRecord(ref) && ref.secretsmanager !== undefined
-        ? secretsManagerCopy(String(ref.secretsmanager))
-        : isRecord(ref) && ref.from_cfn !== undefined
-          ? `the value of the CloudFormation export ${String(ref.from_cfn)}`
-          : `aws ssm get-parameter --with-decryption --name ${String(ref)} --query Parameter.Value --output text`;
-      ctx.notes.push(`secret ${name} (${r.file}): declared in compute.secrets; copy its value: ${from} | npm run secret -- set ${ctx.environment} ${name}`);
-    }
-  }
-  return names;
-}
-
-/**
- * The command that prints a Copilot `secretsmanager:` reference's value: `<name or ARN>[:<json key>[:<stage>[:<version id>]]]`
- * (an ARN has 7 parts of its own), one JSON key picked with jq.
- */
-function secretsManagerCopy(reference: string): string {
-  const parts = reference.split(':');
-  const [id, key, stage, version] = reference.startsWith('arn:') ? [parts.slice(0, 7).join(':'), parts[7], parts[8], parts[9]] : [parts[0], parts[1], parts[2], parts[3]];
-  const options = [stage ? ` --version-stage ${stage}` : '', version ? ` --version-id ${version}` : ''].join('');
-  return `aws secretsmanager get-secret-value --secret-id ${id}${options} --query SecretString --output text${key ? ` | jq -r '.${key}'` : ''}`;
 }
 
 /** Sidecars; a non-essential sidecar the main container waits for (`complete`/`success`) that migrates becomes the release's migration command. */
@@ -199,13 +89,19 @@ function sidecars(r: ManifestReader, ctx: Context): Record<string, unknown>[] {
     if (port !== undefined) entry.port = Number(String(port).split('/')[0]);
     if (sidecar.essential !== undefined) entry.essential = r.take(`${f}.essential`);
     if (command) entry.command = (r.take(`${f}.command`), command);
+    const entryPoint = commandArgs(r.take(`${f}.entrypoint`));
+    if (entryPoint) entry.entryPoint = entryPoint;
+    const check = healthCheckAt(r, `${f}.healthcheck`);
+    if (check) entry.healthCheck = check;
     const dependsOn = isRecord(sidecar.depends_on) ? sidecar.depends_on : {};
     if (Object.keys(dependsOn).length > 0) {
       r.take(`${f}.depends_on`);
       entry.dependsOn = Object.entries(dependsOn).map(([container, condition]) => ({ container: container === r.peek('name') ? 'app' : container, condition: String(condition).toUpperCase() as SidecarConfig['dependsOn'][number]['condition'] }));
     }
-    const variables = isRecord(sidecar.variables) ? sidecar.variables : {};
-    if (Object.keys(variables).length > 0) entry.environment = (r.take(`${f}.variables`), Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])));
+    // The sidecar's env file first: its own variables win (as in ECS).
+    const variables = { ...envFileVariables(r, ctx, `${f}.env_file`), ...(isRecord(sidecar.variables) ? sidecar.variables : {}) };
+    r.take(`${f}.variables`);
+    if (Object.keys(variables).length > 0) entry.environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
     const secretNames = declareSecrets(r, ctx, `${f}.`);
     if (secretNames.length > 0) entry.secrets = secretNames;
     out.push(entry);
@@ -237,7 +133,8 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
   if (r.take('http.stickiness') === true) service.stickiness = true;
   const sources = r.take<string[]>('http.allowed_source_ips');
   if (sources?.length) service.allowedSourceIps = sources;
-  sizing(r, service, 'http');
+  sizing(r, ctx, service, 'http', isWeb ? 'web' : name);
+  containerOptions(r, service);
   const command = commandArgs(r.take('command'));
   if (command) service.command = command;
   const own = sidecars(r, ctx);
@@ -277,7 +174,8 @@ function internalService(r: ManifestReader, ctx: Context, name: string): void {
   const port = r.take('image.port');
   service.containerPort = port === undefined ? 80 : Number(port);
   if (port === undefined) ctx.notes.push(`internal service ${name} (${r.file}): no image.port; port 80 is written (compute.internalServices[].containerPort)`);
-  sizing(r, service, 'worker');
+  sizing(r, ctx, service, 'internal', name);
+  containerOptions(r, service);
   const command = commandArgs(r.take('command'));
   service.command = command ?? MISSING_COMMAND;
   if (!command) ctx.notes.push(`internal service ${name} (${r.file}): Copilot ran its image's CMD; here it runs the app's image, so set compute.internalServices[].command (a placeholder that fails is written)`);
@@ -295,7 +193,8 @@ function internalService(r: ManifestReader, ctx: Context, name: string): void {
 
 function workerService(r: ManifestReader, ctx: Context, name: string): void {
   const worker: Record<string, unknown> = { name: slug(name, 20) };
-  sizing(r, worker, 'worker');
+  sizing(r, ctx, worker, 'worker', name);
+  containerOptions(r, worker);
   const command = commandArgs(r.take('command'));
   worker.command = command ?? MISSING_COMMAND;
   if (!command) ctx.notes.push(`worker ${name} (${r.file}): Copilot ran the image's CMD; set compute.workers[].command (a placeholder that fails is written)`);
@@ -410,6 +309,8 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     const production = /^(prod|production)$|-prod$|^prod-/.test(name);
     const ctx: Context = {
       environment: name,
+      production,
+      envFiles: workspace.envFiles,
       compute: { environment: {}, secrets: [], externalSecrets: {}, services: [], internalServices: [], workers: [], queues: [], topics: [], jobs: [] },
       unmapped,
       notes,
@@ -431,6 +332,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     unmapped.push(...envReader.leftovers(fallback));
 
     ctx.parameterArn = (parameter: string) => arn(String(out.region), 'ssm', String(out.region), String(out.accountId), `parameter/${parameter}`);
+    ctx.secretArn = (reference: string) => arn(String(out.region), 'secretsmanager', String(out.region), String(out.accountId), `secret:${reference}`);
     // One CPU architecture per environment: ARM64 (Graviton) when every Fargate workload asks for it.
     const fargate = workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service'].includes(w.kind));
     const architectures = fargate.map((w) => architectureOf(mergedFor(w, envManifest.name).platform));

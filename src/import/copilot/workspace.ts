@@ -46,6 +46,60 @@ export interface Workspace {
   readonly workloads: Manifest[];
   readonly environments: Manifest[];
   readonly addons: Addon[];
+  /** The variables of every `env_file` a manifest names (its own, its sidecars', per environment), by the path it gives. */
+  readonly envFiles: Record<string, Record<string, string>>;
+}
+
+/**
+ * An environment file as ECS reads it (ECS developer guide, "Pass an individual environment
+ * variable to an Amazon ECS container", environment files): one `VARIABLE=VALUE` per line, blank
+ * lines and lines starting with `#` ignored, the value taken literally (no quotes removed, no
+ * shell escapes), so a dotenv parser would read some values differently from ECS.
+ */
+export function parseEnvFile(text: string, file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    const eq = line.indexOf('=');
+    const name = eq > 0 ? line.slice(0, eq) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CopilotImportError(file, i + 1, undefined, `is not VARIABLE=VALUE: "${line.slice(0, 40)}" (ECS reads one variable per line; # starts a comment)`);
+    out[name] = line.slice(eq + 1);
+  });
+  return out;
+}
+
+/** The `env_file` paths of a manifest, with the field naming each (for messages). */
+function envFileFields(manifest: Manifest): { field: string; path: string }[] {
+  const out: { field: string; path: string }[] = [];
+  const collect = (body: Record<string, unknown>, prefix: string) => {
+    if (typeof body.env_file === 'string') out.push({ field: `${prefix}env_file`, path: body.env_file });
+    if (isRecord(body.sidecars)) {
+      for (const [name, sidecar] of Object.entries(body.sidecars)) {
+        if (isRecord(sidecar) && typeof sidecar.env_file === 'string') out.push({ field: `${prefix}sidecars.${name}.env_file`, path: sidecar.env_file });
+      }
+    }
+  };
+  collect(manifest.body, '');
+  if (isRecord(manifest.body.environments)) {
+    for (const [env, override] of Object.entries(manifest.body.environments)) if (isRecord(override)) collect(override, `environments.${env}.`);
+  }
+  return out;
+}
+
+/** Reads every env_file of the workloads, relative to the repository (where Copilot reads them from). */
+function readEnvFiles(repository: string, workloads: Manifest[]): Record<string, Record<string, string>> {
+  const files: Record<string, Record<string, string>> = {};
+  for (const manifest of workloads) {
+    for (const { field, path: relative } of envFileFields(manifest)) {
+      if (relative in files) continue;
+      const absolute = path.join(repository, relative);
+      if (!fs.existsSync(absolute)) {
+        throw new CopilotImportError(manifest.file, manifest.lineOf(field), field.replace(/^environments\.[^.]+\./, ''), `names "${relative}", which does not exist: Copilot reads env files relative to the repository root (the folder holding copilot/)`);
+      }
+      files[relative] = parseEnvFile(fs.readFileSync(absolute, 'utf8'), relative);
+    }
+  }
+  return files;
 }
 
 
@@ -187,5 +241,5 @@ export function readWorkspace(repository: string): Workspace {
   if (environments.length === 0) throw new CopilotImportError('copilot/environments/', undefined, undefined, 'has no environment: looked for copilot/environments/<env>/manifest.yml (`copilot env init` writes them; older apps: run `copilot env show --manifest` per environment)');
   // Environment addons are read once.
   const unique = [...new Map(addons.map((a) => [a.file, a])).values()];
-  return { application, workloads, environments, addons: unique };
+  return { application, workloads, environments, addons: unique, envFiles: readEnvFiles(repository, workloads) };
 }
