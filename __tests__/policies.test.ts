@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
+import { externalSecretResource } from '../src/lib/naming';
 import { environments, prod, staging } from '../src/config/environments';
 import { adoptingEverything } from './helpers/adoption';
 import { withInternalService } from './helpers/internal';
@@ -510,6 +511,44 @@ const CONTROLS: Control[] = [
     check: (json) => {
       const services = all(json, 'aws_ecs_service');
       return control(services.map((s) => s.address), services.map((s) => !(s.body.deployment_circuit_breaker?.enable && s.body.deployment_circuit_breaker?.rollback) && `${s.address}: no circuit breaker with rollback`));
+    },
+  },
+  {
+    id: 'ECS-PROD-ON-DEMAND',
+    reason: 'Production runs the tasks it always runs on demand: Fargate Spot can take a task back at two minutes\' notice, so only tasks above the minimum count may run there (spotFrom).',
+    scope: 'production',
+    check: (json, env) => {
+      const services = all(json, 'aws_ecs_service');
+      const processes = [{ name: 'web', minCount: env.compute.web.minCount }, ...env.compute.services, ...env.compute.internalServices, ...env.compute.workers];
+      const minimum = new Map(processes.map((p) => [`${env.project}-${env.name}-${p.name}`, p.minCount]));
+      return control(services.map((s) => s.address), services.map((s) => {
+        const strategy: any[] = s.body.capacity_provider_strategy ?? [];
+        if (!strategy.some((c) => c.capacity_provider === 'FARGATE_SPOT')) return false;
+        const base = Number(strategy.find((c) => c.capacity_provider === 'FARGATE')?.base ?? 0);
+        const min = minimum.get(s.body.name) ?? Number.POSITIVE_INFINITY;
+        return base < min && `${s.address}: ${base} task(s) on demand, below the minimum of ${min}`;
+      }));
+    },
+  },
+  {
+    id: 'ECS-SECRETS-READ-EXACTLY',
+    reason: 'Least privilege: an execution role reads exactly the secrets and parameters its containers receive (a secret by name through Secrets Manager\'s six-character suffix, -??????), no other wildcard.',
+    scope: 'all',
+    check: (json) => {
+      const policies = policyDocs(json, 'aws_iam_role_policy').filter((p) => /_execution-policy_/.test(p.address));
+      const tasks = all(json, 'aws_ecs_task_definition');
+      return control(policies.map((p) => p.address), policies.flatMap((p) => {
+        const role = refTarget(json.resource.aws_iam_role_policy[p.address.split('.')[1]].role);
+        const received = new Set(tasks.filter((t) => refTarget(t.body.execution_role_arn) === role)
+          .flatMap((t) => JSON.parse(t.body.container_definitions).flatMap((c: any) => (c.secrets ?? []).map((x: any) => x.valueFrom as string)))
+          .map((ref) => (ref.startsWith('${') ? ref.replace(/^(\$\{[^}]+\})(:[^:]*:[^:]*:[^:]*)$/, '$1') : externalSecretResource(ref))));
+        const read = statementsOf(p.doc).filter((st) => ['ReadSecrets', 'ReadParameters'].includes(st.Sid)).flatMap((st) => st.Resource as string[]);
+        return [
+          ...read.filter((r) => !received.has(r)).map((r) => `${p.address}: reads ${r}, which no container of its tasks receives`),
+          ...[...received].filter((r) => !read.includes(r)).map((r) => `${p.address}: its containers receive ${r}, which it may not read`),
+          ...read.filter((r) => /\*/.test(r) || (/\?/.test(r) && !/-\?{6}$/.test(r))).map((r) => `${p.address}: wildcard in ${r}`),
+        ];
+      }));
     },
   },
   {
@@ -1218,9 +1257,28 @@ describe('the controls catch what they guard against', () => {
       delete doc.Statement.find((st: any) => st.Principal?.Service === 'cloudwatch.amazonaws.com').Condition.ArnLike;
       policy.policy = JSON.stringify(doc);
     }],
+    ['ECS-SECRETS-READ-EXACTLY', (j: TfJson) => {
+      const policy = Object.values(j.resource.aws_iam_role_policy).find((p: any) => p.policy.includes('ReadSecrets')) as any;
+      const doc = JSON.parse(policy.policy);
+      doc.Statement.find((st: any) => st.Sid === 'ReadSecrets').Resource = ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'];
+      policy.policy = JSON.stringify(doc);
+    }],
   ])('%s reports a deliberately broken stack', (id, change) => {
     expect(violationsOf(id, shipped('staging')).length).toBeLessThan(violationsOf(id, broken(change)).length);
   });
+});
+
+test('ECS-PROD-ON-DEMAND reports a production service whose always-running tasks may land on Spot', () => {
+  const control = CONTROLS.find((c) => c.id === 'ECS-PROD-ON-DEMAND')!;
+  const prodEnv = environments.find((e) => e.production)!;
+  const j = structuredClone(shipped('prod'));
+  expect(control.check(j, prodEnv).violations).toEqual([]);
+  const api = Object.values(j.resource.aws_ecs_service).find((s: any) => s.name === 'webapp-prod-api') as any;
+  delete api.launch_type;
+  api.capacity_provider_strategy = [{ capacity_provider: 'FARGATE', base: 1, weight: 0 }, { capacity_provider: 'FARGATE_SPOT', weight: 1 }];
+  expect(control.check(j, prodEnv).violations).toEqual([expect.stringMatching(/1 task\(s\) on demand, below the minimum of 2/)]);
+  api.capacity_provider_strategy[0].base = 2;
+  expect(control.check(j, prodEnv).violations).toEqual([]);
 });
 
 describe('the adoption controls catch what they guard against', () => {

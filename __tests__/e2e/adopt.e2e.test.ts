@@ -47,6 +47,8 @@ const DOMAIN = 'moved.example.com';
 const INSTANCE = 'legacy-db';
 const MEDIA = 'legacy-user-uploads';
 const STATIC = 'legacy-static-files';
+const ROLLBACK_ALARM = 'legacy-payments-errors';
+const SECRET = 'legacy/stripe';
 
 /** What legacy_app.py created. */
 interface Legacy {
@@ -61,6 +63,7 @@ interface Legacy {
   mediaObjectETag: string;
   loadBalancerCertificateArn: string;
   cdnCertificateArn: string;
+  secretArn: string;
 }
 
 /** Staging moved in: everything adopted, and only what the adoption touches. */
@@ -85,6 +88,17 @@ function movedEnvironment(legacy: Legacy, change: (c: EnvironmentConfig) => void
     delete c.schedule;
     delete c.delivery;
     withoutEmail(c); // its sender (the mailer) is gone; e-mail is deployed by the staging and prod e2e
+    // What the Copilot manifests carried over (docs/migrating-from-copilot.md): the web service's
+    // scaling on memory and response time and its rollback alarm, the Backend Service's own health
+    // check (it has no load balancer), scratch space and entry point, a Secrets Manager secret read
+    // in place by its partial ARN.
+    Object.assign(c.compute.web, { memoryTarget: 75, responseTimeTarget: 1.5, rollbackAlarms: [ROLLBACK_ALARM] });
+    Object.assign(c.compute.internalServices[0], {
+      containerHealthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:9000/healthz || exit 1'], intervalSeconds: 20, retries: 3, startPeriodSeconds: 30 },
+      ephemeralStorageGiB: 40,
+      entryPoint: ['/usr/bin/env'],
+    });
+    c.compute.externalSecrets = { STRIPE_KEY: `arn:aws:secretsmanager:${c.region}:${c.accountId}:secret:${SECRET}:api_key::` };
   });
   return withConfig(withTopics(adopting), change);
 }
@@ -142,7 +156,7 @@ beforeAll(async () => {
 
   legacy = await timed('create the live app\'s resources (SDK)', async () => {
     const out = execFileSync(python, [path.join(__dirname, 'harness', 'legacy_app.py')], {
-      input: JSON.stringify({ endpoint, region: staging.region, instance: INSTANCE, mediaBucket: MEDIA, staticBucket: STATIC, loadBalancerNames: [DOMAIN], cdnName: `${staging.domain.staticLabel}.${DOMAIN}` }),
+      input: JSON.stringify({ endpoint, region: staging.region, instance: INSTANCE, mediaBucket: MEDIA, staticBucket: STATIC, loadBalancerNames: [DOMAIN], cdnName: `${staging.domain.staticLabel}.${DOMAIN}`, rollbackAlarm: ROLLBACK_ALARM, secretName: SECRET }),
       encoding: 'utf8',
       env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^AWS_/.test(k))), AWS_EC2_METADATA_DISABLED: 'true' },
     });
@@ -262,6 +276,33 @@ test('the internal service: registered in the Cloud Map namespace of the adopted
   expect(described![0].loadBalancers ?? []).toEqual([]);
   const web = stateInstances(state, 'aws_ecs_task_definition').find((t) => t.name.startsWith('web_'))!;
   expect(JSON.parse(web.attributes.container_definitions)[0].environment).toContainEqual({ name: 'PRICING_URL', value: 'http://pricing.webapp-moved.internal:9000' });
+});
+
+test('what the Copilot manifests carried over: rollback alarms, memory and response-time scaling, the container health check, scratch space, entry point, a secret read in place', async () => {
+  const ecs = new ECSClient(sdkConfig(endpoint, staging.region));
+  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'webapp-moved', services: ['webapp-moved-web'] }));
+  // The adopted alarm next to the stack's own 5xx guard, both rolling a deployment back.
+  expect(services![0].deploymentConfiguration?.alarms).toMatchObject({ enable: true, rollback: true });
+  expect(services![0].deploymentConfiguration?.alarms?.alarmNames).toEqual(expect.arrayContaining([ROLLBACK_ALARM, 'webapp-moved-web-target-5xx-rate']));
+  const [policies] = botoCalls(python, endpoint, [{ service: 'application-autoscaling', operation: 'describe_scaling_policies', params: { ServiceNamespace: 'ecs', ResourceId: 'service/webapp-moved/webapp-moved-web' }, region: staging.region }]);
+  const byName = Object.fromEntries(policies.ScalingPolicies.map((p: any) => [p.PolicyName, p.TargetTrackingScalingPolicyConfiguration]));
+  expect(byName['webapp-moved-web-memory']).toMatchObject({ TargetValue: 75, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageMemoryUtilization' } });
+  expect(byName['webapp-moved-web-response-time']).toMatchObject({ TargetValue: 1.5, CustomizedMetricSpecification: { MetricName: 'TargetResponseTime', Namespace: 'AWS/ApplicationELB', Statistic: 'Average' } });
+  const pricing = stateInstances(state, 'aws_ecs_task_definition').find((t) => t.name.startsWith('internal-pricing_'))!.attributes.arn as string;
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: pricing }));
+  expect(taskDefinition?.ephemeralStorage).toEqual({ sizeInGiB: 40 });
+  const app = taskDefinition!.containerDefinitions!.find((c) => c.name === 'app')!;
+  expect(app.entryPoint).toEqual(['/usr/bin/env']);
+  expect(app.healthCheck).toMatchObject({ command: ['CMD-SHELL', 'curl -f http://localhost:9000/healthz || exit 1'], interval: 20, retries: 3, startPeriod: 30 });
+  // The secret by name: ECS gets the partial ARN with the JSON key, the execution role the secret's name and suffix.
+  expect(app.secrets).toContainEqual({ name: 'STRIPE_KEY', valueFrom: `arn:aws:secretsmanager:${staging.region}:${staging.accountId}:secret:${SECRET}:api_key::` });
+  const execution = stateInstances(state, 'aws_iam_role_policy').find((p) => p.name.startsWith('internal-pricing_execution-policy'))!;
+  const read = JSON.parse(execution.attributes.policy).Statement.find((st: any) => st.Sid === 'ReadSecrets');
+  expect(read.Resource).toContain(`arn:aws:secretsmanager:${staging.region}:${staging.accountId}:secret:${SECRET}-??????`);
+  // IAM's wildcard matches the secret Secrets Manager created (its ARN ends in the six random characters).
+  const wildcard = read.Resource.find((r: string) => r.includes(SECRET)) as string;
+  const iamPattern = new RegExp(`^${[...wildcard].map((ch) => (ch === '?' ? '.' : ch === '*' ? '.*' : ch.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`);
+  expect(legacy.secretArn).toMatch(iamPattern);
 });
 
 test('topics: published events reach the subscribed queues, filtered, FIFO in order and raw; encrypted with the stack\'s key, queues admitting only their topic', async () => {

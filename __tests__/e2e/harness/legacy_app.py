@@ -111,8 +111,17 @@ def issued_certificate(names, at):
     )["CertificateArn"]
 
 
+# What the moved Copilot service referenced: an alarm of its own that rolled deployments back
+# (deployment.rollback_alarms), and a Secrets Manager secret read by name (secretsmanager: <name>).
+client("cloudwatch").put_metric_alarm(
+    AlarmName=request["rollbackAlarm"], Namespace="Legacy/Payments", MetricName="Errors", Statistic="Sum",
+    Period=60, EvaluationPeriods=1, Threshold=5, ComparisonOperator="GreaterThanThreshold",
+)
+stripe = client("secretsmanager").create_secret(Name=request["secretName"], SecretString='{"api_key": "sk_test_moved"}')
+
 json.dump(
     {
+        "secretArn": stripe["ARN"],
         "vpcId": vpc,
         "publicSubnetIds": public,
         "privateSubnetIds": private,
