@@ -107,6 +107,8 @@ describe('reading the workspace as Copilot does', () => {
     ['an unknown key: the file, the line, the field and the documented names', { 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Web Service\nhttp:\n  path: /\n  helthcheck: /healthz\n' }, /^copilot\/web\/manifest\.yml:5: http\.helthcheck: is not a field Copilot documents for this manifest; documented here: .*healthcheck/],
     ['an unknown key in an environment override', { 'copilot/worker/manifest.yml': 'name: worker\ntype: Worker Service\nenvironments:\n  prod:\n    count:\n      rnage: 1-2\n' }, /^copilot\/worker\/manifest\.yml:6: environments\.prod\.count\.rnage: is not a field/],
     ['an environment manifest of another type', { 'copilot/environments/test/manifest.yml': 'name: test\ntype: Load Balanced Web Service\n' }, /^copilot\/environments\/test\/manifest\.yml:2: type: is "Load Balanced Web Service": an environment manifest has type "Environment"/],
+    ['an env file line ECS would not read', { 'copilot/web/web.env': '# ok\nexport LOG_LEVEL=debug\n' }, /^copilot\/web\/web\.env:2: is not VARIABLE=VALUE: "export LOG_LEVEL=debug"/],
+    ['an env file that is not there', { 'copilot/web/manifest.yml': fs.readFileSync(path.join(DJANGO, 'copilot/web/manifest.yml'), 'utf8').replace('env_file: copilot/web/web.env', 'env_file: web.env') }, /^copilot\/web\/manifest\.yml:\d+: env_file: names "web\.env", which does not exist: Copilot reads env files relative to the repository root/],
   ])('%s', (_label, files, message) => {
     const dir = workspaceWith(files);
     try {
@@ -285,7 +287,15 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
   });
 
   test('a second load balanced service on a path, and an App Runner service on its own host, with what differs', () => {
-    expect(dev.compute.services.map((s: any) => [s.name, s.paths, s.hosts])).toEqual([['api', ['/api', '/api/*'], undefined], ['hooks', undefined, ['hooks']]]);
+    // The api's additional rule on /v2 widens its rule; the one to the admin-ui sidecar is listed.
+    expect(dev.compute.services.map((s: any) => [s.name, s.paths, s.hosts])).toEqual([['api', ['/api', '/api/*', '/v2', '/v2/*'], undefined], ['hooks', undefined, ['hooks']]]);
+    expect(listed('api', 'http.additional_rules[1].target_container')).toMatch(/has its own target_container, target_port: a service here has one target group .*compute\.services\[\]/);
+    expect(listed('api', 'http.additional_rules[0].path')).toBeUndefined();
+    // The web service's additional rule is on its own host names: answered by the default route.
+    expect(listed('front', 'http.additional_rules[0].path')).toBeUndefined();
+    expect(result.notes).toContainEqual(expect.stringMatching(/front \(copilot\/front\/manifest\.yml\): additional rule 0 \(legacy-health\) is answered by the web service/));
+    const rule = resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_lb_listener_rule').find(([n]) => /service-api-rule/.test(n))![1];
+    expect(rule.condition).toEqual([{ host_header: { values: ['dev.catalog.example.com'] } }, { path_pattern: { values: ['/api', '/api/*', '/v2', '/v2/*'] } }]);
     expect(prod.compute.services[1].hosts).toEqual(['hooks.catalog.example.com']);
     expect(dev.compute.services[0]).toMatchObject({ containerPort: 8080, healthCheckPath: '/api/health', minCount: 1, maxCount: 3, requestsPerTarget: 300, command: ['serve', '--port', '8080'], ownRepository: true });
     expect(result.notes).toContainEqual(expect.stringMatching(/hooks \(copilot\/hooks\/manifest\.yml\) was an App Runner service: here it runs on Fargate/));
@@ -302,6 +312,9 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
 
   test('jobs: @hourly and @every in EventBridge form, "none" listed whole with the way to run it', () => {
     expect(dev.compute.jobs.map((j: any) => [j.name, j.schedule, j.timeoutMinutes])).toEqual([['every', 'rate(90 minutes)', 120], ['hourly', 'cron(0 * * * ? *)', undefined]]);
+    // Jobs share the one-off task: a job's entrypoint goes in front of its command, as ECS would run them.
+    expect(dev.compute.jobs[1].command).toEqual(['/usr/bin/dumb-init', '--', './report', 'hourly']);
+    expect(listed('hourly', 'entrypoint')).toBeUndefined();
     expect(listed('manual', 'on.schedule')).toMatch(/"none".*npm run task/);
     expect(listed('manual', 'command')).toMatch(/"none"/);
   });
@@ -420,7 +433,7 @@ describe('coverage of Copilot\'s manifest specification', () => {
   test('every documented field of every manifest type is either carried over or has its own reason', () => {
     const missing: string[] = [];
     for (const [kind, fields] of Object.entries(MANIFEST_FIELDS) as [ManifestKind, readonly string[]][]) {
-      for (const field of fields.filter((f) => !f.endsWith('**'))) if (!isMapped(kind, field) && !reasonFor(field) && !kindReason(kind)) missing.push(`${kind}: ${field}`);
+      for (const field of fields.filter((f) => !f.endsWith('**'))) if (!isMapped(kind, field) && !reasonFor(field, kind) && !kindReason(kind)) missing.push(`${kind}: ${field}`);
     }
     expect(missing).toEqual([]);
   });

@@ -22,7 +22,8 @@ const REASONS: [RegExp, string][] = [
   [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
   [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
   [/^http\.healthcheck\.port/, 'the load balancer checks the port it sends traffic to (the app\'s, or targetContainer\'s)'],
-  [/^http\.(additional_rules|redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: a service has one rule here, by host, path and source IP (compute.services[].hosts/paths/allowedSourceIps), HTTP always redirects to HTTPS, and the WAF protects it (waf.*)'],
+  [/^http\.additional_rules\[\d*\]\./, 'an additional rule with a target, health check, stickiness, delay or source IPs of its own (or on a Backend Service\'s internal load balancer): a service here has one target group behind one rule; make it an HTTP service of its own (compute.services[] with these hosts/paths)'],
+  [/^http\.(redirect_to_https|hosted_zone|alias\[\d+\]\.hosted_zone|version|target_port)/, 'not carried over: a service has one rule here, by host, path and source IP (compute.services[].hosts/paths/allowedSourceIps), HTTP always redirects to HTTPS, and the WAF protects it (waf.*)'],
   [/^nlb(\.|$)/, 'no Network Load Balancer here: TCP/UDP services are not supported'],
   [/^count\.(memory_percentage|response_time)/, 'a queue worker scales on its backlog per task alone (count.queue_delay); a Backend or Worker Service has no load balancer, so no response time: not carried over'],
   [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
@@ -33,7 +34,7 @@ const REASONS: [RegExp, string][] = [
   [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
   [/^sidecars\.[^.]+\.(image\.|credentialsParameter|mount_points|labels)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts and labels are not carried over'],
   [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
-  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port|stickiness|allowed_source_ips)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
+  [/^http(\.(path|healthcheck|deregistration_delay|target_container|alias|target_port|stickiness|allowed_source_ips|additional_rules)|$)/, 'a backend service\'s internal load balancer is not carried over: an internal service here is reached by name (Cloud Map DNS, <NAME>_URL) without a load balancer'],
   [/^http\.alias\[\]\.hosted_zone/, 'the hosted zone is found by the domain\'s name (domain.dns.zoneName), not by id'],
   [/^http\.private(\.|$)/, 'private endpoints and internal load balancers are not supported yet'],
   [/^tags(\.|$)/, 'tags are per environment here (tags), on every resource: set the ones you need there'],
@@ -54,7 +55,7 @@ const REASONS: [RegExp, string][] = [
 export const MAPPED_FIELDS: RegExp[] = [
   /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|entrypoint|env_file|timeout|on\.schedule|on)$/,
   /^image\.healthcheck(\.(command|interval|retries|timeout|start_period))?$/, /^storage(\.ephemeral)?$/, /^deployment(\.rollback_alarms)?$/,
-  /^http\.alias(\[\]\.name)?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
+  /^http\.alias(\[\]\.name)?$/, /^http\.additional_rules(\[\]\.(path|alias|alias\[\]\.name|target_container|target_port))?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
   /^count(\.range(\.(min|max|spot_from))?|\.spot(_from)?|\.(cpu_percentage|memory_percentage|requests|response_time)(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
   /^sidecars(\.\*(\.(image|port|essential|command|entrypoint|env_file|healthcheck(\.(command|interval|retries|timeout|start_period))?|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
@@ -72,6 +73,8 @@ export function isMapped(kind: ManifestKind, field: string): boolean {
   if (kind === 'Static Site') return field === 'name' || field === 'type';
   if (kind === 'Backend Service' && /^http/.test(field)) return false;
   if (kind === 'Backend Service' && /^network\.connect/.test(field)) return true;
+  // Jobs share the one-off task: no sidecars or volumes of their own (their entrypoint goes in front of the command).
+  if (kind === 'Scheduled Job' && /^(sidecars|storage)/.test(field)) return false;
   return MAPPED_FIELDS.some((re) => re.test(field));
 }
 
@@ -81,9 +84,17 @@ export function kindReason(kind: ManifestKind): string | undefined {
   return undefined;
 }
 
+/** Reasons that hold for one kind of workload only (checked first). */
+const KIND_REASONS: Partial<Record<ManifestKind, [RegExp, string][]>> = {
+  'Scheduled Job': [
+    [/^sidecars/, 'jobs run as the one-off task of the app\'s image here, without sidecars: run what the sidecar did in the job\'s command, or as a service'],
+    [/^storage/, 'jobs share the one-off task here: EFS volumes are not carried over; keep shared files in the media bucket'],
+  ],
+};
+
 /** Why a documented field is not carried over (undefined: no specific reason). */
-export function reasonFor(field: string): string | undefined {
-  return REASONS.find(([re]) => re.test(field))?.[1];
+export function reasonFor(field: string, kind?: ManifestKind): string | undefined {
+  return [...(kind ? KIND_REASONS[kind] ?? [] : []), ...REASONS].find(([re]) => re.test(field))?.[1];
 }
 
 /** The reason a leftover field is listed with. */

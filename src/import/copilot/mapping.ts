@@ -1,10 +1,11 @@
 import { deepMerge, EnvironmentInput } from '../../config/defaults';
 import { arn } from '../../lib/naming';
 import { SidecarConfig } from '../../config/types';
-import { fallback, kindReason } from './coverage';
+import { fallback, kindReason, reasonFor } from './coverage';
 import { ManifestReader, Unmapped, isRecord } from './reader';
 import { commandArgs, durationSeconds, translateSchedule } from './translate';
 import { Context } from './context';
+import { additionalRules, aliases, pathPatterns } from './routes';
 import { containerOptions, healthCheckAt, sizing } from './scaling';
 import { declareSecrets, envFileVariables, environmentAndSecrets } from './variables';
 import { publishedTopics, queueSettings, subscribedTopics, topicNames } from './topics';
@@ -57,12 +58,6 @@ function publishes(r: ManifestReader, ctx: Context, service: string, target: Rec
 function architectureOf(platform: unknown): 'X86_64' | 'ARM64' {
   const text = isRecord(platform) ? String(platform.architecture ?? '') : String(platform ?? '');
   return /arm64|aarch64/i.test(text) ? 'ARM64' : 'X86_64';
-}
-
-/** Host names of `http.alias` (a string, a list of strings, or a list of {name, hosted_zone}). */
-function aliases(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.map((a) => (isRecord(a) ? String(a.name) : String(a)));
 }
 
 /** Sidecars; a non-essential sidecar the main container waits for (`complete`/`success`) that migrates becomes the release's migration command. */
@@ -162,9 +157,10 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
     service.name = slug(name, 20);
     if (hosts.length > 0) service.hosts = hosts;
     service.file = r.file;
-    const trimmed = (routePath ?? '').replace(/^\/+|\/+$/g, '');
-    if (trimmed) service.paths = [`/${trimmed}`, `/${trimmed}/*`];
+    const patterns = pathPatterns(routePath);
+    if (patterns.length > 0) service.paths = patterns;
   }
+  additionalRules(r, ctx, { isWeb, name, hosts, path: routePath, service });
   return service;
 }
 
@@ -228,8 +224,11 @@ function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
   r.take('on.schedule');
   const job: Record<string, unknown> = { name: slug(name, 20), schedule: expression, timezone: 'UTC' };
   const command = commandArgs(r.take('command'));
-  job.command = command ?? MISSING_COMMAND;
+  // ECS runs the entry point with the command as its arguments: a job's is the two together (jobs share the one-off task).
+  const entryPoint = commandArgs(r.take('entrypoint'));
+  job.command = command ? [...(entryPoint ?? []), ...command] : MISSING_COMMAND;
   if (!command) ctx.notes.push(`job ${name} (${r.file}): Copilot ran the image's CMD; set compute.jobs[].command (a placeholder that fails is written)`);
+  for (const field of ['sidecars', 'storage']) r.skip(field, reasonFor(field, 'Scheduled Job')!);
   const timeout = r.take('timeout');
   if (timeout !== undefined) job.timeoutMinutes = Math.max(1, Math.ceil(durationSeconds(timeout as string) / 60));
   const cpu = r.take('cpu');
