@@ -390,7 +390,7 @@ describe('secrets of your own', () => {
     ['a name that is not a variable', (c: EnvironmentConfig) => (c.compute.secrets = ['stripe-key']), 'compute.secrets[0]', /letters, digits and underscores/],
     ['a contract name', (c: EnvironmentConfig) => (c.compute.secrets = ['SECRET_KEY']), 'compute.secrets[0]', /provides itself/],
     ['also a plain variable', (c: EnvironmentConfig) => ((c.compute.secrets = ['DJANGO_SETTINGS_MODULE'])), 'compute.secrets[0]', /also a plain variable/],
-    ['an external secret without an ARN', (c: EnvironmentConfig) => (c.compute.externalSecrets = { STRIPE: 'stripe-key' }), 'compute.externalSecrets.STRIPE', /full secret ARN/],
+    ['an external secret without an ARN', (c: EnvironmentConfig) => (c.compute.externalSecrets = { STRIPE: 'stripe-key' }), 'compute.externalSecrets.STRIPE', /give the secret's ARN .*or without the -AbCdEf suffix/],
     ['no migration command', (c: EnvironmentConfig) => (c.release.migrationCommand = []), 'release.migrationCommand', /is empty/],
   ])('config: %s is rejected', (_label, change, field, fix) => {
     expectRejected(withConfig(staging, change), field, fix);
