@@ -208,6 +208,8 @@ describe('the Django app, imported', () => {
     expect(test_.compute.workers).toEqual([expect.objectContaining({ name: 'worker', command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], minCount: 1, maxCount: 5, queues: ['worker'], acceptableLatencySeconds: 60, processingSeconds: 0.25, taskTimeoutSeconds: 120 })]);
     expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5, subscribesTo: [{ topic: 'orders' }] }]);
     expect(prod.compute.workers[0]).toMatchObject({ minCount: 2, maxCount: 8 });
+    // logging.retention: one per environment here.
+    expect([test_.compute.logRetentionDays, prod.compute.logRetentionDays]).toEqual([30, 30]);
   });
 
   test('the scheduled job: its schedule per environment, in UTC, with its timeout', () => {
@@ -351,7 +353,12 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(prod.compute.services[0]).toMatchObject({ spotFrom: 3, minCount: 2, maxCount: 3 });
     expect(result.notes).toContainEqual(expect.stringMatching(/prod: api ran tasks from 2 on Spot; production here keeps its 2 always-running tasks on demand, so Spot starts at task 3/));
     expect(listed('api', 'count.range.spot_from')).toBeUndefined();
-    expect(listed('api', 'deployment.rollback_alarms.cpu_utilization')).toMatch(/create the alarm and name it in rollbackAlarms/);
+    // Two retentions in one environment: the first workload's (api, read before front) is kept, the other listed.
+    expect(dev.compute.logRetentionDays).toBe(14);
+    expect(listed('front', 'logging.retention')).toMatch(/one per environment here \(compute\.logRetentionDays\), already 14 days/);
+    // Copilot's threshold form: an alarm of the service's own that rolls its deployments back.
+    expect(listed('api', 'deployment.rollback_alarms.cpu_utilization')).toBeUndefined();
+    expect(dev.compute.services[0].rollbackOn).toEqual({ cpuPercent: 80 });
     const json = synthEnv(defineEnvironment(result.environments[1]));
     const service = resourcesOf(json, 'aws_ecs_service').find(([n]) => /^service-api_service/.test(n))![1];
     expect(service.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', base: 2, weight: 0 }, { capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
@@ -361,6 +368,9 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     const latency = resourcesOf(json, 'aws_appautoscaling_policy').find(([n]) => /^service-api_response-time/.test(n))![1].target_tracking_scaling_policy_configuration;
     expect(latency).toMatchObject({ target_value: 2, customized_metric_specification: { namespace: 'AWS/ApplicationELB', metric_name: 'TargetResponseTime', statistic: 'Average' } });
     expect(latency.customized_metric_specification.dimensions.map((d: any) => d.name)).toEqual(['LoadBalancer', 'TargetGroup']);
+    const rollbackCpu = resourcesOf(json, 'aws_cloudwatch_metric_alarm').find(([, a]) => a.alarm_name === 'catalog-shop-prod-api-rollback-cpu')!;
+    expect(rollbackCpu[1]).toMatchObject({ threshold: 80, metric_name: 'CPUUtilization', namespace: 'AWS/ECS', evaluation_periods: 3 });
+    expect(service.alarms.alarm_names).toContain(`\${aws_cloudwatch_metric_alarm.${rollbackCpu[0]}.alarm_name}`);
   });
 
   test('what has no equivalent yet is listed with the reason: ARM64, queue delay, static site, CDN, ingress', () => {

@@ -79,6 +79,22 @@ describe('set: what each option synthesizes', () => {
   });
 });
 
+describe('rollback thresholds of a service\'s own (rollbackOn)', () => {
+  test.each(['staging', 'prod'] as const)('%s: the celery worker rolls a release back on its own CPU and memory alarms (it has no HTTP errors)', (name) => {
+    const j = shipped(name);
+    const alarms = resourcesOf(j, 'aws_cloudwatch_metric_alarm').filter(([, a]) => /-celery-rollback-/.test(a.alarm_name));
+    expect(alarms.map(([, a]) => [a.alarm_name, a.metric_name, a.threshold, a.evaluation_periods, a.datapoints_to_alarm])).toEqual([
+      [`webapp-${name}-celery-rollback-cpu`, 'CPUUtilization', 90, 3, 3],
+      [`webapp-${name}-celery-rollback-memory`, 'MemoryUtilization', 90, 3, 3],
+    ]);
+    // The service's name as a string in the dimensions: the service refers to the alarms (no cycle).
+    for (const [, a] of alarms) expect(a.dimensions.ServiceName).toBe(`webapp-${name}-celery`);
+    expect(serviceOf(j, `webapp-${name}-celery`).alarms).toEqual({ alarm_names: alarms.map(([n]) => `\${aws_cloudwatch_metric_alarm.${n}.alarm_name}`), enable: true, rollback: true });
+    // Alarms like every other: routed to the warning topic.
+    for (const [, a] of alarms) expect(a.alarm_actions).toEqual([expect.stringMatching(/alerts_warning/)]);
+  });
+});
+
 describe('Spot from a count in production, and what it costs', () => {
   const burst = withConfig(prod, (c) => (c.compute.services[0].spotFrom = 3));
 
@@ -130,6 +146,8 @@ describe('refused at synth, with the field and the fix', () => {
     ['Spot for the tasks production always runs', prod, (c) => (web(c).spotFrom = 2), 'compute.web.spotFrom', /production environment with minCount 2: the tasks always running stay on demand there; use 3 or more/],
     ['a memory target above 100%', staging, (c) => (web(c).memoryTarget = 120), 'compute.web.memoryTarget', /at most 100/],
     ['a memory target on a queue worker', staging, (c) => (c.compute.workers[1].memoryTarget = 70), 'compute.workers[1].memoryTarget', /scales on its backlog per task alone/],
+    ['rollback thresholds without a threshold', staging, (c) => (web(c).rollbackOn = {}), 'compute.web.rollbackOn', /sets no threshold/],
+    ['a rollback threshold above 100%', staging, (c) => (web(c).rollbackOn = { cpuPercent: 150 }), 'compute.web.rollbackOn.cpuPercent', /at most 100/],
     ['a response time beyond the load balancer\'s timeout', staging, (c) => (web(c).responseTimeTarget = 90), 'compute.web.responseTimeTarget', /at most 60/],
   ])('%s', (_label, base, change, field, fix) => {
     expectRejected(withConfig(base, change), field, fix);

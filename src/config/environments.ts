@@ -13,7 +13,11 @@ const project = {
 };
 
 /** The shipped config runs the reference app in examples/django/. */
-const celery = { name: 'celery', command: ['celery', '-A', 'webapp', 'worker', '-l', 'info'] };
+/**
+ * The Celery worker has no HTTP errors to roll a bad release back on: its own CPU and memory alarms
+ * do (a release that spins or leaks is undone; ECS deployment alarms).
+ */
+const celery = { name: 'celery', command: ['celery', '-A', 'webapp', 'worker', '-l', 'info'], rollbackOn: { cpuPercent: 90, memoryPercent: 90 } };
 const app = {
   environment: { DJANGO_SETTINGS_MODULE: 'webapp.settings' },
   // Set its value with: npm run secret -- set <env> SENTRY_DSN

@@ -236,6 +236,11 @@ const process = {
    */
   rollbackAlarms: strings().optional(),
   /**
+   * Alarms of this service's own that roll a deployment back (Copilot's `deployment.rollback_alarms`
+   * thresholds): average CPU or memory utilisation above these percentages for 3 minutes.
+   */
+  rollbackOn: z.strictObject({ cpuPercent: z.number().optional(), memoryPercent: z.number().optional() }).optional(),
+  /**
    * Tasks from this count on run on Fargate Spot, the ones before it on demand (Copilot's
    * `count.spot_from`): e.g. 3 keeps two tasks on demand and bursts on Spot. Overrides compute.fargateSpot for this service.
    */

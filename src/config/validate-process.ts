@@ -1,7 +1,7 @@
 import { EnvironmentConfig, SidecarConfig, WorkerServiceConfig } from './types';
 
 /** What a long-running process may set beside its sizes (schema.ts `process`). */
-type ProcessOptions = Pick<WorkerServiceConfig, 'entryPoint' | 'ephemeralStorageGiB' | 'containerHealthCheck' | 'rollbackAlarms' | 'spotFrom' | 'memoryTarget' | 'minCount' | 'maxCount'> & {
+type ProcessOptions = Pick<WorkerServiceConfig, 'entryPoint' | 'ephemeralStorageGiB' | 'containerHealthCheck' | 'rollbackAlarms' | 'rollbackOn' | 'spotFrom' | 'memoryTarget' | 'minCount' | 'maxCount'> & {
   readonly responseTimeTarget?: number;
 };
 
@@ -27,6 +27,13 @@ export function processOptionProblems(env: EnvironmentConfig, p: ProcessOptions,
     if (name.length < 1 || name.length > 255 || /[\u0000-\u001f]/.test(name)) fail(`${field}.rollbackAlarms[${i}]`, `is "${name}": give the name of a CloudWatch alarm of ${env.region} (1 to 255 characters)`);
     if (alarms.indexOf(name) !== i) fail(`${field}.rollbackAlarms[${i}]`, `names "${name}" twice: list each alarm once`);
   });
+  if (p.rollbackOn) {
+    const on = p.rollbackOn;
+    if (on.cpuPercent === undefined && on.memoryPercent === undefined) fail(`${field}.rollbackOn`, 'sets no threshold: give cpuPercent and/or memoryPercent, or remove it');
+    for (const key of ['cpuPercent', 'memoryPercent'] as const) {
+      if (on[key] !== undefined && !(on[key]! > 0 && on[key]! <= 100)) fail(`${field}.rollbackOn.${key}`, `is ${on[key]}: give a utilisation percentage above 0 and at most 100, e.g. 80`);
+    }
+  }
   if (p.spotFrom !== undefined) {
     const f = `${field}.spotFrom`;
     if (!whole(p.spotFrom, 1, 1000)) fail(f, `is ${p.spotFrom}: give the task count from which tasks run on Spot, 1 or more (1: all on Spot)`);

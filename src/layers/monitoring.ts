@@ -117,6 +117,13 @@ export class MonitoringLayer extends Layer {
       }
       add({ kind: 'service-cpu', id: `${s.name}-cpu`, section: 'Services', title: `${s.name}: CPU %`, threshold: Math.min(95, s.cpuTarget + 25), comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', dimensions } });
       add({ kind: 'service-memory', id: `${s.name}-memory`, section: 'Services', title: `${s.name}: memory %`, threshold: 85, comparison: 'GreaterThanThreshold', evaluationPeriods: 10, datapointsToAlarm: 10, metric: { namespace: 'AWS/ECS', name: 'MemoryUtilization', stat: 'Average', dimensions } });
+      // The service's own rollback thresholds (Copilot's deployment.rollback_alarms): a release that
+      // drives CPU or memory above them undoes itself.
+      const rollback = ([['cpuPercent', 'rollback-cpu', 'CPUUtilization', 'CPU'], ['memoryPercent', 'rollback-memory', 'MemoryUtilization', 'memory']] as const)
+        .filter(([key]) => s.rollbackOn?.[key] !== undefined)
+        // The service's name as a string: the service refers to these alarms, so they cannot refer to it.
+        .map(([key, kind, metric, label]) => add({ kind, id: `${s.name}-${kind}`, section: 'Services', title: `${s.name}: ${label} % (rolls back)`, threshold: s.rollbackOn![key]!, comparison: 'GreaterThanThreshold', evaluationPeriods: 3, datapointsToAlarm: 3, metric: { namespace: 'AWS/ECS', name: metric, stat: 'Average', dimensions: { ...dimensions, ServiceName: s.module.fullName } } }));
+      if (rollback.length > 0) s.module.watchDeployments(rollback.map((a) => a.alarmName));
     }
 
     // --- Queues: late work and dead letters ---

@@ -41,6 +41,8 @@ export interface LongRunningService {
   readonly http?: { readonly targetGroupArnSuffix: string };
   /** Queue workers: the queues it consumes and the latency it may add. */
   readonly queues?: { readonly names: string[]; readonly acceptableLatencySeconds: number };
+  /** Thresholds of its own alarms that roll a deployment back. */
+  readonly rollbackOn?: WorkerServiceConfig['rollbackOn'];
 }
 
 /**
@@ -209,7 +211,7 @@ export class WorkloadsLayer extends Layer {
       });
       this.internalServices[svc.name] = module;
       publishedBy(module, svc.publishesTo);
-      internalRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget });
+      internalRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget, rollbackOn: svc.rollbackOn });
       internal.push({
         name: svc.name,
         calledBy: svc.calledBy,
@@ -250,7 +252,7 @@ export class WorkloadsLayer extends Layer {
       scaling: { ...web, gate },
     });
     publishedBy(this.web, web.publishesTo);
-    this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, maxCount: web.maxCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix } });
+    this.longRunning.push({ name: 'web', module: this.web, minCount: web.minCount, maxCount: web.maxCount, cpuTarget: web.cpuTarget, http: { targetGroupArnSuffix: webTarget.targetGroup.arnSuffix }, rollbackOn: web.rollbackOn });
 
     // --- Other HTTP services, by host and/or path ---
     for (const svc of compute.services) {
@@ -290,7 +292,7 @@ export class WorkloadsLayer extends Layer {
       });
       this.services[svc.name] = module;
       publishedBy(module, svc.publishesTo);
-      this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix } });
+      this.longRunning.push({ name: svc.name, module, minCount: svc.minCount, maxCount: svc.maxCount, cpuTarget: svc.cpuTarget, http: { targetGroupArnSuffix: target.targetGroup.arnSuffix }, rollbackOn: svc.rollbackOn });
     }
 
     // --- Workers: on the Redis broker (CPU scaling) or on queues (backlog scaling) ---
@@ -318,6 +320,7 @@ export class WorkloadsLayer extends Layer {
         maxCount: w.maxCount,
         cpuTarget: w.cpuTarget,
         queues: onQueues ? { names: w.queues, acceptableLatencySeconds: w.acceptableLatencySeconds } : undefined,
+        rollbackOn: w.rollbackOn,
       });
     }
 

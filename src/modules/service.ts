@@ -184,6 +184,8 @@ export class ServiceModule extends Construct {
   readonly taskRole: IamRole;
   readonly service?: EcsService;
   readonly serviceName?: string;
+  /** `<prefix>-<name>` as a plain string (no reference to the service: for what the service itself refers to). */
+  readonly fullName: string;
   /** The service's Application Auto Scaling target (its task-count bounds). */
   readonly scalingTarget?: AppautoscalingTarget;
   /** The alarms whose firing rolls a deployment back (the stack's own and the config's). */
@@ -192,6 +194,7 @@ export class ServiceModule extends Construct {
   constructor(scope: Construct, id: string, props: ServiceModuleProps) {
     super(scope, id);
     const name = `${props.namePrefix}-${props.name}`;
+    this.fullName = name;
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/ecs/${props.namePrefix}/${props.name}`,

@@ -14,10 +14,11 @@ const REASONS: [RegExp, string][] = [
   [/^platform/, 'the tasks of an environment share one CPU architecture here (compute.cpuArchitecture) and this workload\'s differs from the others\': build its image for theirs (docker build --platform), or multi-arch'],
   [/^storage\.readonly_fs/, 'root file systems stay writable here (web frameworks write caches and uploads to local disk: a deliberate exception in src/modules/service.ts)'],
   [/^storage(\.|$)/, 'EFS volumes are not supported: keep shared files in the media bucket (S3, MEDIA_BUCKET); a task\'s scratch space is its ephemeral storage (ephemeralStorageGiB, up to 200 GiB)'],
+  [/^logging\.retention/, 'one log retention per environment here (compute.logRetentionDays), in the days CloudWatch Logs takes: the first workload\'s is carried over'],
   [/^logging(\.|$)/, 'logs go to CloudWatch Logs (awslogs, one group per service, compute.logRetentionDays); FireLens routing is not carried over'],
   [/^observability(\.|$)/, 'tracing sidecars are not carried over: add the collector as a sidecar (compute.*.sidecars)'],
   [/^taskdef_overrides/, 'task definition overrides are not carried over: each one needs a config field or a change in src/modules/service.ts'],
-  [/^deployment\.rollback_alarms\./, 'Copilot created these alarms from thresholds; here every service has CPU and memory alarms of its own (warnings, not rollbacks) and HTTP services roll back on their 5xx rate: to roll back on another metric, create the alarm and name it in rollbackAlarms'],
+  [/^deployment\.rollback_alarms\.messages_delayed/, 'queues here have no delivery delays (subscribe.queue.delay is listed): late work raises the queue-oldest-message alarm instead; to roll back on a queue metric, create the alarm and name it in rollbackAlarms'],
   [/^deployment(\.|$)/, 'deployments here are rolling (new tasks healthy before old ones stop: 100%/200%) and roll back on the service\'s own 5xx alarm and the ECS circuit breaker (README, "Releases"); "recreate" is not carried over'],
   [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
   [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
@@ -54,7 +55,7 @@ const REASONS: [RegExp, string][] = [
  */
 export const MAPPED_FIELDS: RegExp[] = [
   /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|entrypoint|env_file|timeout|on\.schedule|on)$/,
-  /^image\.healthcheck(\.(command|interval|retries|timeout|start_period))?$/, /^storage(\.ephemeral)?$/, /^deployment(\.rollback_alarms)?$/,
+  /^image\.healthcheck(\.(command|interval|retries|timeout|start_period))?$/, /^storage(\.ephemeral)?$/, /^logging(\.retention)?$/, /^deployment(\.rollback_alarms(\.(cpu_utilization|memory_utilization))?)?$/,
   /^http\.alias(\[\]\.name)?$/, /^http\.additional_rules(\[\]\.(path|alias|alias\[\]\.name|target_container|target_port))?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
   /^count(\.range(\.(min|max|spot_from))?|\.spot(_from)?|\.(cpu_percentage|memory_percentage|requests|response_time)(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,

@@ -6,7 +6,7 @@ import { ManifestReader, Unmapped, isRecord } from './reader';
 import { commandArgs, durationSeconds, translateSchedule } from './translate';
 import { Context } from './context';
 import { additionalRules, aliases, pathPatterns } from './routes';
-import { containerOptions, healthCheckAt, sizing } from './scaling';
+import { containerOptions, healthCheckAt, logRetention, sizing } from './scaling';
 import { declareSecrets, envFileVariables, environmentAndSecrets } from './variables';
 import { publishedTopics, queueSettings, subscribedTopics, topicNames } from './topics';
 import { CopilotImportError, Manifest, Workspace } from './workspace';
@@ -350,6 +350,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
       const r = new ManifestReader(workload.file, mergedFor(workload, envManifest.name));
       // The architecture is carried over when the environment's is the workload's.
       if ((arm ? 'ARM64' : 'X86_64') === architectureOf(r.peek('platform'))) r.take('platform');
+      if (workload.kind !== 'Static Site') logRetention(r, ctx);
       try {
         if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
           const isWeb = workload === web;

@@ -1,6 +1,7 @@
 import { Context } from './context';
 import { ManifestReader, isRecord } from './reader';
 import { commandArgs, durationSeconds, parseCount } from './translate';
+import { LOG_RETENTION_DAYS } from '../../config/validate';
 
 /**
  * The sizes, count and scaling of a service or worker, and the options of its app container:
@@ -90,6 +91,23 @@ function spotFrom(r: ManifestReader, ctx: Context, target: Record<string, unknow
   target.spotFrom = value;
 }
 
+/**
+ * `logging.retention`: the days a workload's logs are kept. One retention per environment here
+ * (compute.logRetentionDays): the first workload's, if CloudWatch takes it; another workload's
+ * different one is listed.
+ */
+export function logRetention(r: ManifestReader, ctx: Context): void {
+  const days = r.peek('logging.retention');
+  if (typeof days !== 'number') return;
+  const current = ctx.compute.logRetentionDays as number | undefined;
+  if (!LOG_RETENTION_DAYS.includes(days)) r.skip('logging.retention', `${days} days is not a retention CloudWatch Logs takes (${LOG_RETENTION_DAYS.join(', ')}): set compute.logRetentionDays to the nearest`);
+  else if (current !== undefined && current !== days) r.skip('logging.retention', `the log retention is one per environment here (compute.logRetentionDays), already ${current} days from another workload`);
+  else {
+    r.take('logging.retention');
+    ctx.compute.logRetentionDays = days;
+  }
+}
+
 /** The app container's options: entrypoint, ephemeral storage, container health check, rollback alarms. */
 export function containerOptions(r: ManifestReader, target: Record<string, unknown>): void {
   const entryPoint = commandArgs(r.take('entrypoint'));
@@ -107,7 +125,14 @@ export function containerOptions(r: ManifestReader, target: Record<string, unkno
     r.take('deployment.rollback_alarms');
     target.rollbackAlarms = alarms.map(String);
   } else if (isRecord(alarms)) {
-    r.skip('deployment.rollback_alarms', 'Copilot created these alarms from thresholds; here every service has CPU and memory alarms of its own (warnings, not rollbacks) and HTTP services roll back on their 5xx rate: to roll back on another metric, create the alarm and name it in rollbackAlarms');
+    // Copilot's thresholds: alarms of the service's own that roll its deployments back.
+    const on: Record<string, number> = {};
+    for (const [from, to] of [['cpu_utilization', 'cpuPercent'], ['memory_utilization', 'memoryPercent']] as const) {
+      const v = r.take(`deployment.rollback_alarms.${from}`);
+      if (typeof v === 'number') on[to] = v;
+    }
+    if (Object.keys(on).length > 0) target.rollbackOn = on;
+    r.skip('deployment.rollback_alarms.messages_delayed', 'queues here have no delivery delays (subscribe.queue.delay is listed): late work raises the queue-oldest-message alarm instead; to roll back on a queue metric, create the alarm and name it in rollbackAlarms');
   }
 }
 

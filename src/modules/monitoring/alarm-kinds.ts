@@ -70,9 +70,23 @@ export const ALARM_KINDS = {
   },
   'service-memory': {
     severity: 'warning',
-    rule: 'average memory above 85% of the task size for 10 minutes (no autoscaling on memory)',
+    rule: 'average memory above 85% of the task size for 10 minutes (autoscaling on memory, `memoryTarget`, is off unless set)',
     meaning: 'Tasks approach their memory limit and will be OOM-killed.',
     runbook: 'Raise the task memory or find the leak (worker concurrency, large querysets).',
+    missingData: 'notBreaching',
+  },
+  'rollback-cpu': {
+    severity: 'warning',
+    rule: 'average CPU above the service\'s `rollbackOn.cpuPercent` for 3 minutes; rolls that service\'s deployment back (only where set: Copilot\'s `deployment.rollback_alarms.cpu_utilization`)',
+    meaning: 'The service runs hotter than its team allows; during a deployment, the new version is rolled back.',
+    runbook: 'If a release just went out it rolls back by itself: compare the new version\'s CPU profile; otherwise scale out or raise the threshold.',
+    missingData: 'notBreaching',
+  },
+  'rollback-memory': {
+    severity: 'warning',
+    rule: 'average memory above the service\'s `rollbackOn.memoryPercent` for 3 minutes; rolls that service\'s deployment back (only where set: Copilot\'s `deployment.rollback_alarms.memory_utilization`)',
+    meaning: 'The service uses more memory than its team allows; during a deployment, the new version is rolled back.',
+    runbook: 'If a release just went out it rolls back by itself: look for a leak or a larger working set in the new version; otherwise raise the task memory.',
     missingData: 'notBreaching',
   },
   'queue-oldest-message': {
