@@ -213,7 +213,7 @@ describe('the Django app, imported', () => {
   });
 
   test('the scheduled job: its schedule per environment, in UTC, with its timeout', () => {
-    expect(test_.compute.jobs).toEqual([{ name: 'cleanup', schedule: 'cron(30 2 ? * 2-6 *)', timezone: 'UTC', command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30, cpu: 256, memory: 512 }]);
+    expect(test_.compute.jobs).toEqual([{ name: 'cleanup', schedule: 'cron(30 2 ? * 2-6 *)', timezone: 'UTC', command: ['python', 'manage.py', 'clearsessions'], retries: 3, timeoutMinutes: 30, cpu: 256, memory: 512 }]);
     expect(prod.compute.jobs[0].schedule).toBe('cron(0 0 * * ? *)');
   });
 
@@ -236,7 +236,7 @@ describe('the Django app, imported', () => {
     expect(test_.compute.topics).toEqual([{ name: 'orders' }]);
     expect(test_.compute.web.publishesTo).toEqual(['orders']);
     expect(test_.compute.queues).toEqual([expect.objectContaining({ name: 'worker', subscribesTo: [{ topic: 'orders' }] })]);
-    expect(listed('copilot/cleanup/manifest.yml', 'retries')?.reason).toMatch(/retry twice/);
+    expect(listed('copilot/cleanup/manifest.yml', 'retries')).toBeUndefined();
     expect(listed('copilot/api-internal/manifest.yml', 'image.port')).toBeUndefined();
     expect(listed('copilot/web/addons/db.yml', 'Resources.webdbCluster (AWS::RDS::DBCluster)')?.reason).toMatch(/docs\/migrating\.md/);
     // SES added by hand as an addon: pointed at the email section, with adoption of the identity.
@@ -327,7 +327,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(dev.compute.services.find((s: any) => s.name === 'api').publishesTo).toEqual(['ledger-events']);
     expect(dev.compute.queues).toEqual([
       { name: 'mailer-ledger-events', subscribesTo: [{ topic: 'ledger-events' }], visibilityTimeoutSeconds: 60, fifo: true, contentBasedDeduplication: true },
-      { name: 'mailer', subscribesTo: [{ topic: 'signups', filterPolicy: { plan: ['paid'] } }] },
+      { name: 'mailer', subscribesTo: [{ topic: 'signups', filterPolicy: { plan: ['paid'] } }], delaySeconds: 5 },
     ]);
     expect(dev.compute.workers[0]).toMatchObject({ name: 'mailer', queues: ['mailer', 'mailer-ledger-events'], taskTimeoutSeconds: 60 });
     expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toBeUndefined();
@@ -373,10 +373,13 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(service.alarms.alarm_names).toContain(`\${aws_cloudwatch_metric_alarm.${rollbackCpu[0]}.alarm_name}`);
   });
 
-  test('what has no equivalent yet is listed with the reason: ARM64, queue delay, static site, CDN, ingress', () => {
+  test('what has no equivalent yet is listed with the reason: ARM64, static site, CDN, ingress; a queue delay carries over', () => {
     expect(listed('front', 'platform')).toMatch(/share one CPU architecture here \(compute\.cpuArchitecture\)/);
     expect(dev.compute.cpuArchitecture).toBeUndefined();
-    expect(listed('mailer', 'subscribe.queue.delay')).toMatch(/delivery delays/);
+    expect(listed('mailer', 'subscribe.queue.delay')).toBeUndefined();
+    expect(dev.compute.queues.find((q: any) => q.name === 'mailer').delaySeconds).toBe(5);
+    const queue = resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_sqs_queue').find(([, q]) => q.name === 'catalog-shop-dev-mailer')![1];
+    expect(queue.delay_seconds).toBe(5);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
     expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
     expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/WAF/);
@@ -489,7 +492,7 @@ describe('the command', () => {
       expect(runImportCommand([DJANGO, '--out', file], run.io)).toBe(0);
       const text = run.written[file];
       expect(text).toMatch(/accountId: '123456789012' \/\* FILL IN: the AWS account of this environment/);
-      expect(text).toMatch(/\/\/ {3}- copilot\/cleanup\/manifest\.yml: retries: jobs retry twice/);
+      expect(text).toMatch(/\/\/ {3}- copilot\/cleanup\/manifest\.yml: image\.build: images are released by tag/);
       // The import path of defaults is relative to the file; point it at the source for this test.
       fs.writeFileSync(file, text.replace(/from '[^']*\/defaults'/, `from '${path.resolve('src/config/defaults')}'`).replace(/from '[^']*\/types'/, `from '${path.resolve('src/config/types')}'`));
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,11 @@ import { prod, staging } from '../src/config/environments';
 import { rulePriority } from '../src/config/routing';
 import { EnvironmentConfig } from '../src/config/types';
 import { scheduleProblem } from '../src/config/validate';
-import { JOB_RETRY } from '../src/modules/scheduled-jobs';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { JOB_RETRY, jobCommand } from '../src/modules/scheduled-jobs';
 import { estimateStack } from '../src/ops/cost/estimate';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { expectRejected } from './helpers/config';
@@ -303,5 +307,45 @@ describe('external secrets from SSM Parameter Store (Copilot\'s SSM secrets)', (
 
   test('a malformed reference is refused with both forms', () => {
     expectRejected(withConfig(staging, (c) => (c.compute.externalSecrets = { X: 'parameter/copilot/x' })), 'compute.externalSecrets.X', /or an SSM parameter ARN \(arn:aws:ssm:<region>:<account>:parameter\/<name>\)/);
+  });
+});
+
+describe('job retries (Copilot\'s retries): a failed run is run again in the same task', () => {
+  // The container's command, run by a real POSIX sh here: what ECS would run.
+  const run = (command: string[], retries?: number) => {
+    const [file, ...args] = jobCommand({ command, timeoutMinutes: 1, retries });
+    return spawnSync(file, args, { encoding: 'utf8' });
+  };
+  const counter = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'job-')), 'tries');
+  /** Fails until its `n`-th try, counting tries in a file. */
+  const flaky = (file: string, n: number) => ['sh', '-c', `echo x >> ${file}; [ "$(wc -l < ${file})" -ge ${n} ]`];
+
+  test('no retries: the command under timeout, as before', () => {
+    expect(jobCommand({ command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30 })).toEqual(['timeout', '1800', 'python', 'manage.py', 'clearsessions']);
+  });
+
+  test('a run that fails twice and then succeeds, with 2 retries: exit 0 after 3 tries', () => {
+    const file = counter();
+    const result = run(flaky(file, 3), 2);
+    expect([result.status, fs.readFileSync(file, 'utf8').trim().split('\n').length]).toEqual([0, 3]);
+    expect(result.stderr).toMatch(/job failed \(exit 1\): try 2 of 3/);
+  });
+
+  test('a run that keeps failing: tries 1 + retries times, then exits with its own code', () => {
+    const file = counter();
+    const result = run(['sh', '-c', `echo x >> ${file}; exit 3`], 1);
+    expect([result.status, fs.readFileSync(file, 'utf8').trim().split('\n').length]).toEqual([3, 2]);
+  });
+
+  test('arguments with spaces and quotes reach the command unchanged', () => {
+    const result = run(['sh', '-c', 'printf "%s|" "$@"', 'x', 'a b', "it's"], 1);
+    expect([result.status, result.stdout]).toEqual([0, "a b|it's|"]);
+  });
+
+  test('synthesized: the schedule runs the retrying command; refused beyond 10', () => {
+    const j = synthEnv(withConfig(staging, (c) => (c.compute.jobs[0].retries = 2)));
+    const schedule = resourcesOf(j, 'aws_scheduler_schedule').find(([, s]) => s.name === 'webapp-staging-clearsessions')![1];
+    expect(JSON.parse(schedule.target.input).containerOverrides[0].command).toEqual(jobCommand({ command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30, retries: 2 }));
+    expectRejected(withConfig(staging, (c) => (c.compute.jobs[0].retries = 11)), 'compute.jobs[0].retries', /0 to 10 more tries/);
   });
 });

@@ -373,6 +373,8 @@ export const queueSchema = z.strictObject({
   retentionDays: int(),
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: int(),
+  /** Seconds a new message waits before its first delivery (0-900; Copilot's `subscribe.queue.delay`). Absent: none. */
+  delaySeconds: int().optional(),
   /** FIFO queue (ordered within a message group, exactly-once processing); its dead-letter queue is FIFO too. */
   fifo: bool(),
   /** FIFO: a message's deduplication id is the SHA-256 of its body when the sender gives none. */
@@ -406,6 +408,8 @@ export const jobSchema = z.strictObject({
   timezone: str(),
   /** The command is stopped after this long (exit 124: reported as a failure). */
   timeoutMinutes: int(),
+  /** A failed run is run again up to this many times (0-10, each under timeoutMinutes; Copilot's `retries`). Absent: none. */
+  retries: int().optional(),
   cpu: int(),
   memory: int(),
   sendsTo: strings(),

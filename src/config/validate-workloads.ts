@@ -71,6 +71,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     queueNames.add(q.name);
     if (!Number.isInteger(q.visibilityTimeoutSeconds) || q.visibilityTimeoutSeconds < 0 || q.visibilityTimeoutSeconds > 43200) fail(`${field}.visibilityTimeoutSeconds`, `is ${q.visibilityTimeoutSeconds}: SQS accepts 0 to 43200 seconds (12 hours)`);
     if (!Number.isInteger(q.retentionDays) || q.retentionDays < 1 || q.retentionDays > 14) fail(`${field}.retentionDays`, `is ${q.retentionDays}: SQS keeps messages 1 to 14 days`);
+    if (q.delaySeconds !== undefined && (!Number.isInteger(q.delaySeconds) || q.delaySeconds < 0 || q.delaySeconds > 900)) fail(`${field}.delaySeconds`, `is ${q.delaySeconds}: SQS delays delivery 0 to 900 seconds (15 minutes)`);
     if (!Number.isInteger(q.maxReceiveCount) || q.maxReceiveCount < 1 || q.maxReceiveCount > 1000) fail(`${field}.maxReceiveCount`, `is ${q.maxReceiveCount}: use 1 to 1000 receives before the dead-letter queue`);
     if (!compute.workers.some((w) => w.queues.includes(q.name))) fail(`${field}.name`, `"${q.name}" is consumed by no worker: bind it with compute.workers[].queues (or remove it)`);
   });
@@ -253,6 +254,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
     if (problem) fail(`${field}.schedule`, `"${j.schedule}" ${problem}`);
     if (!TIME_ZONES.has(j.timezone)) fail(`${field}.timezone`, `is "${j.timezone}", not an IANA time zone: e.g. "UTC", "Europe/Dublin", "America/New_York"`);
     if (j.command.length === 0) fail(`${field}.command`, 'is empty: e.g. ["python", "manage.py", "clearsessions"]');
+    if (j.retries !== undefined && (!Number.isInteger(j.retries) || j.retries < 0 || j.retries > 10)) fail(`${field}.retries`, `is ${j.retries}: give 0 to 10 more tries of a failed run`);
     if (!Number.isInteger(j.timeoutMinutes) || j.timeoutMinutes < 1 || j.timeoutMinutes > 1440) fail(`${field}.timeoutMinutes`, `is ${j.timeoutMinutes}: use 1 to 1440 minutes`);
     const memoryOk = FARGATE_MEMORY[j.cpu];
     if (!memoryOk) fail(`${field}.cpu`, `is ${j.cpu}: Fargate CPU is one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);

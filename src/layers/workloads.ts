@@ -81,6 +81,7 @@ export class WorkloadsLayer extends Layer {
         visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
         retentionDays: q.retentionDays,
         maxReceiveCount: q.maxReceiveCount,
+        delaySeconds: q.delaySeconds,
         fifo: q.fifo,
         contentBasedDeduplication: q.contentBasedDeduplication,
       });

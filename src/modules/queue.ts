@@ -12,6 +12,8 @@ export interface QueueModuleProps {
   readonly visibilityTimeoutSeconds: number;
   readonly retentionDays: number;
   readonly maxReceiveCount: number;
+  /** Seconds every new message stays invisible before its first delivery (0-900). */
+  readonly delaySeconds?: number;
 }
 
 /** Long polling: a receive waits up to 20 s for a message instead of returning empty at once. */
@@ -51,6 +53,7 @@ export class QueueModule extends Construct {
       sqsManagedSseEnabled: true,
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
       messageRetentionSeconds: props.retentionDays * 86400,
+      ...(props.delaySeconds ? { delaySeconds: props.delaySeconds } : {}),
       receiveWaitTimeSeconds: RECEIVE_WAIT_SECONDS,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: props.maxReceiveCount }),
     });

@@ -28,6 +28,19 @@ export interface ScheduledJobsProps {
 /** Retries of a failed start (RunTask errors, capacity): twice, within an hour. */
 export const JOB_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
 
+/**
+ * What the job's container runs: its command under `timeout` (exit 124 when it runs out of time).
+ * With `retries` (Copilot's), a run that fails is run again in the same task up to that many
+ * times, each try under the timeout, and the task exits with the last try's code (the image needs
+ * a POSIX `sh`, as it needs `timeout`).
+ */
+export function jobCommand(job: Pick<JobConfig, 'command' | 'timeoutMinutes' | 'retries'>): string[] {
+  const seconds = String(job.timeoutMinutes * 60);
+  if (!job.retries) return ['timeout', seconds, ...job.command];
+  const script = `n=0; until timeout "$0" "$@"; do rc=$?; n=$((n+1)); if [ "$n" -gt ${job.retries} ]; then exit $rc; fi; echo "job failed (exit $rc): try $((n+1)) of ${job.retries + 1}" >&2; done`;
+  return ['sh', '-c', script, seconds, ...job.command];
+}
+
 /** The ECS `group` of a job's tasks: failures are found by it. */
 export const jobGroup = (name: string) => `job:${name}`;
 
@@ -105,7 +118,7 @@ export class ScheduledJobs extends Construct {
             roleArn: this.role.arn,
             // RunTask overrides: the command under `timeout` (coreutils and busybox both take seconds), the job's size.
             input: JSON.stringify({
-              containerOverrides: [{ name: APP_CONTAINER, command: ['timeout', String(job.timeoutMinutes * 60), ...job.command] }],
+              containerOverrides: [{ name: APP_CONTAINER, command: jobCommand(job) }],
               cpu: String(job.cpu),
               memory: String(job.memory),
             }),

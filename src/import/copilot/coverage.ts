@@ -18,7 +18,7 @@ const REASONS: [RegExp, string][] = [
   [/^logging(\.|$)/, 'logs go to CloudWatch Logs (awslogs, one group per service, compute.logRetentionDays); FireLens routing is not carried over'],
   [/^observability(\.|$)/, 'tracing sidecars are not carried over: add the collector as a sidecar (compute.*.sidecars)'],
   [/^taskdef_overrides/, 'task definition overrides are not carried over: each one needs a config field or a change in src/modules/service.ts'],
-  [/^deployment\.rollback_alarms\.messages_delayed/, 'queues here have no delivery delays (subscribe.queue.delay is listed): late work raises the queue-oldest-message alarm instead; to roll back on a queue metric, create the alarm and name it in rollbackAlarms'],
+  [/^deployment\.rollback_alarms\.messages_delayed/, 'no queue alarm rolls a deployment back here: late work raises the queue-oldest-message alarm (a warning); to roll back on a queue metric, create the alarm and name it in rollbackAlarms'],
   [/^deployment(\.|$)/, 'deployments here are rolling (new tasks healthy before old ones stop: 100%/200%) and roll back on the service\'s own 5xx alarm and the ECS circuit breaker (README, "Releases"); "recreate" is not carried over'],
   [/^network\.(connect|vpc\.security_groups)/, 'security groups here reference each other per service (README, "Security notes"); Service Connect is not carried over'],
   [/^network\.vpc\.placement/, 'tasks always run in the private subnets here'],
@@ -29,9 +29,7 @@ const REASONS: [RegExp, string][] = [
   [/^count\.(memory_percentage|response_time)/, 'a queue worker scales on its backlog per task alone (count.queue_delay); a Backend or Worker Service has no load balancer, so no response time: not carried over'],
   [/cooldown/, 'scaling cooldowns are the project\'s (target tracking: 60 s out, 300 s in)'],
   [/^count\.(spot_from|spot|range\.spot_from)/, 'Fargate Spot runs x86 tasks only, and production keeps its minimum count on demand (spotFrom above minCount)'],
-  [/^subscribe\.(topics\[\]\.)?queue\.delay/, 'queue delivery delays are not supported: messages are delivered at once'],
   [/^subscribe\.(topics\[\]\.)?queue\.fifo\.(deduplication_scope|throughput_limit|high_throughput)/, 'FIFO queues here deduplicate per queue with the default throughput; high-throughput FIFO is not carried over'],
-  [/^retries/, 'jobs retry twice through EventBridge Scheduler (src/modules/scheduled-jobs.ts, JOB_RETRY)'],
   [/^secrets\.\*\.from_cfn|^secrets\.[^.]+\.from_cfn/, 'CloudFormation exports are not read: keep the value in a secret of your own (compute.secrets, npm run secret)'],
   [/^sidecars\.[^.]+\.(image\.|credentialsParameter|mount_points|labels)/, 'sidecar images are given by name (compute.*.sidecars[].image; public.ecr.aws images come through the pull-through cache); sidecar builds, registry credentials, mounts and labels are not carried over'],
   [/^http\.alb/, 'an imported Copilot load balancer: each environment here has its own'],
@@ -54,14 +52,14 @@ const REASONS: [RegExp, string][] = [
  * has a reason in REASONS. A test checks that the two cover the whole specification, and counts them.
  */
 export const MAPPED_FIELDS: RegExp[] = [
-  /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|entrypoint|env_file|timeout|on\.schedule|on)$/,
+  /^(name|type|platform(\.(osfamily|architecture))?|image\.port|http\.path|http\.target_container|http\.deregistration_delay|cpu|memory|exec|command|entrypoint|env_file|timeout|retries|on\.schedule|on)$/,
   /^image\.healthcheck(\.(command|interval|retries|timeout|start_period))?$/, /^storage(\.ephemeral)?$/, /^logging(\.retention)?$/, /^deployment(\.rollback_alarms(\.(cpu_utilization|memory_utilization))?)?$/,
   /^http\.alias(\[\]\.name)?$/, /^http\.additional_rules(\[\]\.(path|alias|alias\[\]\.name|target_container|target_port))?$/, /^http\.healthcheck(\.(path|success_codes|healthy_threshold|unhealthy_threshold|interval|timeout|grace_period))?$/, /^http\.(stickiness|allowed_source_ips)$/, /^http$/, /^image$/,
   /^count(\.range(\.(min|max|spot_from))?|\.spot(_from)?|\.(cpu_percentage|memory_percentage|requests|response_time)(\.value)?|\.queue_delay(\.(acceptable_latency|msg_processing_time))?)?$/,
   /^variables(\.\*)?$/, /^secrets(\.\*(\.secretsmanager)?)?$/, /^image\.depends_on(\.\*)?$/,
   /^sidecars(\.\*(\.(image|port|essential|command|entrypoint|env_file|healthcheck(\.(command|interval|retries|timeout|start_period))?|depends_on(\.\*)?|variables(\.\*)?|secrets(\.\*(\.secretsmanager)?)?))?)?$/,
-  /^subscribe(\.queue(\.(timeout|retention|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?)?$/,
-  /^subscribe\.topics(\[\]\.(name|service|filter_policy(\.\*\*)?|queue(\.(timeout|retention|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?))?$/,
+  /^subscribe(\.queue(\.(timeout|retention|delay|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?)?$/,
+  /^subscribe\.topics(\[\]\.(name|service|filter_policy(\.\*\*)?|queue(\.(timeout|retention|delay|dead_letter(\.tries)?|fifo(\.content_based_deduplication)?))?))?$/,
   /^publish(\.topics(\[\]\.(name|fifo(\.content_based_deduplication)?))?)?$/,
   // Environment manifests.
   /^network(\.vpc(\.(id|cidr|flow_logs|subnets(\.(public|private)(\[\]\.(id|az))?)?))?)?$/,

@@ -229,6 +229,8 @@ function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
   job.command = command ? [...(entryPoint ?? []), ...command] : MISSING_COMMAND;
   if (!command) ctx.notes.push(`job ${name} (${r.file}): Copilot ran the image's CMD; set compute.jobs[].command (a placeholder that fails is written)`);
   for (const field of ['sidecars', 'storage']) r.skip(field, reasonFor(field, 'Scheduled Job')!);
+  const retries = r.take('retries');
+  if (typeof retries === 'number' && retries > 0) job.retries = retries;
   const timeout = r.take('timeout');
   if (timeout !== undefined) job.timeoutMinutes = Math.max(1, Math.ceil(durationSeconds(timeout as string) / 60));
   const cpu = r.take('cpu');

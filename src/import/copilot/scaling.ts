@@ -132,7 +132,7 @@ export function containerOptions(r: ManifestReader, target: Record<string, unkno
       if (typeof v === 'number') on[to] = v;
     }
     if (Object.keys(on).length > 0) target.rollbackOn = on;
-    r.skip('deployment.rollback_alarms.messages_delayed', 'queues here have no delivery delays (subscribe.queue.delay is listed): late work raises the queue-oldest-message alarm instead; to roll back on a queue metric, create the alarm and name it in rollbackAlarms');
+    r.skip('deployment.rollback_alarms.messages_delayed', 'no queue alarm rolls a deployment back here: late work raises the queue-oldest-message alarm (a warning); to roll back on a queue metric, create the alarm and name it in rollbackAlarms');
   }
 }
 

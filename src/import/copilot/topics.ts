@@ -59,6 +59,8 @@ export function queueSettings(r: ManifestReader, field: string, queue: Record<st
   if (timeout !== undefined) queue.visibilityTimeoutSeconds = Math.ceil(durationSeconds(timeout as string));
   const retention = r.take(`${field}.retention`);
   if (retention !== undefined) queue.retentionDays = Math.min(14, Math.max(1, Math.round(durationSeconds(retention as string) / 86400)));
+  const delay = r.take(`${field}.delay`);
+  if (delay !== undefined && durationSeconds(delay as string) > 0) queue.delaySeconds = Math.round(durationSeconds(delay as string));
   const tries = r.take(`${field}.dead_letter.tries`);
   if (tries !== undefined) queue.maxReceiveCount = Number(tries);
   const fifo = r.peek(`${field}.fifo`);
