@@ -330,6 +330,11 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
       { name: 'mailer', subscribesTo: [{ topic: 'signups', filterPolicy: { plan: ['paid'] } }], delaySeconds: 5 },
     ]);
     expect(dev.compute.workers[0]).toMatchObject({ name: 'mailer', queues: ['mailer', 'mailer-ledger-events'], taskTimeoutSeconds: 60 });
+    // image.depends_on: the worker's app container waits for its relay sidecar to be healthy.
+    expect(dev.compute.workers[0].dependsOn).toEqual([{ container: 'relay', condition: 'HEALTHY' }]);
+    const mailer = JSON.parse(resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_ecs_task_definition').find(([n]) => /^worker-mailer_task/.test(n))![1].container_definitions);
+    expect(mailer[0].dependsOn).toEqual([{ containerName: 'relay', condition: 'HEALTHY' }]);
+    expect(mailer[1].healthCheck.command).toEqual(['CMD-SHELL', 'nc -z localhost 2525']);
     expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toBeUndefined();
     expect(listed('mailer', 'subscribe.topics[1].queue.fifo.high_throughput')).toMatch(/high-throughput FIFO is not carried over/);
     expect(result.notes).toContainEqual(expect.stringMatching(/topic ledgerEvents of api .* is "ledger-events" here: its publishers read TOPIC_ARN_LEDGER_EVENTS/));
@@ -382,7 +387,12 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(queue.delay_seconds).toBe(5);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
     expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
-    expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/WAF/);
+    // The environment's source IPs: on every service's rule (web, api, hooks), as only they reached Copilot's load balancer.
+    // api's rule is full (its host and four paths): named, with the way to restrict it instead.
+    expect([prod.compute.web.allowedSourceIps, ...prod.compute.services.map((s: any) => s.allowedSourceIps)]).toEqual([['10.0.0.0/8'], undefined, ['10.0.0.0/8']]);
+    expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/api's listener rule already matches 5 host names and paths: .*WAF/);
+    expect(dev.compute.web.allowedSourceIps).toBeUndefined();
+    expect(result.notes).toContainEqual(expect.stringMatching(/prod: only 10\.0\.0\.0\/8 reach web, hooks \(http\.public\.ingress\.source_ips\)/));
     expect(prod.network).toEqual({ cidr: '10.20.0.0/16', flowLogs: true });
     expect(result.unmapped.find((u) => u.field === 'network.vpc.flow_logs.retention')?.reason).toMatch(/logRetentionDays/);
   });

@@ -227,6 +227,8 @@ const process = {
   sidecars: z.array(sidecarSchema),
   /** The app container's ENTRYPOINT override (default: the image's). */
   entryPoint: strings().optional(),
+  /** The app container starts once these sidecars are `START`ed, `HEALTHY`, `COMPLETE` or `SUCCESS` (Copilot's `image.depends_on`). */
+  dependsOn: z.array(z.strictObject({ container: str(), condition: z.enum(['START', 'COMPLETE', 'SUCCESS', 'HEALTHY']) })).optional(),
   /** Task ephemeral storage in GiB, 21 to 200 (absent: Fargate's 20 GiB). */
   ephemeralStorageGiB: int().optional(),
   containerHealthCheck: containerHealthCheckSchema.optional(),

@@ -77,7 +77,7 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
   });
 
   // Sidecars of a process
-  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number; containerHealthCheck?: unknown }, field: string, appPort?: number) => {
+  const sidecars = (owner: { sidecars: EnvironmentConfig['compute']['web']['sidecars']; cpu: number; memory: number; containerHealthCheck?: unknown; dependsOn?: { container: string; condition: string }[] }, field: string, appPort?: number) => {
     const names = new Set<string>(['app']);
     const ports = new Map<number, string>(appPort ? [[appPort, 'the app container']] : []);
     let cpu = 0;
@@ -114,6 +114,16 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
         }
       }),
     );
+    // The app container's own waits: on sidecars of this task, never on one that waits for it (a
+    // cycle: neither would ever start).
+    (owner.dependsOn ?? []).forEach((d, j) => {
+      const f = `${field}.dependsOn[${j}]`;
+      const sidecar = owner.sidecars.find((c) => c.name === d.container);
+      if (!sidecar) fail(`${f}.container`, `is "${d.container}", not a sidecar of this task (${owner.sidecars.map((c) => c.name).join(', ') || 'it has none'})`);
+      else if (sidecar.dependsOn.some((back) => back.container === 'app')) fail(`${f}.container`, `is "${d.container}", which waits for the app container itself: neither would start; drop one of the two waits`);
+      else if (d.condition === 'HEALTHY' && !sidecar.healthCheck) fail(`${f}.condition`, `is HEALTHY, but "${d.container}" has no health check, so it never turns healthy and the task never starts: give it one (its healthCheck) or wait for START`);
+      else if (['COMPLETE', 'SUCCESS'].includes(d.condition) && sidecar.essential) fail(`${f}.condition`, `is ${d.condition} on "${d.container}", an essential sidecar: when it exits the task stops; make it essential: false (a start-up step)`);
+    });
     if (cpu >= owner.cpu || memory >= owner.memory) fail(`${field}.sidecars`, `reserve ${cpu} CPU units / ${memory} MiB of a ${owner.cpu} / ${owner.memory} task: leave room for the app container`);
     return ports;
   };

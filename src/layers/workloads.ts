@@ -163,6 +163,7 @@ export class WorkloadsLayer extends Layer {
       entryPoint: p.entryPoint,
       ephemeralStorageGiB: p.ephemeralStorageGiB,
       containerHealthCheck: p.containerHealthCheck,
+      dependsOn: p.dependsOn,
       rollbackAlarms: p.rollbackAlarms,
       spotFrom: p.spotFrom,
     });
@@ -362,7 +363,7 @@ export class WorkloadsLayer extends Layer {
   }
 }
 
-type ProcessOptions = Pick<WorkerServiceConfig, 'entryPoint' | 'ephemeralStorageGiB' | 'containerHealthCheck' | 'rollbackAlarms' | 'spotFrom'>;
+type ProcessOptions = Pick<WorkerServiceConfig, 'entryPoint' | 'ephemeralStorageGiB' | 'containerHealthCheck' | 'rollbackAlarms' | 'spotFrom' | 'dependsOn'>;
 
 /** The port the load balancer sends to: the app's, or that of the sidecar it targets. */
 function targetPort(service: { containerPort: number; targetContainer?: string; sidecars: SidecarConfig[] }): number {

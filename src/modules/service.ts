@@ -86,6 +86,8 @@ export interface ServiceModuleProps {
   readonly command?: string[];
   /** The app container's ENTRYPOINT override. */
   readonly entryPoint?: string[];
+  /** Sidecars the app container waits for. */
+  readonly dependsOn?: { container: string; condition: string }[];
   readonly cpu: number;
   readonly memory: number;
   /** Task ephemeral storage, GiB (absent: Fargate's 20). */
@@ -327,6 +329,7 @@ export class ServiceModule extends Construct {
           ...(props.command ? { command: props.command } : {}),
           portMappings: ports(props.appPort),
           ...(props.containerHealthCheck ? { healthCheck: containerHealthCheck(props.containerHealthCheck) } : {}),
+          ...(props.dependsOn?.length ? { dependsOn: props.dependsOn.map((d) => ({ containerName: d.container, condition: d.condition })) } : {}),
           environment,
           secrets,
           // Web frameworks write caches and uploads to local disk; a read-only root would break

@@ -9,7 +9,7 @@ import { ManifestKind } from './spec';
 /** Why a field is not carried over, by field (the first matching prefix wins). */
 const REASONS: [RegExp, string][] = [
   [/^image\.(build|location|context|dockerfile|args|target|cache_from)/, 'images are released by tag into this project\'s ECR repository: build and push it there (help, "From zero to a released staging"), then `npm run release -- <env> <tag>`'],
-  [/^image\.depends_on\./, 'the app container starts first here; sidecars wait for it (compute.*.sidecars[].dependsOn), not the other way round'],
+  [/^image\.depends_on\./, 'the app container waits for sidecars of its own task only (dependsOn): this names no sidecar of the workload'],
   [/^image\.(labels|credentials)/, 'not carried over: set labels in the image (Dockerfile LABEL); images come from the environment\'s own ECR repository, which needs no credentials'],
   [/^platform/, 'the tasks of an environment share one CPU architecture here (compute.cpuArchitecture) and this workload\'s differs from the others\': build its image for theirs (docker build --platform), or multi-arch'],
   [/^storage\.readonly_fs/, 'root file systems stay writable here (web frameworks write caches and uploads to local disk: a deliberate exception in src/modules/service.ts)'],
@@ -44,7 +44,7 @@ const REASONS: [RegExp, string][] = [
   [/^cdn\.(static_assets|terminate_tls)/, 'CloudFront here serves the static files bucket (assets.*); a CDN in front of the load balancer and TLS termination at it are not carried over'],
   [/^http\.public\.access_logs/, 'load balancer access logs go to the stack\'s own bucket (loadBalancer.accessLogs, on in production)'],
   [/^http\.(public\.)?ssl_policy/, 'the TLS policy is the project\'s (TLS 1.2 and 1.3 only)'],
-  [/^http\.public\.(ingress|security_groups)/, 'the load balancer takes 80 and 443 from the internet, behind the WAF (waf.*); source-IP and CDN-only ingress are not carried over'],
+  [/^http\.public\.(ingress|security_groups)/, 'the load balancer takes 80 and 443 from the internet, behind the WAF (waf.*); CDN-only ingress is not carried over (source IPs are: each service\'s allowedSourceIps)'],
   [/^variables\./, 'a job\'s variable that differs from the other workloads\': jobs share the one-off task here (compute.environment for all of them); set it in the command, e.g. ["env", "NAME=value", ...]'],
 ];
 /**
@@ -63,7 +63,7 @@ export const MAPPED_FIELDS: RegExp[] = [
   /^publish(\.topics(\[\]\.(name|fifo(\.content_based_deduplication)?))?)?$/,
   // Environment manifests.
   /^network(\.vpc(\.(id|cidr|flow_logs|subnets(\.(public|private)(\[\]\.(id|az))?)?))?)?$/,
-  /^http\.public(\.certificates)?$/, /^cdn(\.certificate)?$/, /^observability(\.container_insights)?$/,
+  /^http\.public(\.certificates|\.ingress(\.source_ips)?)?$/, /^cdn(\.certificate)?$/, /^observability(\.container_insights)?$/,
 ];
 
 /** Whether the importer carries this documented field of this kind of manifest over. */

@@ -104,6 +104,15 @@ function sidecars(r: ManifestReader, ctx: Context): Record<string, unknown>[] {
   return out;
 }
 
+/** `image.depends_on`: the app container waits for these sidecars (a migrating startup sidecar became the release's migration instead). */
+function mainDependsOn(r: ManifestReader, target: Record<string, unknown>, own: Record<string, unknown>[]): void {
+  const waits = r.peek<Record<string, unknown>>('image.depends_on') ?? {};
+  const dependsOn = Object.entries(waits)
+    .filter(([name]) => own.some((c) => c.name === name))
+    .map(([name, condition]) => (r.take(`image.depends_on.${name}`), { container: name, condition: String(condition).toUpperCase() }));
+  if (dependsOn.length > 0) target.dependsOn = dependsOn;
+}
+
 /** Load Balanced Web Service (the web service, or another HTTP service) and Request-Driven Web Service. */
 function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: string): Record<string, unknown> {
   const service: Record<string, unknown> = {};
@@ -134,6 +143,7 @@ function httpService(r: ManifestReader, ctx: Context, isWeb: boolean, name: stri
   if (command) service.command = command;
   const own = sidecars(r, ctx);
   if (own.length > 0) service.sidecars = own;
+  mainDependsOn(r, service, own);
   const target = r.peek<string>('http.target_container') ?? r.peek<string>('http.targetContainer');
   if (target && target !== name) {
     r.take('http.target_container');
@@ -177,6 +187,7 @@ function internalService(r: ManifestReader, ctx: Context, name: string): void {
   if (!command) ctx.notes.push(`internal service ${name} (${r.file}): Copilot ran its image's CMD; here it runs the app's image, so set compute.internalServices[].command (a placeholder that fails is written)`);
   const own = sidecars(r, ctx);
   if (own.length > 0) service.sidecars = own;
+  mainDependsOn(r, service, own);
   environmentAndSecrets(r, ctx, service);
   publishes(r, ctx, name, service);
   if (r.take('exec')) ctx.compute.enableExec = true;
@@ -196,6 +207,7 @@ function workerService(r: ManifestReader, ctx: Context, name: string): void {
   if (!command) ctx.notes.push(`worker ${name} (${r.file}): Copilot ran the image's CMD; set compute.workers[].command (a placeholder that fails is written)`);
   const own = sidecars(r, ctx);
   if (own.length > 0) worker.sidecars = own;
+  mainDependsOn(r, worker, own);
   environmentAndSecrets(r, ctx, worker);
   if (r.take('exec')) ctx.compute.enableExec = true;
   publishes(r, ctx, name, worker);
@@ -242,8 +254,8 @@ function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
   ctx.compute.jobs.push(job);
 }
 
-/** The environment manifest: an imported VPC, its certificates; the rest listed. */
-function environmentManifest(r: ManifestReader, out: Record<string, unknown>, index: number): void {
+/** The environment manifest: an imported VPC, its certificates, the load balancer's source IPs; the rest listed. */
+function environmentManifest(r: ManifestReader, out: Record<string, unknown>, index: number): { sourceIps?: string[] } {
   const vpcId = r.take<string>('network.vpc.id');
   const publicSubnets = r.peek<Record<string, unknown>[]>('network.vpc.subnets.public') ?? [];
   const privateSubnets = r.peek<Record<string, unknown>[]>('network.vpc.subnets.private') ?? [];
@@ -283,6 +295,38 @@ function environmentManifest(r: ManifestReader, out: Record<string, unknown>, in
   }
   if (cdn === true) r.skip('cdn', 'a CDN in front of the load balancer is not carried over: CloudFront here serves the static files bucket (assets.*)');
   r.take('observability.container_insights');
+  // Only these clients reach the public load balancer: here, the source-IP condition of every
+  // service's listener rule (the others get the load balancer's 404).
+  const sourceIps = r.take<string[]>('http.public.ingress.source_ips');
+  return sourceIps?.length ? { sourceIps: sourceIps.map(String) } : {};
+}
+
+/**
+ * The environment's `http.public.ingress.source_ips` on every load-balanced service without source
+ * IPs of its own; one whose rule would exceed ELB's 5 condition values is named in `unmapped`.
+ */
+function restrictSources(ctx: Context, sourceIps: string[], file: string, appAliases: string[] = []): void {
+  const services: [Record<string, unknown> | undefined, string, number][] = [
+    [ctx.compute.web as Record<string, unknown> | undefined, 'web', 1 + appAliases.length],
+    // A service without host names of its own is on the app's (the domain and its aliases).
+    ...ctx.compute.services.map((s): [Record<string, unknown>, string, number] => [s, String(s.name), ((s.hosts as string[] | undefined)?.length ?? 1 + appAliases.length) + ((s.paths as string[] | undefined)?.length ?? 0)]),
+  ];
+  const restricted: string[] = [];
+  for (const [service, name, values] of services) {
+    if (!service) {
+      ctx.compute.web = { allowedSourceIps: sourceIps };
+      restricted.push(name);
+      continue;
+    }
+    if (service.allowedSourceIps) continue;
+    if (values + sourceIps.length > 5) {
+      ctx.unmapped.push({ file, field: 'http.public.ingress.source_ips', reason: `${name}'s listener rule already matches ${values} host names and paths: a rule takes 5 values in all, so these ${sourceIps.length} source IPs do not fit; restrict ${name} with the WAF (waf.*) or fewer host names` });
+      continue;
+    }
+    service.allowedSourceIps = sourceIps;
+    restricted.push(name);
+  }
+  if (restricted.length > 0) ctx.notes.push(`${ctx.environment}: only ${sourceIps.join(', ')} reach ${restricted.join(', ')} (http.public.ingress.source_ips): the source-IP condition of each one's listener rule (allowedSourceIps); other clients get the load balancer's 404`);
 }
 
 /** Maps a workspace; `only` limits it to some environments. */
@@ -320,7 +364,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     };
     const out: Record<string, unknown> = { name, production, project, region: undefined, accountId: PLACEHOLDER_ACCOUNT, domain: {} };
     const envReader = new ManifestReader(envManifest.file, mergedFor(envManifest, envManifest.name));
-    environmentManifest(envReader, out, index);
+    const ingress = environmentManifest(envReader, out, index);
     // The account of a certificate the environment imported is the environment's.
     const certificate = ((out.domain as Record<string, unknown>).certificates as Record<string, string> | undefined)?.loadBalancer;
     const account = /^arn:[\w-]+:acm:[a-z0-9-]+:(\d{12}):/.exec(certificate ?? '')?.[1];
@@ -421,6 +465,7 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
         process.maxCount = Math.max(2, Number(process.maxCount ?? 2));
       }
     }
+    if (ingress.sourceIps) restrictSources(ctx, ingress.sourceIps, envManifest.file, (out.domain as Record<string, unknown>).appAliases as string[] | undefined);
     if (ctx.deregistrationDelay !== undefined) out.loadBalancer = { deregistrationDelay: ctx.deregistrationDelay };
     if (ctx.release) out.release = ctx.release;
     for (const queue of ctx.compute.queues) if ((queue.subscribesTo as unknown[]).length === 0) delete queue.subscribesTo;
