@@ -775,6 +775,36 @@ describe('releases', () => {
   }, 5 * MINUTE);
 });
 
+describe('the daily commands against the released staging', () => {
+  check('npm run status: every service with the released image, the release, the alarms, the URLs (--json)', async () => {
+    const result = await npmRun('status', ['staging', '--json', '--outdir', stagingOut], { okCodes: [0, 1], logName: 'status.log' });
+    const status = JSON.parse(result.stdout);
+    expect(status.services.map((s: any) => s.name).sort()).toEqual(all('aws_ecs_service').map((s) => s.attributes.name).sort());
+    for (const s of status.services) expect([s.name, s.imageTag]).toEqual([s.name, IMAGE_TAG]);
+    expect(status.release.tag).toBe(IMAGE_TAG);
+    expect(status.urls.app).toBe(`https://${staging.domain.name}`);
+    expect(Array.isArray(status.alarms)).toBe(true);
+    // The table for people: a header and one row per service.
+    const table = (await npmRun('status', ['staging', '--outdir', stagingOut], { okCodes: [0, 1], logName: 'status.log' })).stdout;
+    expect(table).toMatch(/^staging \(eu-west-1\): /);
+    expect(table).toMatch(new RegExp(`webapp-staging-web +\\d+ +\\d+ +\\d+ +${IMAGE_TAG}`));
+  });
+
+  check('npm run logs: a service\'s events with their container and task; a typo in the service is one line with "did you mean"', async () => {
+    const group = '/ecs/webapp-staging/api';
+    const stream = 'api/nginx/0123456789abcdef0123456789abcdef';
+    botoCalls(python, endpoint, [
+      { service: 'logs', operation: 'create_log_stream', params: { logGroupName: group, logStreamName: stream } },
+      { service: 'logs', operation: 'put_log_events', params: { logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: 'GET /healthz 200' }] } },
+    ].map((c) => ({ ...c, region: staging.region })));
+    const out = (await npmRun('logs', ['staging', 'api', '--since', '1h', '--outdir', stagingOut], { logName: 'logs.log' })).stdout;
+    expect(out).toMatch(/Z api\/nginx 01234567  GET \/healthz 200/);
+    const typo = await npmRun('logs', ['staging', 'apii', '--outdir', stagingOut], { okCodes: [2], logName: 'logs-typo.log' });
+    expect(typo.tail).toContain('no service "apii" in staging: did you mean "api"? (web, api, celery, mailer, task)');
+    expect(typo.tail).not.toMatch(/^\s+at /m); // no stack trace
+  });
+});
+
 /** Prod: the production-only features, deployed. */
 const prodOne = (type: string, part = ''): StateInstance => oneInstance(prodState, type, part);
 const prodAll = (type: string): StateInstance[] => stateInstances(prodState, type);

@@ -12,6 +12,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 
 /** Anything with the SDK v3 `send` (a client, or a stub in tests). */
 export interface Sender {
@@ -109,6 +110,7 @@ export function awsClients(region: string) {
     ssm: new SSMClient({ region }),
     secrets: new SecretsManagerClient({ region }),
     logs: new CloudWatchLogsClient({ region }),
+    cloudwatch: new CloudWatchClient({ region }),
   };
 }
 export type AwsClients = ReturnType<typeof awsClients>;

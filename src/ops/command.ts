@@ -10,10 +10,20 @@ export class CommandError extends Error {
   }
 }
 
-export function runCommand(main: () => Promise<number>): void {
-  main().then(
+/**
+ * An unknown or malformed option (node's util.parseArgs) as a usage error: its message, the usage,
+ * exit 2; otherwise the error as it is.
+ */
+export function asUsageError(err: Error, usage?: string): Error {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS') ? new CommandError(`${err.message.split('\n')[0]}${usage ? `\n${usage}` : ''}`, 2) : err;
+}
+
+export function runCommand(main: () => Promise<number>, usage?: string): void {
+  Promise.resolve().then(main).then(
     (code) => process.exit(code),
-    (err: Error) => {
+    (thrown: Error) => {
+      const err = asUsageError(thrown, usage);
       console.error(err instanceof CommandError ? err.message : err.stack ?? err.message);
       process.exit(err instanceof CommandError ? err.exitCode : 2);
     },
