@@ -107,7 +107,7 @@ describe('reading the workspace as Copilot does', () => {
     ['an unknown key: the file, the line, the field and the documented names', { 'copilot/web/manifest.yml': 'name: web\ntype: Load Balanced Web Service\nhttp:\n  path: /\n  helthcheck: /healthz\n' }, /^copilot\/web\/manifest\.yml:5: http\.helthcheck: is not a field Copilot documents for this manifest; documented here: .*healthcheck/],
     ['an unknown key in an environment override', { 'copilot/worker/manifest.yml': 'name: worker\ntype: Worker Service\nenvironments:\n  prod:\n    count:\n      rnage: 1-2\n' }, /^copilot\/worker\/manifest\.yml:6: environments\.prod\.count\.rnage: is not a field/],
     ['an environment manifest of another type', { 'copilot/environments/test/manifest.yml': 'name: test\ntype: Load Balanced Web Service\n' }, /^copilot\/environments\/test\/manifest\.yml:2: type: is "Load Balanced Web Service": an environment manifest has type "Environment"/],
-    ['an env file line ECS would not read', { 'copilot/web/web.env': '# ok\nexport LOG_LEVEL=debug\n' }, /^copilot\/web\/web\.env:2: is not VARIABLE=VALUE: "export LOG_LEVEL=debug"/],
+    ['an env file line ECS would not read', { 'copilot/web/web.env': '# ok\nexport LOG_LEVEL=debug\n' }, /^copilot\/web\/web\.env:2: sets "export LOG_LEVEL", which ECS would take as the variable's name whole \(no shell: no "export", no spaces\)/],
     ['an env file that is not there', { 'copilot/web/manifest.yml': fs.readFileSync(path.join(DJANGO, 'copilot/web/manifest.yml'), 'utf8').replace('env_file: copilot/web/web.env', 'env_file: web.env') }, /^copilot\/web\/manifest\.yml:\d+: env_file: names "web\.env", which does not exist: Copilot reads env files relative to the repository root/],
   ])('%s', (_label, files, message) => {
     const dir = workspaceWith(files);
@@ -175,7 +175,8 @@ describe('the Django app, imported', () => {
   test('domains from the aliases per environment; variables and secrets', () => {
     expect(test_.domain.name).toBe('test.shop.example.com');
     expect(prod.domain).toMatchObject({ name: 'shop.example.com', appAliases: ['www'] });
-    // The env file's variables too; the manifest's own win over the file's (LOG_LEVEL), as in ECS.
+    // The env file's variables too; the manifest's own win over the file's (LOG_LEVEL), as in ECS;
+    // a variable without a value (UNSET_BY_ECS=) is skipped, as the ECS agent skips it.
     expect(test_.compute.environment).toEqual({ DJANGO_SETTINGS_MODULE: 'shop.settings', LOG_LEVEL: 'info', DEFAULT_FROM_EMAIL: 'shop@example.com', CACHE_TTL_SECONDS: '300' });
     expect(prod.compute.environment.LOG_LEVEL).toBe('warning');
     expect(result.unmapped.find((u) => u.field === 'env_file')).toBeUndefined();
@@ -208,13 +209,31 @@ describe('the Django app, imported', () => {
     expect(test_.compute.workers).toEqual([expect.objectContaining({ name: 'worker', command: ['celery', '-A', 'shop', 'worker', '-l', 'info'], minCount: 1, maxCount: 5, queues: ['worker'], acceptableLatencySeconds: 60, processingSeconds: 0.25, taskTimeoutSeconds: 120 })]);
     expect(test_.compute.queues).toEqual([{ name: 'worker', visibilityTimeoutSeconds: 120, retentionDays: 4, maxReceiveCount: 5, subscribesTo: [{ topic: 'orders' }] }]);
     expect(prod.compute.workers[0]).toMatchObject({ minCount: 2, maxCount: 8 });
-    // logging.retention: one per environment here.
+    // logging.retention: one per environment here, the longest (the others kept Copilot's 30 days).
     expect([test_.compute.logRetentionDays, prod.compute.logRetentionDays]).toEqual([30, 30]);
+    expect(result.unmapped.find((u) => u.field === 'logging.retention')).toBeUndefined();
   });
 
   test('the scheduled job: its schedule per environment, in UTC, with its timeout', () => {
     expect(test_.compute.jobs).toEqual([{ name: 'cleanup', schedule: 'cron(30 2 ? * 2-6 *)', timezone: 'UTC', command: ['python', 'manage.py', 'clearsessions'], retries: 3, timeoutMinutes: 30, cpu: 256, memory: 512 }]);
     expect(prod.compute.jobs[0].schedule).toBe('cron(0 0 * * ? *)');
+  });
+
+  test('the environment\'s ingress source IPs restrict every load-balanced service (the source-IP condition of its rule)', () => {
+    expect(prod.compute.web.allowedSourceIps).toEqual(['203.0.113.0/24']);
+    expect(test_.compute.web.allowedSourceIps).toBeUndefined();
+    expect(result.notes).toContainEqual(expect.stringMatching(/prod: only 203\.0\.113\.0\/24 reach web \(http\.public\.ingress\.source_ips\)/));
+    const rule = resourcesOf(synthEnv(defineEnvironment(prod)), 'aws_lb_listener_rule').find(([n]) => /_web-rule_/.test(n))![1];
+    expect(rule.condition).toContainEqual({ source_ip: { values: ['203.0.113.0/24'] } });
+    // A service with source IPs of its own keeps them, with a note (Copilot let through what both allowed).
+    const own = workspaceWith({ 'copilot/web/manifest.yml': fs.readFileSync(path.join(DJANGO, 'copilot/web/manifest.yml'), 'utf8').replace("  alias: test.shop.example.com", "  alias: test.shop.example.com\n  allowed_source_ips: ['203.0.113.7/32']") });
+    try {
+      const imported = importCopilot(own);
+      expect((imported.environments.find((e) => e.name === 'prod') as any).compute.web.allowedSourceIps).toEqual(['203.0.113.7/32']);
+      expect(imported.notes).toContainEqual(expect.stringMatching(/prod: web keeps its own allowed_source_ips \(203\.0\.113\.7\/32\); Copilot also limited the environment to 203\.0\.113\.0\/24/));
+    } finally {
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 
   test('environment manifests: a VPC of its own with Copilot\'s CIDR and zones, or the imported one with its certificates', () => {
@@ -358,9 +377,10 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(prod.compute.services[0]).toMatchObject({ spotFrom: 3, minCount: 2, maxCount: 3 });
     expect(result.notes).toContainEqual(expect.stringMatching(/prod: api ran tasks from 2 on Spot; production here keeps its 2 always-running tasks on demand, so Spot starts at task 3/));
     expect(listed('api', 'count.range.spot_from')).toBeUndefined();
-    // Two retentions in one environment: the first workload's (api, read before front) is kept, the other listed.
-    expect(dev.compute.logRetentionDays).toBe(14);
-    expect(listed('front', 'logging.retention')).toMatch(/one per environment here \(compute\.logRetentionDays\), already 14 days/);
+    // Retentions of 14 (api) and 7 (front) days, and Copilot's 30 for the other workloads: the longest is kept, so no logs go sooner.
+    expect(dev.compute.logRetentionDays).toBe(30);
+    expect(listed('front', 'logging.retention')).toMatch(/one per environment here \(compute\.logRetentionDays\): 30 days, the longest/);
+    expect(listed('api', 'logging.retention')).toMatch(/30 days, the longest/);
     // Copilot's threshold form: an alarm of the service's own that rolls its deployments back.
     expect(listed('api', 'deployment.rollback_alarms.cpu_utilization')).toBeUndefined();
     expect(dev.compute.services[0].rollbackOn).toEqual({ cpuPercent: 80 });
@@ -387,14 +407,34 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(queue.delay_seconds).toBe(5);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
     expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
-    // The environment's source IPs: on every service's rule (web, api, hooks), as only they reached Copilot's load balancer.
-    // api's rule is full (its host and four paths): named, with the way to restrict it instead.
-    expect([prod.compute.web.allowedSourceIps, ...prod.compute.services.map((s: any) => s.allowedSourceIps)]).toEqual([['10.0.0.0/8'], undefined, ['10.0.0.0/8']]);
-    expect(result.unmapped.find((u) => u.field === 'http.public.ingress.source_ips')?.reason).toMatch(/api's listener rule already matches 5 host names and paths: .*WAF/);
-    expect(dev.compute.web.allowedSourceIps).toBeUndefined();
-    expect(result.notes).toContainEqual(expect.stringMatching(/prod: only 10\.0\.0\.0\/8 reach web, hooks \(http\.public\.ingress\.source_ips\)/));
+    expect(result.unmapped.find((u) => u.field === 'http.public.ingress.cdn')?.reason).toMatch(/CDN-only ingress is not carried over/);
     expect(prod.network).toEqual({ cidr: '10.20.0.0/16', flowLogs: true });
     expect(result.unmapped.find((u) => u.field === 'network.vpc.flow_logs.retention')?.reason).toMatch(/logRetentionDays/);
+  });
+
+  test('source IPs that do not fit a full rule fail the import (the service would be open to everyone)', () => {
+    const CATALOG_DIR = path.join(__dirname, 'fixtures', 'copilot', 'catalog');
+    const env = fs.readFileSync(path.join(CATALOG_DIR, 'copilot/environments/prod/manifest.yml'), 'utf8').replace('      cdn: true', "      source_ips: ['10.0.0.0/8']");
+    const dir = workspaceWith({ 'copilot/environments/prod/manifest.yml': env }, CATALOG_DIR);
+    try {
+      expect(() => importCopilot(dir)).toThrow(/copilot\/environments\/prod\/manifest\.yml: http\.public\.ingress\.source_ips: api's listener rule already matches 5 host names and paths.*without them api would be open to everyone/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an additional rule on other hosts of a service without aliases, or widening by hosts after paths, is listed', () => {
+    const CATALOG_DIR = path.join(__dirname, 'fixtures', 'copilot', 'catalog');
+    const api = fs.readFileSync(path.join(CATALOG_DIR, 'copilot/api/manifest.yml'), 'utf8').replace('    - path: v2\n', '    - path: v2\n    - path: api\n      alias: v3.catalog.example.com\n');
+    const dir = workspaceWith({ 'copilot/api/manifest.yml': api }, CATALOG_DIR);
+    try {
+      const imported = importCopilot(dir);
+      const reason = imported.unmapped.find((u) => u.file === 'copilot/api/manifest.yml' && u.field === 'http.additional_rules[1].path')?.reason;
+      expect(reason).toMatch(/widening its rule by both host names and paths would route combinations no Copilot rule did/);
+      expect((imported.environments[0] as any).compute.services[0].hosts).toBeUndefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([0, 1])('environment %i synthesizes as imported', (i) => {

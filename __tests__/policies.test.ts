@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { defineEnvironment } from '../src/config/defaults';
 import { processNames } from '../src/config/names';
-import { externalSecretResource } from '../src/lib/naming';
+
 import { environments, prod, staging } from '../src/config/environments';
 import { adoptingEverything } from './helpers/adoption';
 import { withInternalService } from './helpers/internal';
@@ -539,9 +539,17 @@ const CONTROLS: Control[] = [
       const tasks = all(json, 'aws_ecs_task_definition');
       return control(policies.map((p) => p.address), policies.flatMap((p) => {
         const role = refTarget(json.resource.aws_iam_role_policy[p.address.split('.')[1]].role);
+        // What IAM must allow for each reference, derived here on its own (not with the code under test):
+        // the ARN without a JSON key; a Secrets Manager secret by name also with Secrets Manager's suffix.
+        const resources = (ref: string): string[] => {
+          if (ref.startsWith('${')) return [ref.replace(/^(\$\{[^}]+\})(:[^:]*:[^:]*:[^:]*)$/, '$1')];
+          const base = ref.split(':').slice(0, 7).join(':');
+          if (!base.includes(':secretsmanager:')) return [base];
+          return /-[A-Za-z0-9]{6}$/.test(base) ? [base, `${base}-??????`] : [`${base}-??????`];
+        };
         const received = new Set(tasks.filter((t) => refTarget(t.body.execution_role_arn) === role)
           .flatMap((t) => JSON.parse(t.body.container_definitions).flatMap((c: any) => (c.secrets ?? []).map((x: any) => x.valueFrom as string)))
-          .map((ref) => (ref.startsWith('${') ? ref.replace(/^(\$\{[^}]+\})(:[^:]*:[^:]*:[^:]*)$/, '$1') : externalSecretResource(ref))));
+          .flatMap(resources));
         const read = statementsOf(p.doc).filter((st) => ['ReadSecrets', 'ReadParameters'].includes(st.Sid)).flatMap((st) => st.Resource as string[]);
         return [
           ...read.filter((r) => !received.has(r)).map((r) => `${p.address}: reads ${r}, which no container of its tasks receives`),

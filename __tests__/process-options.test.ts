@@ -2,7 +2,7 @@ import { prod, staging } from '../src/config/environments';
 import { EnvironmentConfig } from '../src/config/types';
 import { estimateStack } from '../src/ops/cost/estimate';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
-import { externalSecretResource, isFullSecretArn } from '../src/lib/naming';
+import { externalSecretResources, isFullSecretArn } from '../src/lib/naming';
 import { expectRejected } from './helpers/config';
 import { policyOf, resourcesOf, shipped, synthEnv, TfJson, withConfig } from './helpers/synth';
 
@@ -61,6 +61,9 @@ describe('set: what each option synthesizes', () => {
 
   test('Spot from the second task: the first on demand (FARGATE base 1), the others on Spot, whatever compute.fargateSpot says', () => {
     expect(serviceOf(j, 'webapp-staging-web').capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', base: 1, weight: 0 }, { capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
+    // A later change of the base is a forced new deployment (the AWS provider refuses it otherwise).
+    expect(serviceOf(j, 'webapp-staging-web').force_new_deployment).toBe(true);
+    expect(serviceOf(j, 'webapp-staging-api').force_new_deployment).toBeUndefined();
     // Other services keep the environment's choice.
     expect(serviceOf(j, 'webapp-staging-api').capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
   });
@@ -110,9 +113,10 @@ describe('Spot from a count in production, and what it costs', () => {
 
 describe('secrets by partial ARN (a Secrets Manager secret by name, as Copilot\'s secretsmanager: references)', () => {
   test('IAM gets the name and Secrets Manager\'s six-character suffix; a full ARN or a parameter stays as it is', () => {
-    expect(externalSecretResource('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe:api_key::')).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-??????');
-    expect(externalSecretResource('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbC123:api_key::')).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbC123');
-    expect(externalSecretResource('arn:aws:ssm:eu-west-1:123456789012:parameter/shop/key')).toBe('arn:aws:ssm:eu-west-1:123456789012:parameter/shop/key');
+    expect(externalSecretResources('arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe:api_key::')).toEqual(['arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-??????']);
+    // A name ending in a hyphen and six characters may be a full ARN or a partial one: both (Secrets Manager user guide, "Finding a secret from a partial ARN").
+    expect(externalSecretResources('arn:aws:secretsmanager:eu-west-1:123456789012:secret:myapp-secret:api_key::')).toEqual(['arn:aws:secretsmanager:eu-west-1:123456789012:secret:myapp-secret', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:myapp-secret-??????']);
+    expect(externalSecretResources('arn:aws:ssm:eu-west-1:123456789012:parameter/shop/key')).toEqual(['arn:aws:ssm:eu-west-1:123456789012:parameter/shop/key']);
     expect([isFullSecretArn('arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbC123'), isFullSecretArn('arn:aws:secretsmanager:eu-west-1:123456789012:secret:a')]).toEqual([true, false]);
   });
 
@@ -136,11 +140,16 @@ describe('refused at synth, with the field and the fix', () => {
     ['ephemeral storage at the default', staging, (c) => (web(c).ephemeralStorageGiB = 20), 'compute.web.ephemeralStorageGiB', /remove it for the default 20 GiB/],
     ['a health check command without CMD or CMD-SHELL', staging, (c) => (web(c).containerHealthCheck = { command: ['curl', '-f', 'http://localhost'] }), 'compute.web.containerHealthCheck.command', /start with "CMD" or "CMD-SHELL"/],
     ['a health check retried too often', staging, (c) => (web(c).containerHealthCheck = { command: ['CMD', 'true'], retries: 20 }), 'compute.web.containerHealthCheck.retries', /ECS takes 1 to 10/],
-    ['a health check timing out after its interval', staging, (c) => (web(c).containerHealthCheck = { command: ['CMD', 'true'], intervalSeconds: 10, timeoutSeconds: 10 }), 'compute.web.containerHealthCheck.timeoutSeconds', /not below the interval/],
+    ['a health check timeout ECS refuses', staging, (c) => (web(c).containerHealthCheck = { command: ['CMD', 'true'], timeoutSeconds: 90 }), 'compute.web.containerHealthCheck.timeoutSeconds', /ECS takes 2 to 60/],
     ['a sidecar health check without CMD', staging, (c) => (c.compute.services[0].sidecars[0].healthCheck = { command: ['nginx', '-t'] }), 'compute.services[0].sidecars[0].healthCheck.command', /start with "CMD"/],
     ['waiting for a container without a health check to be HEALTHY', staging, (c) => (c.compute.services[0].sidecars[0].dependsOn = [{ container: 'app', condition: 'HEALTHY' }]), 'compute.services[0].sidecars[0].dependsOn[0].condition', /"app" has no health check, so it never turns healthy .*compute\.services\[0\]\.containerHealthCheck/],
     ['the app waiting for a container that is not a sidecar', staging, (c) => (c.compute.services[0].dependsOn = [{ container: 'envoy', condition: 'START' }]), 'compute.services[0].dependsOn[0].container', /not a sidecar of this task \(nginx\)/],
-    ['the app and a sidecar waiting for each other', staging, (c) => (c.compute.services[0].dependsOn = [{ container: 'nginx', condition: 'START' }]), 'compute.services[0].dependsOn[0].container', /waits for the app container itself: neither would start/],
+    ['the app and a sidecar waiting for each other', staging, (c) => (c.compute.services[0].dependsOn = [{ container: 'nginx', condition: 'START' }]), 'compute.services[0].dependsOn[0].container', /waits for the app container itself \(directly or through other sidecars\)/],
+    ['a wait that comes back to the app through another sidecar', staging, (c) => {
+      const svc = c.compute.services[0];
+      svc.sidecars = [{ ...svc.sidecars[0], dependsOn: [{ container: 'envoy', condition: 'START' }] }, { ...svc.sidecars[0], name: 'envoy', port: 9901, dependsOn: [{ container: 'app', condition: 'START' }] }];
+      svc.dependsOn = [{ container: 'nginx', condition: 'START' }];
+    }, 'compute.services[0].dependsOn[0].container', /is "nginx", which waits for the app container itself \(directly or through other sidecars\)/],
     ['the app waiting for an essential sidecar to exit', staging, (c) => ((c.compute.services[0].sidecars[0].dependsOn = []), (c.compute.services[0].dependsOn = [{ container: 'nginx', condition: 'SUCCESS' }])), 'compute.services[0].dependsOn[0].condition', /an essential sidecar: when it exits the task stops/],
     ['the app waiting for a sidecar without a health check to be healthy', staging, (c) => ((c.compute.services[0].sidecars[0].dependsOn = []), (c.compute.services[0].dependsOn = [{ container: 'nginx', condition: 'HEALTHY' }])), 'compute.services[0].dependsOn[0].condition', /"nginx" has no health check/],
     ['a rollback alarm named twice', staging, (c) => (web(c).rollbackAlarms = ['a', 'a']), 'compute.web.rollbackAlarms[1]', /names "a" twice/],

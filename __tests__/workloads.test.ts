@@ -5,7 +5,7 @@ import { scheduleProblem } from '../src/config/validate';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { JOB_RETRY, jobCommand } from '../src/modules/scheduled-jobs';
 import { estimateStack } from '../src/ops/cost/estimate';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
@@ -313,7 +313,7 @@ describe('external secrets from SSM Parameter Store (Copilot\'s SSM secrets)', (
 describe('job retries (Copilot\'s retries): a failed run is run again in the same task', () => {
   // The container's command, run by a real POSIX sh here: what ECS would run.
   const run = (command: string[], retries?: number) => {
-    const [file, ...args] = jobCommand({ command, timeoutMinutes: 1, retries });
+    const [file, ...args] = jobCommand({ command, timeoutMinutes: 1, retries }, 0);
     return spawnSync(file, args, { encoding: 'utf8' });
   };
   const counter = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'job-')), 'tries');
@@ -328,13 +328,33 @@ describe('job retries (Copilot\'s retries): a failed run is run again in the sam
     const file = counter();
     const result = run(flaky(file, 3), 2);
     expect([result.status, fs.readFileSync(file, 'utf8').trim().split('\n').length]).toEqual([0, 3]);
-    expect(result.stderr).toMatch(/job failed \(exit 1\): try 2 of 3/);
+    expect(result.stderr).toMatch(/job failed \(exit 1\): try 2 of 3 in 0 s/);
   });
 
   test('a run that keeps failing: tries 1 + retries times, then exits with its own code', () => {
     const file = counter();
     const result = run(['sh', '-c', `echo x >> ${file}; exit 3`], 1);
     expect([result.status, fs.readFileSync(file, 'utf8').trim().split('\n').length]).toEqual([3, 2]);
+  });
+
+  test('SIGTERM (StopTask, a Spot reclaim) reaches the running try, and nothing is retried after it: exit 143', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-'));
+    const [file, ...args] = jobCommand({ command: ['sh', '-c', `trap 'echo got-term > ${dir}/term; exit 0' TERM; echo started > ${dir}/started; while :; do sleep 0.1; done`], timeoutMinutes: 1, retries: 3 }, 0);
+    const child = spawn(file, args, { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, 'started')); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(fs.readFileSync(path.join(dir, 'term'), 'utf8').trim()).toBe('got-term');
+    expect(fs.readFileSync(path.join(dir, 'started'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a try that runs out of time is retried like a failure; the last one ends with timeout\'s 124', () => {
+    const file = counter();
+    const [cmd, ...args] = jobCommand({ command: ['sh', '-c', `echo x >> ${file}; sleep 5`], timeoutMinutes: 1, retries: 1 }, 0);
+    // One second instead of the minute: the same script with a shorter limit.
+    const result = spawnSync(cmd, [args[0], args[1], '1', ...args.slice(3)], { encoding: 'utf8' });
+    expect([result.status, fs.readFileSync(file, 'utf8').trim().split('\n').length]).toEqual([124, 2]);
   });
 
   test('arguments with spaces and quotes reach the command unchanged', () => {
@@ -345,7 +365,10 @@ describe('job retries (Copilot\'s retries): a failed run is run again in the sam
   test('synthesized: the schedule runs the retrying command; refused beyond 10', () => {
     const j = synthEnv(withConfig(staging, (c) => (c.compute.jobs[0].retries = 2)));
     const schedule = resourcesOf(j, 'aws_scheduler_schedule').find(([, s]) => s.name === 'webapp-staging-clearsessions')![1];
-    expect(JSON.parse(schedule.target.input).containerOverrides[0].command).toEqual(jobCommand({ command: ['python', 'manage.py', 'clearsessions'], timeoutMinutes: 30, retries: 2 }));
+    const command = JSON.parse(schedule.target.input).containerOverrides[0].command;
+    expect([command[0], command[1], ...command.slice(3)]).toEqual(['sh', '-c', '1800', 'python', 'manage.py', 'clearsessions']);
+    expect(command[2]).toMatch(/if \[ "\$n" -gt 2 \]; then exit "\$rc"; fi/);
+    expect(command[2]).toMatch(/sleep 10 & wait/);
     expectRejected(withConfig(staging, (c) => (c.compute.jobs[0].retries = 11)), 'compute.jobs[0].retries', /0 to 10 more tries/);
   });
 });

@@ -63,7 +63,5 @@ export function healthCheckProblems(hc: NonNullable<SidecarConfig['healthCheck']
   for (const [key, min, max] of ranges) {
     if (hc[key] !== undefined && !whole(hc[key], min, max)) fail(`${f}.${key}`, `is ${hc[key]}: ECS takes ${min} to ${max}`);
   }
-  if (hc.timeoutSeconds !== undefined && hc.timeoutSeconds >= (hc.intervalSeconds ?? 30)) {
-    fail(`${f}.timeoutSeconds`, `is ${hc.timeoutSeconds} s, not below the interval (${hc.intervalSeconds ?? 30} s): a check must end before the next one starts`);
-  }
+  // ECS relates no two of these (unlike a target group's check, whose timeout must be below its interval).
 }

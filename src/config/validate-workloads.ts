@@ -114,13 +114,20 @@ export function validateWorkloads(env: EnvironmentConfig, fail: (field: string, 
         }
       }),
     );
-    // The app container's own waits: on sidecars of this task, never on one that waits for it (a
-    // cycle: neither would ever start).
+    // The app container's own waits: on sidecars of this task, never on one that waits for it,
+    // directly or through others (a cycle: none of them would ever start).
+    const waitsOf = new Map<string, string[]>([['app', (owner.dependsOn ?? []).map((d) => d.container)], ...owner.sidecars.map((c): [string, string[]] => [c.name, c.dependsOn.map((d) => d.container)])]);
+    const reachesApp = (from: string, seen = new Set<string>()): boolean => {
+      if (from === 'app') return true;
+      if (seen.has(from)) return false;
+      seen.add(from);
+      return (waitsOf.get(from) ?? []).some((next) => reachesApp(next, seen));
+    };
     (owner.dependsOn ?? []).forEach((d, j) => {
       const f = `${field}.dependsOn[${j}]`;
       const sidecar = owner.sidecars.find((c) => c.name === d.container);
       if (!sidecar) fail(`${f}.container`, `is "${d.container}", not a sidecar of this task (${owner.sidecars.map((c) => c.name).join(', ') || 'it has none'})`);
-      else if (sidecar.dependsOn.some((back) => back.container === 'app')) fail(`${f}.container`, `is "${d.container}", which waits for the app container itself: neither would start; drop one of the two waits`);
+      else if (reachesApp(d.container)) fail(`${f}.container`, `is "${d.container}", which waits for the app container itself (directly or through other sidecars): none of them would start; drop one of the waits`);
       else if (d.condition === 'HEALTHY' && !sidecar.healthCheck) fail(`${f}.condition`, `is HEALTHY, but "${d.container}" has no health check, so it never turns healthy and the task never starts: give it one (its healthCheck) or wait for START`);
       else if (['COMPLETE', 'SUCCESS'].includes(d.condition) && sidecar.essential) fail(`${f}.condition`, `is ${d.condition} on "${d.container}", an essential sidecar: when it exits the task stops; make it essential: false (a start-up step)`);
     });

@@ -1,7 +1,7 @@
 import { EnvironmentConfig } from '../config/types';
 import { PolicyStatement } from '../lib/iam';
 import { assetBucketNames, databaseIdentifier, emailResourceNames } from '../config/names';
-import { arn, externalSecretResource, resourceName } from '../lib/naming';
+import { arn, externalSecretResources, resourceName } from '../lib/naming';
 
 /**
  * The permissions boundary of every IAM role of an environment's stack: the most any of them can
@@ -26,7 +26,7 @@ export function workloadBoundaryStatements(env: EnvironmentConfig): PolicyStatem
   const buckets = [assets.static, assets.media].map((name) => arn(env.region, 's3', '', '', name));
   const cluster = at('ecs', `cluster/${p}`);
   // Secrets from config (`NAME: arn[:json-key::]`): the secret's ARN, as the execution roles get it.
-  const external = Object.values(env.compute.externalSecrets).map(externalSecretResource);
+  const external = Object.values(env.compute.externalSecrets).flatMap(externalSecretResources);
   const externalSecrets = external.filter((r) => r.split(':')[2] !== 'ssm');
   const externalParameters = external.filter((r) => r.split(':')[2] === 'ssm');
 

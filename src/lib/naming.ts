@@ -52,10 +52,12 @@ export function managedPolicyArn(region: string, path: string): string {
  * references are) matches the secret with `-??????` (Secrets Manager user guide, "Permissions
  * policy examples" and "Finding a secret from a partial ARN"); ECS accepts the partial ARN itself.
  */
-export function externalSecretResource(reference: string): string {
+export function externalSecretResources(reference: string): string[] {
   const base = reference.split(':').slice(0, 7).join(':');
-  if (base.split(':')[2] !== 'secretsmanager' || isFullSecretArn(base)) return base;
-  return `${base}-??????`;
+  if (base.split(':')[2] !== 'secretsmanager') return [base];
+  // A name that itself ends in a hyphen and six characters (`myapp-secret`) reads like a full ARN
+  // but may be a partial one: both forms, so the grant matches whichever it is.
+  return isFullSecretArn(base) ? [base, `${base}-??????`] : [`${base}-??????`];
 }
 
 /** A Secrets Manager ARN that ends in the hyphen and six random characters Secrets Manager adds. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { externalSecretResource } from '../lib/naming';
+import { externalSecretResources } from '../lib/naming';
 
 export interface AppSecretsProps {
   /** `<project>-<environment>`: secrets are named `<prefix>/app/<NAME>`. */
@@ -44,7 +44,7 @@ export class AppSecrets extends Construct {
     for (const [name, ref] of Object.entries(props.external)) {
       this.valueFrom[name] = ref;
       // IAM wants the secret's ARN, without a `:json-key:version-stage:version-id` suffix.
-      this.secretArns.push(externalSecretResource(ref));
+      this.secretArns.push(...externalSecretResources(ref));
     }
   }
 }

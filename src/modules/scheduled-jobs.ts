@@ -28,16 +28,32 @@ export interface ScheduledJobsProps {
 /** Retries of a failed start (RunTask errors, capacity): twice, within an hour. */
 export const JOB_RETRY = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 };
 
+/** Seconds between the tries of a job with retries (Copilot's Step Functions retry starts at 10 s). */
+export const JOB_RETRY_DELAY_SECONDS = 10;
+
 /**
  * What the job's container runs: its command under `timeout` (exit 124 when it runs out of time).
  * With `retries` (Copilot's), a run that fails is run again in the same task up to that many
- * times, each try under the timeout, and the task exits with the last try's code (the image needs
- * a POSIX `sh`, as it needs `timeout`).
+ * times, 10 s apart, each try under the timeout; the task exits with the last try's code. The
+ * shell forwards SIGTERM (StopTask, a Spot reclaim) to the running try and retries nothing after
+ * it (exit 143). The image needs a POSIX `sh`, as it needs `timeout`.
  */
-export function jobCommand(job: Pick<JobConfig, 'command' | 'timeoutMinutes' | 'retries'>): string[] {
+export function jobCommand(job: Pick<JobConfig, 'command' | 'timeoutMinutes' | 'retries'>, delaySeconds = JOB_RETRY_DELAY_SECONDS): string[] {
   const seconds = String(job.timeoutMinutes * 60);
   if (!job.retries) return ['timeout', seconds, ...job.command];
-  const script = `n=0; until timeout "$0" "$@"; do rc=$?; n=$((n+1)); if [ "$n" -gt ${job.retries} ]; then exit $rc; fi; echo "job failed (exit $rc): try $((n+1)) of ${job.retries + 1}" >&2; done`;
+  const script = [
+    'trap \'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi; exit 143\' TERM INT',
+    'n=0',
+    'while :; do',
+    '  timeout "$0" "$@" & child=$!',
+    '  wait "$child"; rc=$?; child=',
+    '  if [ "$rc" -eq 0 ]; then exit 0; fi',
+    '  n=$((n+1))',
+    `  if [ "$n" -gt ${job.retries} ]; then exit "$rc"; fi`,
+    `  echo "job failed (exit $rc): try $((n+1)) of ${job.retries + 1} in ${delaySeconds} s" >&2`,
+    `  sleep ${delaySeconds} & wait $!`,
+    'done',
+  ].join('\n');
   return ['sh', '-c', script, seconds, ...job.command];
 }
 

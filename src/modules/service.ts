@@ -359,6 +359,9 @@ export class ServiceModule extends Construct {
       timeouts: { create: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m`, update: `${steadyStateTimeoutMinutes(props.loadBalancer?.target)}m` },
       // Spot for non-prod saves ~70%; a capacity provider strategy replaces the launch type.
       ...capacity(props.fargateSpot, props.spotFrom),
+      // A change of a capacity provider strategy (spotFrom's base) is applied by ECS as a new
+      // deployment, which the AWS provider requires to be forced; without it the apply fails.
+      ...(props.spotFrom !== undefined ? { forceNewDeployment: true } : {}),
       platformVersion: 'LATEST',
       networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroupId], assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },

@@ -73,7 +73,7 @@ export function isMapped(kind: ManifestKind, field: string): boolean {
   if (kind === 'Backend Service' && /^http/.test(field)) return false;
   if (kind === 'Backend Service' && /^network\.connect/.test(field)) return true;
   // Jobs share the one-off task: no sidecars or volumes of their own (their entrypoint goes in front of the command).
-  if (kind === 'Scheduled Job' && /^(sidecars|storage)/.test(field)) return false;
+  if (kind === 'Scheduled Job' && /^(sidecars|storage|image\.depends_on|logging)/.test(field)) return false;
   return MAPPED_FIELDS.some((re) => re.test(field));
 }
 
@@ -86,6 +86,8 @@ export function kindReason(kind: ManifestKind): string | undefined {
 /** Reasons that hold for one kind of workload only (checked first). */
 const KIND_REASONS: Partial<Record<ManifestKind, [RegExp, string][]>> = {
   'Scheduled Job': [
+    [/^image\.depends_on/, 'jobs run as the one-off task of the app\'s image here, without sidecars to wait for'],
+    [/^logging/, 'the one-off task logs to CloudWatch Logs like every process (compute.logRetentionDays); FireLens routing is not carried over'],
     [/^sidecars/, 'jobs run as the one-off task of the app\'s image here, without sidecars: run what the sidecar did in the job\'s command, or as a service'],
     [/^storage/, 'jobs share the one-off task here: EFS volumes are not carried over; keep shared files in the media bucket'],
   ],

@@ -6,7 +6,7 @@ import { ManifestReader, Unmapped, isRecord } from './reader';
 import { commandArgs, durationSeconds, translateSchedule } from './translate';
 import { Context } from './context';
 import { additionalRules, aliases, pathPatterns } from './routes';
-import { containerOptions, healthCheckAt, logRetention, sizing } from './scaling';
+import { containerOptions, healthCheckAt, logRetention, longestRetention, sizing } from './scaling';
 import { declareSecrets, envFileVariables, environmentAndSecrets } from './variables';
 import { publishedTopics, queueSettings, subscribedTopics, topicNames } from './topics';
 import { CopilotImportError, Manifest, Workspace } from './workspace';
@@ -236,13 +236,20 @@ function scheduledJob(r: ManifestReader, ctx: Context, name: string): void {
   r.take('on.schedule');
   const job: Record<string, unknown> = { name: slug(name, 20), schedule: expression, timezone: 'UTC' };
   const command = commandArgs(r.take('command'));
-  // ECS runs the entry point with the command as its arguments: a job's is the two together (jobs share the one-off task).
-  const entryPoint = commandArgs(r.take('entrypoint'));
+  // ECS runs the entry point with the command as its arguments: a job's is the two together (jobs
+  // share the one-off task, whose command override runs after the app image's own ENTRYPOINT, if it has one).
+  const entryPoint = commandArgs(r.peek('entrypoint'));
+  if (entryPoint && command) {
+    r.take('entrypoint');
+    ctx.notes.push(`job ${name} (${r.file}): its entrypoint goes in front of its command (${JSON.stringify([...entryPoint, ...command])}); the one-off task runs it after the app image's own ENTRYPOINT, if that has one`);
+  } else if (entryPoint) r.skip('entrypoint', 'a job without a command ran its image\'s CMD after this entrypoint: set compute.jobs[].command to the whole command line (a placeholder that fails is written)');
   job.command = command ? [...(entryPoint ?? []), ...command] : MISSING_COMMAND;
   if (!command) ctx.notes.push(`job ${name} (${r.file}): Copilot ran the image's CMD; set compute.jobs[].command (a placeholder that fails is written)`);
-  for (const field of ['sidecars', 'storage']) r.skip(field, reasonFor(field, 'Scheduled Job')!);
-  const retries = r.take('retries');
-  if (typeof retries === 'number' && retries > 0) job.retries = retries;
+  for (const field of ['sidecars', 'storage', 'image.depends_on', 'logging']) r.skip(field, reasonFor(field, 'Scheduled Job')!);
+  const retries = r.peek('retries');
+  if (typeof retries === 'number' && retries > 10) r.skip('retries', `${retries} retries: at most 10 here (each one a try of up to timeoutMinutes in the same task); 10 are written`);
+  else r.take('retries');
+  if (typeof retries === 'number' && retries > 0) job.retries = Math.min(10, retries);
   const timeout = r.take('timeout');
   if (timeout !== undefined) job.timeoutMinutes = Math.max(1, Math.ceil(durationSeconds(timeout as string) / 60));
   const cpu = r.take('cpu');
@@ -318,10 +325,14 @@ function restrictSources(ctx: Context, sourceIps: string[], file: string, appAli
       restricted.push(name);
       continue;
     }
-    if (service.allowedSourceIps) continue;
-    if (values + sourceIps.length > 5) {
-      ctx.unmapped.push({ file, field: 'http.public.ingress.source_ips', reason: `${name}'s listener rule already matches ${values} host names and paths: a rule takes 5 values in all, so these ${sourceIps.length} source IPs do not fit; restrict ${name} with the WAF (waf.*) or fewer host names` });
+    if (service.allowedSourceIps) {
+      // Copilot let through what both lists allow; the service's own is kept: it should lie within these.
+      ctx.notes.push(`${ctx.environment}: ${name} keeps its own allowed_source_ips (${(service.allowedSourceIps as string[]).join(', ')}); Copilot also limited the environment to ${sourceIps.join(', ')}: make sure its list lies within`);
       continue;
+    }
+    // Failing closed: left out, the service would be open to every client where Copilot admitted these only.
+    if (values + sourceIps.length > 5) {
+      throw new CopilotImportError(file, undefined, 'http.public.ingress.source_ips', `${name}'s listener rule already matches ${values} host names and paths, and a rule takes 5 values in all: these ${sourceIps.length} source IPs do not fit, and without them ${name} would be open to everyone. Give ${name} fewer host names or paths (or an allowed_source_ips of its own), then import again`);
     }
     service.allowedSourceIps = sourceIps;
     restricted.push(name);
@@ -392,11 +403,12 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
     // The web service answers every host name not routed elsewhere: the one on "/" (else the first).
     const pathOf = (w: Manifest) => new ManifestReader(w.file, mergedFor(w, envManifest.name)).peek<string>('http.path');
     const web = webs.find((w) => [undefined, '/'].includes(pathOf(w))) ?? webs[0];
+    const retention = longestRetention(workspace.workloads.filter((w) => !['Static Site', 'Request-Driven Web Service'].includes(w.kind)).map((w) => mergedFor(w, envManifest.name)));
     for (const workload of workspace.workloads) {
       const r = new ManifestReader(workload.file, mergedFor(workload, envManifest.name));
       // The architecture is carried over when the environment's is the workload's.
       if ((arm ? 'ARM64' : 'X86_64') === architectureOf(r.peek('platform'))) r.take('platform');
-      if (workload.kind !== 'Static Site') logRetention(r, ctx);
+      if (workload.kind !== 'Static Site') logRetention(r, ctx, retention);
       try {
         if (workload.kind === 'Load Balanced Web Service' || workload.kind === 'Request-Driven Web Service') {
           const isWeb = workload === web;

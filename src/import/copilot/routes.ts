@@ -28,6 +28,9 @@ export function additionalRules(r: ManifestReader, ctx: Context, route: { isWeb:
   const rules = r.peek<unknown[]>('http.additional_rules');
   if (!Array.isArray(rules)) return;
   const mainContainer = r.peek<string>('http.target_container') ?? route.name;
+  // One kind of widening per service: more paths AND more hosts would also match the new hosts'
+  // combinations with the new paths, which no Copilot rule routed.
+  let widened: 'paths' | 'hosts' | undefined;
   const mainPort = r.peek('image.port') ?? r.peek('http.target_port');
   rules.forEach((rule, i) => {
     const f = `http.additional_rules[${i}]`;
@@ -55,13 +58,20 @@ export function additionalRules(r: ManifestReader, ctx: Context, route: { isWeb:
       return;
     }
     const service = route.service;
+    const both = `widening its rule by both host names and paths would route combinations no Copilot rule did; ${ownService}`;
     if (sameHosts) {
+      if (widened === 'hosts') return r.skip(f, both);
       const patterns = pathPatterns(rule.path);
       if (patterns.length === 0) delete service.paths; // the rule takes every path of these hosts
       else if (service.paths) service.paths = [...new Set([...(service.paths as string[]), ...patterns])];
       // A service on every path of its hosts already answers this one.
+      widened = 'paths';
     } else if (path === trimmedPath(route.path)) {
-      service.hosts = [...new Set([...((service.hosts as string[] | undefined) ?? route.hosts), ...hosts])];
+      if (widened === 'paths') return r.skip(f, both);
+      // A service without host names of its own is on the app's: names of its own would take it off them.
+      if (route.hosts.length === 0) return r.skip(f, `the service answers the app's host names (it has no alias): adding ${hosts.join(', ')} would take it off them; give the service its aliases (http.alias), or ${ownService}`);
+      service.hosts = [...new Set([...route.hosts, ...hosts])];
+      widened = 'hosts';
     } else {
       r.skip(f, `this rule has other host names and another path than the service's: one rule here matches host AND path, so merging them would route more than either; ${ownService}`);
       return;

@@ -91,21 +91,30 @@ function spotFrom(r: ManifestReader, ctx: Context, target: Record<string, unknow
   target.spotFrom = value;
 }
 
+/** Copilot keeps a workload's logs 30 days unless `logging.retention` says otherwise. */
+export const COPILOT_LOG_RETENTION_DAYS = 30;
+
 /**
  * `logging.retention`: the days a workload's logs are kept. One retention per environment here
- * (compute.logRetentionDays): the first workload's, if CloudWatch takes it; another workload's
- * different one is listed.
+ * (compute.logRetentionDays), so no workload keeps its logs shorter than it did: the longest of the
+ * environment's workloads (those without `logging.retention` count Copilot's 30 days), set once
+ * any workload names one. A shorter one is listed; a value CloudWatch does not take is listed.
+ * `longest`: that maximum, computed over every workload of the environment beforehand.
  */
-export function logRetention(r: ManifestReader, ctx: Context): void {
+export function logRetention(r: ManifestReader, ctx: Context, longest: number | undefined): void {
   const days = r.peek('logging.retention');
-  if (typeof days !== 'number') return;
-  const current = ctx.compute.logRetentionDays as number | undefined;
+  if (typeof days !== 'number' || longest === undefined) return;
   if (!LOG_RETENTION_DAYS.includes(days)) r.skip('logging.retention', `${days} days is not a retention CloudWatch Logs takes (${LOG_RETENTION_DAYS.join(', ')}): set compute.logRetentionDays to the nearest`);
-  else if (current !== undefined && current !== days) r.skip('logging.retention', `the log retention is one per environment here (compute.logRetentionDays), already ${current} days from another workload`);
-  else {
-    r.take('logging.retention');
-    ctx.compute.logRetentionDays = days;
-  }
+  else if (days !== longest) r.skip('logging.retention', `the log retention is one per environment here (compute.logRetentionDays): ${longest} days, the longest of the environment's workloads (Copilot's default 30 counts for those without one), so no logs are kept shorter than before`);
+  else r.take('logging.retention');
+  ctx.compute.logRetentionDays = longest;
+}
+
+/** The longest retention of the workloads (Copilot's 30 days where unset), if any names one CloudWatch takes. */
+export function longestRetention(bodies: Record<string, unknown>[]): number | undefined {
+  const named = bodies.map((b) => (isRecord(b.logging) ? b.logging.retention : undefined));
+  if (!named.some((d) => typeof d === 'number' && LOG_RETENTION_DAYS.includes(d))) return undefined;
+  return Math.max(...named.map((d) => (typeof d === 'number' && LOG_RETENTION_DAYS.includes(d) ? d : COPILOT_LOG_RETENTION_DAYS)));
 }
 
 /** The app container's options: entrypoint, ephemeral storage, container health check, rollback alarms. */

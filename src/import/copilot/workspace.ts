@@ -61,8 +61,10 @@ export function parseEnvFile(text: string, file: string): Record<string, string>
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     const eq = line.indexOf('=');
-    const name = eq > 0 ? line.slice(0, eq) : '';
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CopilotImportError(file, i + 1, undefined, `is not VARIABLE=VALUE: "${line.slice(0, 40)}" (ECS reads one variable per line; # starts a comment)`);
+    // The ECS agent skips a line without "=" and a variable without a value (`KEY=`): so does this.
+    if (eq < 0 || eq === line.length - 1) return;
+    const name = line.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CopilotImportError(file, i + 1, undefined, `sets "${name.slice(0, 40)}", which ECS would take as the variable's name whole (no shell: no "export", no spaces): write NAME=value`);
     out[name] = line.slice(eq + 1);
   });
   return out;
