@@ -320,6 +320,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(prod.compute.services[1].hosts).toEqual(['hooks.catalog.example.com']);
     expect(dev.compute.services[0]).toMatchObject({ containerPort: 8080, healthCheckPath: '/api/health', minCount: 1, maxCount: 3, requestsPerTarget: 300, command: ['serve', '--port', '8080'], ownRepository: true });
     expect(result.notes).toContainEqual(expect.stringMatching(/hooks \(copilot\/hooks\/manifest\.yml\) was an App Runner service: here it runs on Fargate/));
+    expect(result.unmapped.find((u) => u.file === 'copilot/hooks/manifest.yml' && u.field === 'type')?.reason).toMatch(/^Request-Driven Web Service was an App Runner service: .*scale to zero/);
     expect(listed('hooks', 'http.alias')).toMatch(/outside the environment's domain dev\.catalog\.example\.com/);
   });
 

@@ -16,6 +16,7 @@ import {
 } from '../src/ops/cost/estimate';
 import { PRICES, allPrices } from '../src/ops/cost/prices';
 import { formatMarkdown, formatText } from '../src/ops/cost/report';
+import { CATEGORIES, byCategory, costCategory } from '../src/ops/cost/chart';
 import { HOURS_PER_MONTH as H, parseWeeklyCron, runningHours } from '../src/ops/cost/schedule';
 import { shipped, synthEnv, withConfig } from './helpers/synth';
 
@@ -433,6 +434,7 @@ describe('command line', () => {
         if (text === undefined) throw new Error(`ENOENT ${f}`);
         return text;
       },
+      writeText: (f, text) => store.set(f, text),
       synth: () => {
         synths++;
         return new Map(Object.entries(synthesizes));
@@ -440,11 +442,37 @@ describe('command line', () => {
       out: (t) => out.push(t),
       err: (t) => err.push(t),
     };
-    return { value, out, err, synths: () => synths };
+    return { value, out, err, synths: () => synths, store };
   }
   const perAz = fs.readFileSync(path.join(FIXTURES, 'per-az.json'), 'utf8');
   const staging = JSON.stringify(shipped('staging'));
   const prod = JSON.stringify(shipped('prod'));
+
+  test('text: a one-line total per environment at the end; --svg writes the breakdown as a chart, one bar each by category', () => {
+    const t = io({}, { bootstrap: '{}', staging, prod });
+    expect(runCost(['--svg', '/out/cost.svg'], t.value)).toBe(0);
+    const estimates = [estimateStack(JSON.parse(staging), { name: 'staging', production: false }), estimateStack(JSON.parse(prod), { name: 'prod', production: true })];
+    const last = t.out.join('\n').trimEnd().split('\n').slice(-2);
+    expect(last).toEqual(estimates.map((e) => `total ${e.name}: ${e.totalUsd.toFixed(2)} USD/month (fixed floor ${e.floorUsd.toFixed(2)} USD + usage assumptions ${e.assumptionsUsd.toFixed(2)} USD)`));
+    const svg = t.store.get('/out/cost.svg')!;
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // Every category's segment, titled with its amount; the segments of an environment add up to its total.
+    for (const e of estimates) {
+      const parts = byCategory(e);
+      const titles = [...svg.matchAll(new RegExp(`<title>${e.name}: ([^<]+) (\\d+\\.\\d\\d) USD/month</title>`, 'g'))].map((m) => [m[1], Number(m[2])]);
+      expect(titles).toEqual(CATEGORIES.filter((c) => parts[c] > 0).map((c) => [c, Number(parts[c].toFixed(2))]));
+      expect(titles.reduce((sum, [, usd]) => sum + (usd as number), 0)).toBeCloseTo(e.totalUsd, 1);
+    }
+    // The most expensive environment fills the bar; the other is proportionally shorter.
+    const widths = (name: string) => [...svg.matchAll(/<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="24" fill="[^"]+"><title>([^:]+):/g)].filter((m) => m[2] === name).reduce((s, m) => s + Number(m[1]), 0);
+    expect(widths('prod') / widths('staging')).toBeCloseTo(estimates[1].totalUsd / estimates[0].totalUsd, 1);
+    expect(t.err.join('\n')).toContain('wrote the chart to /out/cost.svg');
+  });
+
+  test('cost categories by what a line bills', () => {
+    expect(['Fargate webapp-prod-web vCPU (on-demand, x86)', 'RDS gp3 storage (x)', 'NAT gateway', 'ALB public IPv4 (webapp-staging-alb)', 'WAF rules (x)', 'CloudWatch alarms (standard resolution)', 'KMS customer managed keys', 'SES something'].map((item) => costCategory({ item })))
+      .toEqual(['Compute', 'Database and cache', 'Network', 'Load balancer', 'Edge and WAF', 'Monitoring', 'Secrets and keys', 'Other']);
+  });
 
   test('--stack <file> --json: machine-readable estimate', () => {
     const t = io({ '/f/per-az.json': perAz });

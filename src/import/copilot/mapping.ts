@@ -416,7 +416,10 @@ export function mapWorkspace(workspace: Workspace, only: string[] = []): Copilot
           if (isWeb) ctx.compute.web = service;
           else ctx.compute.services.push({ ...service, ownRepository: true });
           if (workload.kind === 'Request-Driven Web Service') {
-            notes.push(`${workload.name} (${workload.file}) was an App Runner service: here it runs on Fargate behind the environment's load balancer, with its own image repository; App Runner's scale to zero requests, its own URL and instance sizes do not exist here`);
+            const differs = 'was an App Runner service: here it runs on Fargate behind the environment\'s load balancer, with its own image repository; App Runner\'s scale to zero requests, its own *.awsapprunner.com URL, its instance sizes (any cpu/memory pair) and its per-request pricing do not exist here: it runs minCount tasks all the time, sized as Fargate allows';
+            notes.push(`${workload.name} (${workload.file}) ${differs}`);
+            // What differs is also in `unmapped` (once per workload: its type), so a script reading --json sees it.
+            unmapped.push({ file: workload.file, field: 'type', reason: `Request-Driven Web Service ${differs}` });
           }
         } else if (workload.kind === 'Worker Service') workerService(r, ctx, workload.name);
         else if (workload.kind === 'Backend Service') internalService(r, ctx, workload.name);

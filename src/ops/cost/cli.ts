@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ASSUMPTION_DOCS, Assumptions, DEFAULT_ASSUMPTIONS, StackEstimate, StackJson, estimateStack } from './estimate';
 import { formatAssumptions, formatFooter, formatJson, formatMarkdown, formatText } from './report';
+import { costChartSvg, totalsLines } from './chart';
 
 export const USAGE = `Usage: npm run cost -- [options]
 
@@ -24,6 +25,7 @@ Options:
   --non-production        a --stack is not production (default when its name is not a known environment)
   --assume <key=value>    change one usage assumption (repeatable), e.g. --assume cloudfrontTransferGb=500
   --assumptions <file>    a JSON object of assumptions, e.g. {"logsIngestedGb": 40}
+  --svg <file>            also write the breakdown per environment as a chart (SVG: one bar each, by category)
   --json                  machine-readable output
   --markdown              README-ready Markdown tables
   --no-synth              price cdktf.out/stacks/<env>/cdk.tf.json as synthesized earlier (same as
@@ -48,6 +50,8 @@ export interface CostArgs {
   synth: boolean;
   /** An existing cdktf output folder to price by environment (--cdktf-out; --no-synth: cdktf.out). */
   cdktfOut?: string;
+  /** Also write the chart here (--svg). */
+  svg?: string;
   help: boolean;
 }
 
@@ -82,6 +86,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
         markdown: { type: 'boolean' },
         'no-synth': { type: 'boolean' },
         'cdktf-out': { type: 'string' },
+        svg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -106,6 +111,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
     format: v.json ? 'json' : v.markdown ? 'markdown' : 'text',
     synth: !v['no-synth'] && v['cdktf-out'] === undefined,
     cdktfOut: v['cdktf-out'],
+    ...(v.svg !== undefined ? { svg: v.svg } : {}),
     help: !!v.help,
   };
 }
@@ -118,6 +124,7 @@ export interface CostIO {
   exists(file: string): boolean;
   isDirectory(file: string): boolean;
   readText(file: string): string;
+  writeText(file: string, text: string): void;
   /**
    * Synthesizes the current configuration (in-process, into a temporary folder) and returns each
    * stack's cdk.tf.json text by stack name.
@@ -212,7 +219,11 @@ export function runCost(argv: readonly string[], io: CostIO): number {
 
     if (args.format === 'json') io.out(formatJson(estimates));
     else if (args.format === 'markdown') io.out(estimates.map(formatMarkdown).join('\n'));
-    else io.out([...estimates.map(formatText), formatAssumptions(estimates[0]?.assumptions ?? { ...DEFAULT_ASSUMPTIONS, ...args.assumptions }), '', formatFooter()].join('\n'));
+    else io.out([...estimates.map(formatText), formatAssumptions(estimates[0]?.assumptions ?? { ...DEFAULT_ASSUMPTIONS, ...args.assumptions }), '', formatFooter(), '', ...totalsLines(estimates)].join('\n'));
+    if (args.svg) {
+      io.writeText(args.svg, costChartSvg(estimates));
+      io.err(`wrote the chart to ${args.svg}`);
+    }
 
     for (const e of estimates.filter((x) => x.error)) io.err(`${e.name}: ${e.error}`);
     return estimates.some((e) => e.error) ? 1 : 0;

@@ -57,6 +57,7 @@ export function nodeCostIO(options: NodeCostIOOptions): CostIO {
     exists: (file) => fs.existsSync(file),
     isDirectory: (file) => fs.existsSync(file) && fs.statSync(file).isDirectory(),
     readText: (file) => fs.readFileSync(file, 'utf8'),
+    writeText: (file, text) => fs.writeFileSync(file, text),
     synth: () => synthesizeStacks(options.environments),
     out: options.out ?? ((text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)),
     err: options.err ?? ((text) => process.stderr.write(`${text}\n`)),
