@@ -17,7 +17,8 @@ import {
 import { PRICES, allPrices } from '../src/ops/cost/prices';
 import { formatMarkdown, formatText } from '../src/ops/cost/report';
 import { CATEGORIES, byCategory, costCategory } from '../src/ops/cost/chart';
-import { HOURS_PER_MONTH as H, parseWeeklyCron, runningHours } from '../src/ops/cost/schedule';
+import { HOURS_PER_MONTH as H, parseWeeklyCron, runningHours, weekStrip } from '../src/ops/cost/schedule';
+import { shippedWeekStrip } from '../src/ops/cost/week';
 import { shipped, synthEnv, withConfig } from './helpers/synth';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'cost');
@@ -629,5 +630,24 @@ describe('npm run cost on the real file system (src/ops/cost/node-io.ts)', () =>
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Fargate webapp-staging-web vCPU \(Spot, x86\)\s+1 task × 0\.25 vCPU × 730 h/);
     expect(r.out).toMatch(/night schedule \(weekdays 07:00-20:00\)\s+saves \d+\.\d\d/);
+  });
+});
+
+describe('the night schedule as a week strip (docs/cost.md)', () => {
+  test('one row a day from Monday, an hour a cell: awake 07:00-20:00 on weekdays, asleep at the weekend', () => {
+    const strip = weekStrip({ up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', timezone: 'Europe/Dublin' }, 'staging').split('\n');
+    expect(strip[0]).toBe('staging, Europe/Dublin: awake 65 h of 168 a week');
+    expect(strip.slice(2)).toEqual([
+      ...['Mon', 'Tue', 'Wed', 'Thu', 'Fri'].map((d) => `${d}  ${'·'.repeat(7)}${'█'.repeat(13)}${'·'.repeat(4)}`),
+      `Sat  ${'·'.repeat(24)}`, `Sun  ${'·'.repeat(24)}`,
+    ]);
+    // Around the clock but for Sunday: the state carries over midnight.
+    const sunday = weekStrip({ up: 'cron(0 0 ? * MON *)', down: 'cron(0 0 ? * SUN *)', timezone: 'UTC' }, 'x').split('\n');
+    expect([sunday[2], sunday[8]]).toEqual([`Mon  ${'█'.repeat(24)}`, `Sun  ${'·'.repeat(24)}`]);
+  });
+
+  test('docs/cost.md shows the shipped staging\'s week as the config draws it (npm run docs)', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', 'docs', 'cost.md'), 'utf8');
+    expect(/<!-- week:start -->\n([\s\S]*?)\n<!-- week:end -->/.exec(page)?.[1]).toBe(shippedWeekStrip());
   });
 });

@@ -6,11 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { unscopedActionsMarkdown } from '../src/delivery/deploy-coverage';
 import { alarmTableMarkdown } from '../src/modules/monitoring/alarm-kinds';
+import { shippedWeekStrip } from '../src/ops/cost/week';
 
 /** Each generated section: the page it is on, and what renders it. */
 const SECTIONS: Record<string, { page: string; render: () => string }> = {
   alarms: { page: 'docs/monitoring.md', render: alarmTableMarkdown },
   unscoped: { page: 'docs/delivery.md', render: unscopedActionsMarkdown },
+  week: { page: 'docs/cost.md', render: shippedWeekStrip },
 };
 
 for (const [name, { page, render }] of Object.entries(SECTIONS)) {

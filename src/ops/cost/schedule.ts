@@ -133,3 +133,25 @@ export function runningHours(upExpressions: readonly string[], downExpressions: 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/**
+ * The night schedule as a week strip (docs/cost.md, `npm run docs`): one row per day from Monday,
+ * one cell per hour, `█` awake and `·` asleep at the start of that hour, in the schedule's time zone.
+ */
+export function weekStrip(schedule: { up: string; down: string; timezone: string }, name: string): string {
+  const up = parseWeeklyCron(schedule.up);
+  const down = parseWeeklyCron(schedule.down);
+  if (!up || !down) return `${name}: ${schedule.up} / ${schedule.down} (not a weekly schedule this strip can draw)`;
+  const events: { at: number; up: boolean }[] = [];
+  for (const [cron, isUp] of [[up, true], [down, false]] as const) for (const d of cron.days) events.push({ at: d * MINUTES_PER_DAY + cron.hour * 60 + cron.minute, up: isUp });
+  events.sort((a, b) => a.at - b.at || Number(a.up) - Number(b.up));
+  /** Awake at this minute of the week (0 = Sunday 00:00): the last event at or before it, cyclically. */
+  const awake = (minute: number) => [...events].reverse().find((e) => e.at <= minute)?.up ?? events[events.length - 1].up;
+  const rows = [1, 2, 3, 4, 5, 6, 0].map((day) => `${DAY_NAMES[day].charAt(0)}${DAY_NAMES[day].slice(1).toLowerCase()}  ${Array.from({ length: 24 }, (_, h) => (awake(day * MINUTES_PER_DAY + h * 60) ? '█' : '·')).join('')}`);
+  const hours = runningHours([schedule.up], [schedule.down]);
+  return [
+    `${name}, ${schedule.timezone}: awake ${hours.understood ? round2(hours.weeklyHours) : '?'} h of 168 a week`,
+    `     0     6     12    18   24`,
+    ...rows,
+  ].join('\n');
+}
