@@ -275,7 +275,7 @@ describe('app contract', () => {
     }
   });
 
-  test.each(ENVS)('$name: the web container is told its health path (answered before any host check, see the README)', (env) => {
+  test.each(ENVS)('$name: the web container is told its health path (answered before any host check, see docs/app-contract.md)', (env) => {
     const json = envJson(env.name);
     const vars = (family: string) => Object.fromEntries(containers(json).find((c) => c.family === family)!.container.environment.map((e: any) => [e.name, e.value]));
     expect(vars(`webapp-${env.name}-web`)).toMatchObject({ HEALTH_CHECK_PATH: env.compute.web.healthCheckPath, SERVICE_NAME: 'web' });

@@ -502,7 +502,7 @@ describe('coverage of Copilot\'s manifest specification', () => {
     expect(missing).toEqual([]);
   });
 
-  test('the counts the README and the issue note report', () => {
+  test('the counts docs/migrating-from-copilot.md and the issue note report', () => {
     const counts = Object.fromEntries((Object.entries(MANIFEST_FIELDS) as [ManifestKind, readonly string[]][]).map(([kind, fields]) => {
       const real = fields.filter((f) => !f.endsWith('**'));
       return [kind, { documented: real.length, mapped: real.filter((f) => isMapped(kind, f)).length }];

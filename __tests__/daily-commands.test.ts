@@ -5,7 +5,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCo
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { stackOutputsFrom } from '../src/ops/aws';
+import { awsClients, clientEndpoint, stackOutputsFrom } from '../src/ops/aws';
 import { knownEnvironment } from '../src/ops/cli';
 import { CommandError, asUsageError } from '../src/ops/command';
 import { execCommandArgs, execPrerequisites, execTarget } from '../src/ops/exec';
@@ -197,5 +197,16 @@ describe('shared by the daily commands', () => {
     expect([wantsColour({ isTTY: true }, {}), wantsColour({ isTTY: false }, {}), wantsColour({ isTTY: true }, { NO_COLOR: '1' }), wantsColour({ isTTY: false }, { FORCE_COLOR: '1' }), wantsColour({ isTTY: true }, { FORCE_COLOR: '0' })]).toEqual([true, false, false, true, false]);
     const red = paint(true).red;
     expect(table(['a', 'b'], [[red('xx'), '1'], ['y', '22']]).split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['a   b', '--  --', 'xx  1', 'y   22']);
+  });
+});
+
+describe('one setting aims cdktf and every command at the local emulator', () => {
+  test('CDKTF_AWS_ENDPOINT (loopback only) is the clients\' endpoint too; AWS_ENDPOINT_URL wins; nothing set: AWS', async () => {
+    expect(clientEndpoint({ CDKTF_AWS_ENDPOINT: 'http://127.0.0.1:5000/' })).toBe('http://127.0.0.1:5000');
+    expect(clientEndpoint({ CDKTF_AWS_ENDPOINT: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toBeUndefined();
+    expect(clientEndpoint({})).toBeUndefined();
+    expect(() => clientEndpoint({ CDKTF_AWS_ENDPOINT: 'https://ecs.eu-west-1.amazonaws.com' })).toThrow(/not a loopback address/);
+    const { ecs, cloudwatch } = awsClients('eu-west-1', { CDKTF_AWS_ENDPOINT: 'http://127.0.0.1:5000' });
+    for (const client of [ecs, cloudwatch]) expect(await client.config.endpoint!()).toMatchObject({ hostname: '127.0.0.1', port: 5000, protocol: 'http:' });
   });
 });

@@ -174,11 +174,14 @@ function pushImage(at: string, repository: string, tag: string): void {
   botoCalls(python, at, [{ service: 'ecr', operation: 'put_image', params: { repositoryName: repository, imageManifest: JSON.stringify(manifest), imageTag: tag } }]);
 }
 
-/** `npm run <script> -- <args>` with the emulator's endpoint for the AWS SDK; stdin optional. */
+/**
+ * `npm run <script> -- <args>`; stdin optional. The commands find the emulator through the one
+ * variable cdktf reads too (CDKTF_AWS_ENDPOINT, in `env`): no AWS_ENDPOINT_URL of their own.
+ */
 function npmRun(script: string, args: string[], opts: { input?: string; okCodes?: number[]; logName: string }) {
   return run('npm', ['run', '--silent', script, '--', ...args], {
     cwd: REPO,
-    env: { ...env, AWS_ENDPOINT_URL: endpoint },
+    env,
     logFile: path.join(workDir, opts.logName),
     timeoutMs: budget(8 * MINUTE),
     okCodes: opts.okCodes,

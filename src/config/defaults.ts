@@ -63,7 +63,7 @@ function monitoringDefaults(paging: boolean) {
 }
 
 /**
- * WAF: non-production counts (see what would be blocked), production blocks (the README's rollout
+ * WAF: non-production counts (see what would be blocked), production blocks (docs/security.md's rollout
  * says to start a new production in count and read the logs first). 2000 requests per IP in 5
  * minutes is far above a person and well below a scraper.
  */

@@ -47,14 +47,14 @@ const workloads = {
 };
 
 /**
- * GitHub Actions delivers both environments (README, "Continuous delivery"): pull requests plan
+ * GitHub Actions delivers both environments (docs/delivery.md, "Continuous delivery"): pull requests plan
  * with a read-only role, pushes to main release staging, then prod after an approval on the
  * "production" GitHub environment. Replace the repository with yours.
  */
 const repository = 'acme/webapp';
 
 /**
- * E-mail through SES (README, "E-mail"): from no-reply@ the environment's domain, sent by the
+ * E-mail through SES (docs/email.md): from no-reply@ the environment's domain, sent by the
  * mailer only; DMARC starts at `none` (reports to the address below) until every sender aligns.
  */
 const email = { sentBy: ['mailer'], dmarc: { policy: 'none' as const, reportTo: 'dmarc-reports@example.com' } };
@@ -80,7 +80,7 @@ export const staging: EnvironmentConfig = defineEnvironment({
   release,
   delivery: { github: { repository, environment: 'staging', branch: 'main' } },
   email,
-  // Asleep at night and at weekends (services at zero, the database stopped): see README, "Night schedule".
+  // Asleep at night and at weekends (services at zero, the database stopped): see docs/cost.md, "Night schedule".
   schedule: { timezone: 'Europe/Dublin', up: 'cron(0 7 ? * MON-FRI *)', down: 'cron(0 20 ? * MON-FRI *)', stopDatabase: true },
   // Staging pages nobody: its alarms notify the team's warning route only.
   monitoring: { warning: { emails: ['platform-team@example.com'] } },

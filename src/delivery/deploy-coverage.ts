@@ -1,6 +1,6 @@
 /**
  * The deploy role's permissions as data: the actions AWS allows only on "*" (or wider than one
- * environment), each with its reason (verbatim in the README), and how every Terraform type the
+ * environment), each with its reason (verbatim in docs/delivery.md), and how every Terraform type the
  * stacks synthesize is covered. deploy-permissions.ts builds the policies; tests hold them to these.
  */
 /** Every action granted on "*" or on a resource wider than the environment, and why AWS leaves no narrower choice. */
@@ -107,7 +107,7 @@ export const UNSCOPED_ACTIONS: { actions: string[]; reason: string }[] = [
   },
 ];
 
-/** The README's list of unscoped actions (`npm run docs`): each reason names its actions first. */
+/** docs/delivery.md's list of unscoped actions (`npm run docs`): each reason names its actions first. */
 export function unscopedActionsMarkdown(): string {
   return UNSCOPED_ACTIONS.map((u) => `- ${u.reason}`).join('\n');
 }

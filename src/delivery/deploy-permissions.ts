@@ -22,7 +22,7 @@ import { stateStatements } from './state-access';
  *   two tags can neither be removed nor changed to another environment's;
  * - by condition where neither exists (Route53 record names, ACM domain names);
  * - unscoped only where AWS offers no resource-level permission: UNSCOPED_ACTIONS lists each
- *   action with the reason (it goes verbatim into the README).
+ *   action with the reason (it goes verbatim into docs/delivery.md).
  *
  * Sources: the IAM Service Authorization Reference (actions, resource types, condition keys) as of
  * 2026-06, and the AWS provider 5.100 source for the calls each resource makes. Items marked

@@ -27,7 +27,7 @@ export interface AppContractInputs {
  * holds can go stale when credentials rotate.
  *
  * A password-bearing REDIS_URL is deliberately not provided: it would have to embed the secret in
- * plain environment. The README shows how settings build it from the parts.
+ * plain environment. docs/app-contract.md shows how settings build it from the parts.
  */
 export function appContract(i: AppContractInputs): ContainerContract {
   return {

@@ -33,7 +33,7 @@ export const REDIS_PORT = 6379;
  * value, read back on every plan: a replaced group gets the token the app has, and a token
  * rotated in Secrets Manager is applied with the ROTATE strategy (old and new both valid until
  * the tasks have restarted). ElastiCache's API only accepts the token itself, so this is the one
- * secret that passes through Terraform state (encrypted, private bucket; see the README).
+ * secret that passes through Terraform state (encrypted, private bucket; see docs/security.md).
  */
 export class CacheModule extends Construct {
   readonly replicationGroup: ElasticacheReplicationGroup;

@@ -148,7 +148,7 @@ export class DatabaseModule extends Construct {
       allocatedStorage: props.allocatedStorage,
       maxAllocatedStorage: props.maxAllocatedStorage,
       // Encrypted with the account's aws/rds key: a customer-managed key adds cost and key-policy
-      // management without a security gain for a single-account app (deliberate; see README).
+      // management without a security gain for a single-account app (deliberate; see docs/security.md).
       storageEncrypted: true,
 
       snapshotIdentifier: restored?.snapshot,

@@ -13,6 +13,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { emulatorFromEndpoint } from '../lib/emulator';
 
 /** Anything with the SDK v3 `send` (a client, or a stub in tests). */
 export interface Sender {
@@ -102,15 +103,28 @@ export function serviceNames(outputs: StackOutputs): string[] {
   return outputs.has('service_names') ? outputs.list('service_names') : [outputs.string('web_service_name'), ...outputs.list('worker_service_names')];
 }
 
-/** SDK v3 clients for one region (credentials and endpoints from the usual AWS environment). */
-export function awsClients(region: string) {
+/**
+ * Where the SDK clients send their calls: AWS (the usual AWS environment: credentials, profiles,
+ * AWS_ENDPOINT_URL), or the local emulator named by CDKTF_AWS_ENDPOINT, the one variable cdktf's
+ * app already reads to aim every provider endpoint at it (loopback only), so one setting serves
+ * `cdktf deploy` and every command alike. AWS_ENDPOINT_URL, when set, wins (the SDK's own).
+ */
+export function clientEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.AWS_ENDPOINT_URL) return undefined;
+  return emulatorFromEndpoint(env.CDKTF_AWS_ENDPOINT)?.endpoint;
+}
+
+/** SDK v3 clients for one region (credentials and endpoints from the usual AWS environment, or the emulator: clientEndpoint). */
+export function awsClients(region: string, env: NodeJS.ProcessEnv = process.env) {
+  const endpoint = clientEndpoint(env);
+  const config = { region, ...(endpoint ? { endpoint } : {}) };
   return {
-    ecs: new ECSClient({ region }),
-    ecr: new ECRClient({ region }),
-    ssm: new SSMClient({ region }),
-    secrets: new SecretsManagerClient({ region }),
-    logs: new CloudWatchLogsClient({ region }),
-    cloudwatch: new CloudWatchClient({ region }),
+    ecs: new ECSClient(config),
+    ecr: new ECRClient(config),
+    ssm: new SSMClient(config),
+    secrets: new SecretsManagerClient(config),
+    logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
   };
 }
 export type AwsClients = ReturnType<typeof awsClients>;

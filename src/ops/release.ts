@@ -17,7 +17,7 @@
  *   8. a summary: tag, migration exit code and duration, services and their counts, URL.
  *
  * Migrations never run concurrently: the lock of step 3 covers releases, and the app contract
- * adds a Postgres advisory lock around migrate for anything else (README, "Releases").
+ * adds a Postgres advisory lock around migrate for anything else (docs/operations.md, "Releases").
  */
 import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand } from '@aws-sdk/client-ecr';

@@ -66,7 +66,7 @@ export class BootstrapStack extends SelfContainedStack {
       this.node.addMetadata(
         AnnotationMetadataEntryType.WARN,
         `account ${account} holds production (${production.join(', ')}) and non-production (${other.join(', ')}) environments with delivery: ` +
-          'a few grants cannot be scoped to one environment (README, "Continuous delivery", What the design accepts), so the deploy role of ' +
+          'a few grants cannot be scoped to one environment (docs/delivery.md, "Continuous delivery", What the design accepts), so the deploy role of ' +
           `${other.join(', ')} (no reviewers) could reach production through them. Give production its own account.`,
         { stackTrace: false },
       );

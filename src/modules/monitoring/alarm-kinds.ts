@@ -1,20 +1,20 @@
 /**
  * Every kind of alarm the monitoring layer creates: its severity, the rule its threshold follows
  * (derived from the resources' own settings), what it means and what to do first. The alarms, the
- * dashboard annotations and the README's alarm table are all generated from this one list
+ * dashboard annotations and the alarm table of docs/monitoring.md are all generated from this one list
  * (`npm run docs` rewrites the table; a test fails when it drifts).
  */
 export type Severity = 'critical' | 'warning';
 
 export interface AlarmKind {
   readonly severity: Severity;
-  /** How the threshold is derived, in words (README). */
+  /** How the threshold is derived, in words (docs/monitoring.md). */
   readonly rule: string;
   /** What the alarm means. */
   readonly meaning: string;
   /** What to do first. */
   readonly runbook: string;
-  /** The metric's missing-data rule and why (README). */
+  /** The metric's missing-data rule and why (docs/monitoring.md). */
   readonly missingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 }
 
@@ -233,7 +233,7 @@ export const ALARM_KINDS = {
 
 export type AlarmKindId = keyof typeof ALARM_KINDS;
 
-/** Events (EventBridge) routed to the alert topics, for the README. */
+/** Events (EventBridge) routed to the alert topics, for docs/monitoring.md. */
 export const EVENT_ROUTES = [
   { id: 'ecs-deployment-failed', severity: 'critical' as Severity, what: 'an ECS deployment failed (circuit breaker or deployment alarm rolled it back)' },
   { id: 'ecs-task-start-impaired', severity: 'warning' as Severity, what: 'ECS cannot start tasks of a service (SERVICE_TASK_START_IMPAIRED)' },
@@ -242,7 +242,7 @@ export const EVENT_ROUTES = [
   { id: 'job-failed', severity: 'warning' as Severity, what: 'a scheduled job\'s task stopped with a non-zero exit code (124: its timeout) or failed to start' },
 ];
 
-/** The README table (between the alarm markers), generated from the list above. */
+/** The alarm table of docs/monitoring.md (between the alarm markers), generated from the list above. */
 export function alarmTableMarkdown(): string {
   const rows = Object.entries(ALARM_KINDS).map(([id, k]) => `| \`${id}\` | ${k.severity} | ${k.rule} | ${k.missingData} | ${k.meaning} ${k.runbook} |`);
   const events = EVENT_ROUTES.map((e) => `| \`${e.id}\` (event) | ${e.severity} | ${e.what} | - | EventBridge rule to the ${e.severity} topic |`);

@@ -27,7 +27,7 @@ Options:
   --assumptions <file>    a JSON object of assumptions, e.g. {"logsIngestedGb": 40}
   --svg <file>            also write the breakdown per environment as a chart (SVG: one bar each, by category)
   --json                  machine-readable output
-  --markdown              README-ready Markdown tables
+  --markdown              Markdown tables
   --no-synth              price cdktf.out/stacks/<env>/cdk.tf.json as synthesized earlier (same as
                           --cdktf-out cdktf.out): no synth, fails when a stack is missing
   -h, --help              this text

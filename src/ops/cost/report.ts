@@ -116,7 +116,7 @@ export function formatFooter(): string {
 
 const md = (s: string): string => s.replace(/\|/g, '\\|');
 
-/** README-ready Markdown of one environment. */
+/** Markdown of one environment. */
 export function formatMarkdown(e: StackEstimate): string {
   const out: string[] = [`### ${e.name} (${e.region}${kind(e)})`, ''];
   if (e.error) {
