@@ -301,6 +301,9 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
   const result = importCopilot(CATALOG);
   const [dev, prod] = result.environments as any[];
   const listed = (file: string, field: string) => result.unmapped.find((u) => u.file === `copilot/${file}/manifest.yml` && u.field === field)?.reason;
+  /** Each imported environment synthesized once for all the tests of this fixture (a synth takes a second). */
+  const synthesized = new Map<number, ReturnType<typeof synthEnv>>();
+  const synthOf = (i: number) => synthesized.get(i) ?? synthesized.set(i, synthEnv(defineEnvironment(result.environments[i]))).get(i)!;
 
   test('the application name becomes a valid project slug, and the report says so', () => {
     expect(dev.project).toBe('catalog-shop');
@@ -315,7 +318,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     // The web service's additional rule is on its own host names: answered by the default route.
     expect(listed('front', 'http.additional_rules[0].path')).toBeUndefined();
     expect(result.notes).toContainEqual(expect.stringMatching(/front \(copilot\/front\/manifest\.yml\): additional rule 0 \(legacy-health\) is answered by the web service/));
-    const rule = resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_lb_listener_rule').find(([n]) => /service-api-rule/.test(n))![1];
+    const rule = resourcesOf(synthOf(0), 'aws_lb_listener_rule').find(([n]) => /service-api-rule/.test(n))![1];
     expect(rule.condition).toEqual([{ host_header: { values: ['dev.catalog.example.com'] } }, { path_pattern: { values: ['/api', '/api/*', '/v2', '/v2/*'] } }]);
     expect(prod.compute.services[1].hosts).toEqual(['hooks.catalog.example.com']);
     expect(dev.compute.services[0]).toMatchObject({ containerPort: 8080, healthCheckPath: '/api/health', minCount: 1, maxCount: 3, requestsPerTarget: 300, command: ['serve', '--port', '8080'], ownRepository: true });
@@ -352,13 +355,13 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(dev.compute.workers[0]).toMatchObject({ name: 'mailer', queues: ['mailer', 'mailer-ledger-events'], taskTimeoutSeconds: 60 });
     // image.depends_on: the worker's app container waits for its relay sidecar to be healthy.
     expect(dev.compute.workers[0].dependsOn).toEqual([{ container: 'relay', condition: 'HEALTHY' }]);
-    const mailer = JSON.parse(resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_ecs_task_definition').find(([n]) => /^worker-mailer_task/.test(n))![1].container_definitions);
+    const mailer = JSON.parse(resourcesOf(synthOf(0), 'aws_ecs_task_definition').find(([n]) => /^worker-mailer_task/.test(n))![1].container_definitions);
     expect(mailer[0].dependsOn).toEqual([{ containerName: 'relay', condition: 'HEALTHY' }]);
     expect(mailer[1].healthCheck.command).toEqual(['CMD-SHELL', 'nc -z localhost 2525']);
     expect(listed('mailer', 'subscribe.topics[0].filter_policy.plan')).toBeUndefined();
     expect(listed('mailer', 'subscribe.topics[1].queue.fifo.high_throughput')).toMatch(/high-throughput FIFO is not carried over/);
     expect(result.notes).toContainEqual(expect.stringMatching(/topic ledgerEvents of api .* is "ledger-events" here: its publishers read TOPIC_ARN_LEDGER_EVENTS/));
-    const json = synthEnv(defineEnvironment(result.environments[0]));
+    const json = synthOf(0);
     const subscriptions = resourcesOf(json, 'aws_sns_topic_subscription').filter(([n]) => /^topics_/.test(n)).map(([, s]) => [s.filter_policy, s.endpoint.replace(/_queue_\w+\.arn}$/, '')]);
     expect(subscriptions.sort()).toEqual([[undefined, '${aws_sqs_queue.queue-mailer-ledger-events'], ['{"plan":["paid"]}', '${aws_sqs_queue.queue-mailer']]);
   });
@@ -368,7 +371,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(dev.compute.web.environment).toEqual({ FEATURE_FLAGS: 'off' });
     expect(listed('front', 'variables.FEATURE_FLAGS')).toBeUndefined();
     expect(listed('hourly', 'variables.FEATURE_FLAGS')).toMatch(/jobs share the one-off task/);
-    const json = synthEnv(defineEnvironment(result.environments[0]));
+    const json = synthOf(0);
     const variable = (family: RegExp) => JSON.parse(resourcesOf(json, 'aws_ecs_task_definition').find(([n]) => family.test(n))![1].container_definitions)[0].environment.find((e: any) => e.name === 'FEATURE_FLAGS')?.value;
     expect([variable(/^web_task/), variable(/^service-api_task/), variable(/^oneoff_task/)]).toEqual(['off', 'on', 'on']);
   });
@@ -385,7 +388,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     // Copilot's threshold form: an alarm of the service's own that rolls its deployments back.
     expect(listed('api', 'deployment.rollback_alarms.cpu_utilization')).toBeUndefined();
     expect(dev.compute.services[0].rollbackOn).toEqual({ cpuPercent: 80 });
-    const json = synthEnv(defineEnvironment(result.environments[1]));
+    const json = synthOf(1);
     const service = resourcesOf(json, 'aws_ecs_service').find(([n]) => /^service-api_service/.test(n))![1];
     expect(service.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', base: 2, weight: 0 }, { capacity_provider: 'FARGATE_SPOT', weight: 1 }]);
     expect(service.launch_type).toBeUndefined();
@@ -404,7 +407,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
     expect(dev.compute.cpuArchitecture).toBeUndefined();
     expect(listed('mailer', 'subscribe.queue.delay')).toBeUndefined();
     expect(dev.compute.queues.find((q: any) => q.name === 'mailer').delaySeconds).toBe(5);
-    const queue = resourcesOf(synthEnv(defineEnvironment(result.environments[0])), 'aws_sqs_queue').find(([, q]) => q.name === 'catalog-shop-dev-mailer')![1];
+    const queue = resourcesOf(synthOf(0), 'aws_sqs_queue').find(([, q]) => q.name === 'catalog-shop-dev-mailer')![1];
     expect(queue.delay_seconds).toBe(5);
     expect(listed('docs', 'files[0].source')).toMatch(/Static Site/);
     expect(result.unmapped.find((u) => u.field === 'cdn')?.reason).toMatch(/CDN in front of the load balancer/);
@@ -439,7 +442,7 @@ describe('every workload type and schedule form (fixture "catalog")', () => {
   });
 
   test.each([0, 1])('environment %i synthesizes as imported', (i) => {
-    const json = synthEnv(defineEnvironment(result.environments[i]));
+    const json = synthOf(i);
     expect(resourcesOf(json, 'aws_ecr_repository').map(([, r]) => r.name).sort()).toEqual([`catalog-shop-${result.environments[i].name}`, `catalog-shop-${result.environments[i].name}-api`, `catalog-shop-${result.environments[i].name}-hooks`]);
   });
 });
