@@ -183,7 +183,7 @@ describe('release', () => {
 
   test('an image that is not in ECR stops it before anything changes', async () => {
     const f = fakeAccount();
-    await expect(run(f, 'v9')).rejects.toThrow(/image 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/webapp-staging:v9 is not in ECR: build and push it first .*--platform linux\/amd64.*nothing was changed/);
+    await expect(run(f, 'v9')).rejects.toThrow(/image 123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/webapp-staging:v9 is not in ECR: build your app's folder and push it first \(docker build --platform linux\/amd64 -t \S+:v9 examples\/django && docker push .*linux\/arm64 with compute\.cpuArchitecture ARM64\); nothing was changed/);
     expect(names(f)).toEqual(['DescribeImagesCommand']);
   });
 

@@ -192,8 +192,9 @@ async function assertImageExists(ecr: Sender, target: ReleaseTarget, tag: string
       if (awsErrorName(e) !== 'ImageNotFoundException') throw e;
     }
     throw new ReleaseError(
-      `${target.environment}: image ${url}:${tag} is not in ECR: build and push it first ` +
-        `(docker build --platform linux/amd64 -t ${url}:${tag} . && docker push ${url}:${tag}); nothing was changed`,
+      `${target.environment}: image ${url}:${tag} is not in ECR: build your app's folder and push it first ` +
+        `(docker build --platform linux/amd64 -t ${url}:${tag} examples/django && docker push ${url}:${tag}; ` +
+        'your own app\'s folder instead of examples/django, linux/arm64 with compute.cpuArchitecture ARM64); nothing was changed',
     );
   }
 }
