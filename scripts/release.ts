@@ -12,23 +12,55 @@ import { runCommand } from '../src/ops/command';
 
 const projectDir = process.cwd();
 
+/**
+ * Where cdktf's and Terraform's output goes: stderr with --verbose (and in GitHub Actions, whose job
+ * log is where people look), else a log file named at each step and at a failure, so the release
+ * prints its own steps only. stdout always carries only the summary.
+ */
+let logFile: string | undefined;
+const log = (line: string) => console.error(line);
+
+function outputTo(): number | 'pipe' {
+  return logFile ? fs.openSync(logFile, 'a') : 2;
+}
+
+/** The last lines of the log file, for a failure message. */
+function logTail(lines = 15): string {
+  if (!logFile || !fs.existsSync(logFile)) return '';
+  const tail = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return `\n--- last lines of ${logFile} ---\n${tail}`;
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = projectDir): Promise<void> {
+  const started = Date.now();
+  if (logFile) log(`  ${command} ${args.join(' ')} (output: ${path.relative(projectDir, logFile)})`);
   return new Promise((resolve, reject) => {
-    // The deploy's output goes to stderr: stdout carries only the summary.
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 2, 2] });
+    const out = outputTo();
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out] });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+    child.on('close', (code) => {
+      if (typeof out === 'number' && out !== 2) fs.closeSync(out);
+      if (code === 0) {
+        if (logFile) log(`  done in ${Math.round((Date.now() - started) / 1000)}s`);
+        resolve();
+      } else reject(new Error(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
+    });
   });
 }
 
-/** Runs a command and returns its stdout (stderr passes through). */
+/** Runs a command and returns its stdout (its stderr to the log, or passed through). */
 function capture(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 2] });
+    const err = outputTo();
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', err] });
     const chunks: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+    child.on('close', (code) => {
+      if (typeof err === 'number' && err !== 2) fs.closeSync(err);
+      if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
+    });
   });
 }
 
@@ -44,6 +76,7 @@ async function main(): Promise<number> {
       timeout: { type: 'string', default: '30' },
       unlock: { type: 'boolean', default: false },
       guard: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,6 +103,11 @@ async function main(): Promise<number> {
 
   const deployArgs = values['deploy-arg'] ?? [];
   const dir = stackDir(projectDir, environment, values.outdir);
+  if (!values.verbose && process.env.GITHUB_ACTIONS !== 'true') {
+    fs.mkdirSync(path.resolve(projectDir, values.outdir!), { recursive: true });
+    logFile = path.resolve(projectDir, values.outdir!, `release-${environment}-${tag}.log`);
+    fs.writeFileSync(logFile, `npm run release -- ${environment} ${tag} (${new Date().toISOString()})\n`);
+  }
   const withTag = (imageTag: string) => ({ ...process.env, IMAGE_TAG: imageTag });
   /** Plain Terraform on the synthesized folder: synthesize with the tag, init once. */
   const synth = async (imageTag: string) => {
@@ -114,12 +152,13 @@ async function main(): Promise<number> {
   };
 
   const summary = await release(
-    { ...clients, deploy, prepare, log: (line) => console.error(line), actor: process.env.GITHUB_ACTOR ?? os.userInfo().username },
+    { ...clients, deploy, prepare, log, actor: process.env.GITHUB_ACTOR ?? os.userInfo().username },
     target,
     tag,
     { stableTimeoutMs: timeoutMinutes * 60_000 },
   );
   console.log(formatSummary(summary));
+  if (logFile) log(`cdktf and Terraform output: ${path.relative(projectDir, logFile)} (--verbose shows it here)`);
   return 0;
 }
 

@@ -32,12 +32,15 @@ export const RELEASE_USAGE = `usage: npm run release -- <environment> <image-tag
        npm run release -- prod 3f2c1ab --deploy-with terraform --guard
 options:
   --outputs <file>        stack outputs file (default: terraform output in cdktf.out/stacks/<env>)
+  --outdir <dir>          where cdktf synthesizes (default cdktf.out)
   --deploy-with <how>     cdktf (default: npx cdktf deploy) or terraform (synth, then terraform apply)
   --deploy-arg <arg>      extra argument for the deploy command (repeatable; with --guard, for terraform plan)
   --guard                 with --deploy-with terraform: plan to a file first (before the migration) and stop
                           when it destroys or replaces a stateful resource not named in ALLOW_DESTROY
                           (npm run plan-guard); then apply exactly that plan
   --timeout <minutes>     how long to wait for the services to be stable (default 30)
+  --verbose, -v           cdktf's and Terraform's output on stderr (default: <outdir>/release-<env>-<tag>.log,
+                          named at each step; always on stderr in GitHub Actions)
   --unlock                remove a stale release lock of the environment (after a crashed release) and exit
 Roll back by releasing the previous tag: npm run release -- <environment> <previous-tag>`;
 
