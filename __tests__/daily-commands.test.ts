@@ -95,6 +95,16 @@ describe('npm run status', () => {
     expect(coloured).toContain('\u001b[31m1\u001b[39m');
   });
 
+  test('a long list of alarms: the first ten, and how many more', async () => {
+    const alarms = Array.from({ length: 13 }, (_, i) => ({ AlarmName: `webapp-staging-alarm-${i}`, StateReason: 'r' }));
+    const status = await environmentStatus(clients([service('webapp-staging-web', 1, 1)], 'v7', alarms), outputs);
+    const text = formatStatus(status, paint(false));
+    expect(text).toContain('alarms in ALARM (13):');
+    expect(text).toContain('webapp-staging-alarm-9: r\n  ... and 3 more (--json lists them all)');
+    expect(text).not.toContain('webapp-staging-alarm-10');
+    expect(status.alarms).toHaveLength(13);
+  });
+
   test('asleep at night, or not released yet', async () => {
     const asleep = await environmentStatus(clients([service('webapp-staging-web', 0, 0), service('webapp-staging-api', 0, 0), service('webapp-staging-celery', 0, 0)], 'v7'), outputs);
     expect(formatStatus(asleep, paint(false))).toMatch(/^staging \(eu-west-1\): asleep \(night schedule: every service at 0 tasks\)/);

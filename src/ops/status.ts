@@ -152,7 +152,9 @@ export function formatStatus(status: EnvironmentStatus, paint: Paint): string {
     ),
     '',
     status.alarms.length === 0 ? `alarms: ${paint.green('none in ALARM')}` : `alarms in ALARM (${status.alarms.length}):`,
-    ...status.alarms.map((a) => `  ${paint.red(a.name)}${a.since ? ` since ${a.since}` : ''}: ${a.reason}`),
+    // The first ten: a screenful that still shows the header; --json has them all.
+    ...status.alarms.slice(0, 10).map((a) => `  ${paint.red(a.name)}${a.since ? ` since ${a.since}` : ''}: ${a.reason}`),
+    ...(status.alarms.length > 10 ? [`  ... and ${status.alarms.length - 10} more (--json lists them all)`] : []),
   ];
   if (status.urls.app) lines.push(`app: ${status.urls.app}`);
   if (status.urls.dashboard) lines.push(`dashboard: ${status.urls.dashboard}`);

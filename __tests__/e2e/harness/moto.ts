@@ -1,6 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { killOnAbort } from './run';
 
@@ -26,46 +25,11 @@ export const MOTO_ENV: Record<string, string> = {
   MOTO_ACM_VALIDATION_WAIT: '0',
 };
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; the socket is closed before moto binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/**
- * The Python that runs moto: $MOTO_PYTHON, the interpreter of the `moto_server` script on PATH,
- * or python3; the first that can import moto. moto_server must be installed (pip install
- * 'moto[server]'), because the launcher imports it.
- */
-export function motoPython(): string {
-  const candidates: string[] = [];
-  if (process.env.MOTO_PYTHON) candidates.push(process.env.MOTO_PYTHON);
-  try {
-    const script = execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
-    const shebang = fs.readFileSync(script, 'utf8').split('\n', 1)[0];
-    const m = /^#!\s*(\S*python[0-9.]*)\s*$/.exec(shebang);
-    if (m) candidates.push(m[1]);
-  } catch {
-    // not on PATH or not a Python script (pyenv shim): python3 below
-  }
-  candidates.push('python3');
-  for (const python of candidates) {
-    try {
-      execFileSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`no Python with moto's server found (tried ${candidates.join(', ')}): pip install 'moto[server]==5.2.1', or set MOTO_PYTHON`);
-}
+/** The same port picking and Python look-up as the sandbox (src/ops/). */
+export { freePortOnLoopback as freePort } from '../../../src/ops/ports';
+export { motoPython } from '../../../src/ops/sandbox';
+import { freePortOnLoopback as freePort } from '../../../src/ops/ports';
+import { motoPython } from '../../../src/ops/sandbox';
 
 async function isUp(endpoint: string): Promise<boolean> {
   try {

@@ -1,0 +1,43 @@
+import { alive, envFileText, nextSteps, sandboxProcessEnv, sandboxVariables, stageLine } from '../src/ops/sandbox';
+
+/**
+ * `npm run sandbox`: the settings it gives every command, which never reach a real account, and
+ * what it prints. The whole run (emulator, bootstrap, deploy, image, secret, release) is exercised
+ * by running it (docs/testing.md, "The sandbox"; not yet in CI).
+ */
+describe('npm run sandbox', () => {
+  test('one setting aims cdktf and the commands at the emulator; fake credentials; few retries', () => {
+    expect(sandboxVariables('http://127.0.0.1:5000', 'eu-west-1')).toEqual({
+      AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox', CDKTF_AWS_ENDPOINT: 'http://127.0.0.1:5000',
+      AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true', AWS_MAX_ATTEMPTS: '3', CHECKPOINT_DISABLE: '1',
+    });
+  });
+
+  test('the children never see what could select a real account or endpoint', () => {
+    const env = sandboxProcessEnv('http://127.0.0.1:5000', 'eu-west-1', { PATH: '/usr/bin' });
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'IMAGE_TAG']) expect([name, env[name]]).toEqual([name, undefined]);
+    expect(env).toMatchObject({ CDKTF_AWS_ENDPOINT: 'http://127.0.0.1:5000', AWS_ACCESS_KEY_ID: 'sandbox', PATH: '/usr/bin' });
+    expect(env.TF_CLI_CONFIG_FILE).toBeTruthy();
+  });
+
+  test('.sandbox/env: what a shell sources to use every command on the sandbox', () => {
+    const text = envFileText('http://127.0.0.1:5000', 'eu-west-1', '/tmp/tfcli/terraformrc');
+    expect(text).toContain("export CDKTF_AWS_ENDPOINT='http://127.0.0.1:5000'");
+    expect(text).toContain("export TF_CLI_CONFIG_FILE='/tmp/tfcli/terraformrc'");
+    expect(text).toContain('unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL');
+  });
+
+  test('progress: the stage, then its time; at the end the URLs and the next commands', () => {
+    expect([stageLine(3, 7, 'deploy staging'), stageLine(3, 7, 'deploy staging', 241)]).toEqual(['[3/7] deploy staging ...', '[3/7] deploy staging done in 241s']);
+    const text = nextSteps({ endpoint: 'http://127.0.0.1:5000', pid: 42, started: 'now' }, { app_url: 'https://staging.example.com', alb_dns_name: 'alb.local', ecr_repository_url: 'repo' }, '.sandbox/sandbox.log');
+    expect(text.split('\n')[0]).toBe('sandbox up: staging released (sandbox-1) in the emulator at http://127.0.0.1:5000 (pid 42)');
+    expect(text).toContain('full log: .sandbox/sandbox.log');
+    expect(text).toContain('npm run status -- staging --outdir .sandbox/cdktf.out');
+    expect(text).toContain('npm run sandbox -- down');
+  });
+
+  test('a process is alive while it runs', () => {
+    expect(alive(process.pid)).toBe(true);
+    expect(alive(2 ** 22 + 12345)).toBe(false);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * `npm run sandbox` (and `-- down`, `-- status`): the shipped staging deployed into a local AWS
+ * emulator, no account needed. moto's server with the project's shims (the e2e's launcher,
+ * `__tests__/e2e/moto_launcher.py`) on a loopback port, left running; then the bootstrap, the
+ * hosted zone the domain needs, the deploy, an image in the emulated registry (there is no Docker
+ * engine to build one: ECR stores a manifest, nothing is pulled), the declared secret and a release.
+ * Everything lives in `.sandbox/`: `sandbox.json` (the emulator), `env` (the one setting that aims
+ * every command at it), `cdktf.out/` and one log file.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { CommandError } from './command';
+import { terraformEnv } from '../lib/terraform-cli';
+
+export const SANDBOX_DIR = '.sandbox';
+export const SANDBOX_ENVIRONMENT = 'staging';
+export const SANDBOX_TAG = 'sandbox-1';
+
+export interface SandboxState {
+  readonly endpoint: string;
+  readonly pid: number;
+  readonly started: string;
+}
+
+/** Fake credentials: moto takes any; AWS would refuse these, so nothing can reach a real account. */
+const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
+
+/** Variables that could select a real account or endpoint: never passed to the sandbox's children. */
+const REAL_AWS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'IMAGE_TAG', 'CDKTF_LOCAL_BACKEND'];
+
+/**
+ * What every command needs to work on the sandbox: the emulator's endpoint (CDKTF_AWS_ENDPOINT:
+ * cdktf's providers and the commands' clients), fake credentials, the region, few retries (moto
+ * answers what it lacks with errors the SDK would retry for minutes), and the Terraform CLI config
+ * with the local provider mirror when there is one (offline machines).
+ */
+export function sandboxVariables(endpoint: string, region: string): Record<string, string> {
+  return {
+    ...FAKE_CREDENTIALS,
+    CDKTF_AWS_ENDPOINT: endpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_MAX_ATTEMPTS: '3',
+    CHECKPOINT_DISABLE: '1',
+  };
+}
+
+/** The environment of the sandbox's children: the user's, minus what could aim at real AWS, plus the sandbox's. */
+export function sandboxProcessEnv(endpoint: string, region: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env = terraformEnv();
+  for (const name of REAL_AWS) delete env[name];
+  for (const name of Object.keys(env)) if (/^AWS_ENDPOINT_URL_/.test(name)) delete env[name];
+  return { ...env, PATH: base.PATH, ...sandboxVariables(endpoint, region), TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE! };
+}
+
+/** `.sandbox/env`, to `source` in a shell: then every command works on the sandbox as it does on AWS. */
+export function envFileText(endpoint: string, region: string, tfCliConfig: string | undefined): string {
+  const lines = Object.entries({ ...sandboxVariables(endpoint, region), ...(tfCliConfig ? { TF_CLI_CONFIG_FILE: tfCliConfig } : {}) }).map(([k, v]) => `export ${k}='${v}'`);
+  return [`# npm run sandbox wrote this: source it, then pass --outdir ${SANDBOX_DIR}/cdktf.out to the commands.`, ...lines, 'unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL', ''].join('\n');
+}
+
+/** The Python that runs moto's server (MOTO_PYTHON, the moto_server script's, python3), or a one-line fix. */
+export function motoPython(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = [env.MOTO_PYTHON, 'python3'].filter((p): p is string => Boolean(p));
+  try {
+    const script = execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
+    const m = /^#!\s*(\S*python[0-9.]*)\s*$/.exec(fs.readFileSync(script, 'utf8').split('\n', 1)[0]);
+    if (m) candidates.splice(env.MOTO_PYTHON ? 1 : 0, 0, m[1]);
+  } catch {
+    // no moto_server script on PATH: python3
+  }
+  for (const python of candidates) {
+    try {
+      execFileSync(python, ['-c', 'import moto.server'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // the next one
+    }
+  }
+  throw new CommandError(`no Python with moto's server (tried ${candidates.join(', ')}): pip install 'moto[server]==5.2.1' (or set MOTO_PYTHON)`);
+}
+
+export function readState(dir: string): SandboxState | undefined {
+  const file = path.join(dir, 'sandbox.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState) : undefined;
+}
+
+/** Whether a process is alive (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stage of `up`: its number, name and time, printed as it starts and ends. */
+export function stageLine(index: number, total: number, name: string, seconds?: number): string {
+  return `[${index}/${total}] ${name}${seconds === undefined ? ' ...' : ` done in ${seconds}s`}`;
+}
+
+/** What `up` prints at the end: where things are and what to type next. */
+export function nextSteps(state: SandboxState, outputs: Record<string, unknown>, logFile: string): string {
+  const outdir = `${SANDBOX_DIR}/cdktf.out`;
+  return [
+    `sandbox up: ${SANDBOX_ENVIRONMENT} released (${SANDBOX_TAG}) in the emulator at ${state.endpoint} (pid ${state.pid})`,
+    `  app url (in the emulator, not reachable): ${String(outputs.app_url ?? '?')}`,
+    `  load balancer: ${String(outputs.alb_dns_name ?? '?')}`,
+    `  image repository: ${String(outputs.ecr_repository_url ?? '?')}`,
+    `  full log: ${logFile}`,
+    'next:',
+    `  source ${SANDBOX_DIR}/env                # aims cdktf and every command at the sandbox`,
+    `  npm run status -- ${SANDBOX_ENVIRONMENT} --outdir ${outdir}`,
+    `  npm run logs -- ${SANDBOX_ENVIRONMENT} --outdir ${outdir}`,
+    `  npm run release -- ${SANDBOX_ENVIRONMENT} ${SANDBOX_TAG} --outdir ${outdir}`,
+    `  npx cdktf diff ${SANDBOX_ENVIRONMENT} --output ${outdir}`,
+    '  npm run sandbox -- down              # stops the emulator (everything in it is gone)',
+  ].join('\n');
+}
