@@ -2,7 +2,7 @@
  * End-to-end: deploy the staging stack with `cdktf deploy` against moto (a local AWS emulator),
  * check the deployed resources with the AWS SDK, prove a second plan shows no drift, and plan prod.
  * Nothing here can reach AWS: loopback endpoint only, fake credentials, a dead proxy for anything
- * else. Run with `npm run test:e2e` (prerequisites and shims: README, "How it is tested").
+ * else. Run with `npm run test:e2e` (prerequisites and shims: docs/testing.md, "How it is tested").
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -2,7 +2,7 @@
 Starts moto's server (same arguments as `moto_server`, e.g. `-H 127.0.0.1 -p 5000`) after patching
 the few gaps of moto 5.2 that the webapp stacks run into. Test harness only: nothing here changes
 what the stacks synthesize; it makes the emulator answer like AWS for the calls the AWS provider
-makes. Each shim is small, in memory, and documented in the README ("How it is tested").
+makes. Each shim is small, in memory, and documented in docs/testing.md ("How it is tested").
 
   1. Application Auto Scaling tags: moto has no ListTagsForResource / TagResource / UntagResource and
      ignores RegisterScalableTarget's Tags. The provider reads tags after every create, so without

@@ -17,7 +17,7 @@ const DISTRIBUTION = 'aws_cloudfront_distribution.assets_distribution_C099F649';
 const DATABASE = 'aws_db_instance.database_instance_D7FC2283';
 
 /**
- * Known lossy attributes of moto 5.2.1 in the staging and prod stacks (same addresses); each is listed in the README.
+ * Known lossy attributes of moto 5.2.1 in the staging and prod stacks (same addresses); each is listed in docs/testing.md.
  * Paths are Terraform attribute paths with list indexes (`block.0.attribute`).
  */
 export const LOSSY_ATTRIBUTES: LossyAttribute[] = [
