@@ -4,11 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { CreateHostedZoneCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { PutImageCommand } from '@aws-sdk/client-ecr';
+import { awsClients } from '../src/ops/aws';
+import { resourceName } from '../src/lib/naming';
 import { staging } from '../src/config/environments';
 import { CommandError, runCommand } from '../src/ops/command';
 import { freePortOnLoopback } from '../src/ops/ports';
-import { SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, stageLine } from '../src/ops/sandbox';
+import { EMULATED_IMAGE_MANIFEST, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, stageLine } from '../src/ops/sandbox';
 
 const USAGE = `usage: npm run sandbox [-- up|down|status]
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
@@ -41,14 +43,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: st
   });
 }
 
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    return (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
 /** moto's server with the shims, detached so it outlives this command. */
 async function startEmulator(): Promise<SandboxState> {
   const python = motoPython();
@@ -79,19 +73,18 @@ async function up(): Promise<number> {
   const started = Date.now();
   const stages: [string, (state: SandboxState, env: NodeJS.ProcessEnv) => Promise<unknown>][] = [
     ['bootstrap (state bucket)', (_s, env) => run('npx', ['cdktf', 'deploy', 'bootstrap', '--auto-approve', '--output', outdir, '--skip-provider-lock', '--no-color'], env)],
-    ['hosted zone of the domain', async (s) => {
-      const route53 = new Route53Client({ region: 'us-east-1', endpoint: s.endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    ['hosted zone of the domain', async (s, env) => {
+      const route53 = new Route53Client({ region: 'us-east-1', endpoint: s.endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
       const zone = staging.domain.dns.zoneName ?? staging.domain.name;
       const { HostedZones = [] } = await route53.send(new ListHostedZonesByNameCommand({ DNSName: zone }));
       if (!HostedZones.some((z) => z.Name === `${zone}.`)) await route53.send(new CreateHostedZoneCommand({ Name: zone, CallerReference: `sandbox-${Date.now()}` }));
     }],
     [`deploy ${SANDBOX_ENVIRONMENT} (about 4 minutes)`, (_s, env) => run('npx', ['cdktf', 'deploy', SANDBOX_ENVIRONMENT, '--auto-approve', '--output', outdir, '--skip-provider-lock', '--no-color', '--terraform-parallelism=10'], env)],
-    [`image ${SANDBOX_TAG} in the emulated registry`, async (s) => {
+    [`image ${SANDBOX_TAG} in the emulated registry`, async (_s, env) => {
       // No Docker engine needed: ECR stores the manifest, the emulator pulls nothing.
-      const ecr = new ECRClient({ region: staging.region, endpoint: s.endpoint, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
-      const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'c'.repeat(64)}` }, layers: [] };
-      for (const repositoryName of [`${staging.project}-${staging.name}`, ...staging.compute.services.filter((x) => x.ownRepository).map((x) => `${staging.project}-${staging.name}-${x.name}`)]) {
-        await ecr.send(new PutImageCommand({ repositoryName, imageManifest: JSON.stringify(manifest), imageTag: SANDBOX_TAG }));
+      const { ecr } = awsClients(staging.region, env);
+      for (const repositoryName of [resourceName(staging), ...staging.compute.services.filter((x) => x.ownRepository).map((x) => resourceName(staging, x.name))]) {
+        await ecr.send(new PutImageCommand({ repositoryName, imageManifest: EMULATED_IMAGE_MANIFEST, imageTag: SANDBOX_TAG }));
       }
     }],
     ['the declared secrets', async (_s, env) => {

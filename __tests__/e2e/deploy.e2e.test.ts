@@ -37,6 +37,7 @@ import { LOSSY_ATTRIBUTES, PlanJson, toleratedChanges, unexpectedChanges, unused
 import { Moto, motoPython, startMoto } from './harness/moto';
 import { run, stepTimer } from './harness/run';
 import { StateInstance, SynthesizedStack, oneInstance, stackEndpoints, stateInstances, synthesizedCount } from './harness/state';
+import { EMULATED_IMAGE_MANIFEST } from '../../src/ops/sandbox';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const IMAGE_TAG = 'e2e-1';
@@ -170,8 +171,7 @@ async function readState(at: string, config: EnvironmentConfig): Promise<any> {
 
 /** An image in the environment's ECR repository (moto stores the manifest; nothing is pulled). */
 function pushImage(at: string, repository: string, tag: string): void {
-  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'c'.repeat(64)}` }, layers: [] };
-  botoCalls(python, at, [{ service: 'ecr', operation: 'put_image', params: { repositoryName: repository, imageManifest: JSON.stringify(manifest), imageTag: tag } }]);
+  botoCalls(python, at, [{ service: 'ecr', operation: 'put_image', params: { repositoryName: repository, imageManifest: EMULATED_IMAGE_MANIFEST, imageTag: tag } }]);
 }
 
 /**

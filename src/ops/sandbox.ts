@@ -23,6 +23,17 @@ export interface SandboxState {
   readonly started: string;
 }
 
+/**
+ * An image as the emulated registry stores it: a manifest only (nothing is built, pushed or pulled;
+ * moto starts no container). The sandbox and the e2e put it where a release looks for its tag.
+ */
+export const EMULATED_IMAGE_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'c'.repeat(64)}` },
+  layers: [],
+});
+
 /** Fake credentials: moto takes any; AWS would refuse these, so nothing can reach a real account. */
 const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
 
@@ -80,6 +91,15 @@ export function motoPython(env: NodeJS.ProcessEnv = process.env): string {
     }
   }
   throw new CommandError(`no Python with moto's server (tried ${candidates.join(', ')}): pip install 'moto[server]==5.2.1' (or set MOTO_PYTHON)`);
+}
+
+/** Whether moto's server answers at the endpoint (its own API, 2 s at most). */
+export async function emulatorAnswers(endpoint: string): Promise<boolean> {
+  try {
+    return (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
 }
 
 export function readState(dir: string): SandboxState | undefined {

@@ -29,16 +29,9 @@ export const MOTO_ENV: Record<string, string> = {
 export { freePortOnLoopback as freePort } from '../../../src/ops/ports';
 export { motoPython } from '../../../src/ops/sandbox';
 import { freePortOnLoopback as freePort } from '../../../src/ops/ports';
-import { motoPython } from '../../../src/ops/sandbox';
+import { emulatorAnswers, motoPython } from '../../../src/ops/sandbox';
 
-async function isUp(endpoint: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
+const isUp = emulatorAnswers;
 
 /** Starts the emulator on a free 127.0.0.1 port and waits until it answers (30 s at most). */
 export async function startMoto(logDir: string, logName = 'moto.log'): Promise<Moto> {
