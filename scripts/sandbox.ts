@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { CreateHostedZoneCommand, ListHostedZonesByNameCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { PutImageCommand } from '@aws-sdk/client-ecr';
-import { awsClients } from '../src/ops/aws';
+import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { resourceName } from '../src/lib/naming';
 import { staging } from '../src/config/environments';
 import { CommandError, runCommand } from '../src/ops/command';
@@ -80,9 +79,10 @@ async function up(): Promise<number> {
       if (!HostedZones.some((z) => z.Name === `${zone}.`)) await route53.send(new CreateHostedZoneCommand({ Name: zone, CallerReference: `sandbox-${Date.now()}` }));
     }],
     [`deploy ${SANDBOX_ENVIRONMENT} (about 4 minutes)`, (_s, env) => run('npx', ['cdktf', 'deploy', SANDBOX_ENVIRONMENT, '--auto-approve', '--output', outdir, '--skip-provider-lock', '--no-color', '--terraform-parallelism=10'], env)],
-    [`image ${SANDBOX_TAG} in the emulated registry`, async (_s, env) => {
+    [`image ${SANDBOX_TAG} in the emulated registry`, async (s, env) => {
       // No Docker engine needed: ECR stores the manifest, the emulator pulls nothing.
-      const { ecr } = awsClients(staging.region, env);
+      // The sandbox's own fake credentials, never the shell's (a profile there would sign these calls).
+      const ecr = new ECRClient({ region: staging.region, endpoint: s.endpoint, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
       for (const repositoryName of [resourceName(staging), ...staging.compute.services.filter((x) => x.ownRepository).map((x) => resourceName(staging, x.name))]) {
         await ecr.send(new PutImageCommand({ repositoryName, imageManifest: EMULATED_IMAGE_MANIFEST, imageTag: SANDBOX_TAG }));
       }
