@@ -7,6 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '\\.js$', '\\.d\\.ts$', '/e2e/'],
   // Transpile only, with esbuild (.jest/esbuild-transform.cjs); types are checked once by `tsc --noEmit` in npm test.
   transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
+  setupFiles: ['<rootDir>/__tests__/helpers/quiet-sdk.ts'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/setup.ts'],
   // The shipped stacks, synthesized once for every file (helpers/global-setup.ts).
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',

@@ -11,6 +11,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '\\.js$', '\\.d\\.ts$'],
   // Transpile only (tsconfig isolatedModules); types are checked by `tsc --noEmit` in npm test.
   transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
+  setupFiles: ['<rootDir>/__tests__/helpers/quiet-sdk.ts'],
   // One emulator, one deploy: never run e2e files in parallel (same as --runInBand).
   maxWorkers: 1,
   // The deploy runs in beforeAll (13 min hook timeout); this covers the individual checks.

@@ -532,9 +532,9 @@ describe('command line', () => {
     expect(u.out.join('\n')).toMatch(/infracost breakdown --path cdktf\.out\/stacks\/<env>/);
   });
 
-  test('--cdktf-out <dir> prices <dir>/stacks/<env> without a synth (relative to the project root)', () => {
+  test('--outdir <dir> (as in every command; --cdktf-out, its earlier name, too) prices <dir>/stacks/<env> without a synth (relative to the project root)', () => {
     const t = io({ '/ci/out/stacks/staging/cdk.tf.json': perAz }, { staging });
-    expect(runCost(['--cdktf-out', '/ci/out', '--env', 'staging', '--json'], t.value)).toBe(0);
+    expect(runCost(['--outdir', '/ci/out', '--env', 'staging', '--json'], t.value)).toBe(0);
     expect(t.synths()).toBe(0);
     const [s] = JSON.parse(t.out.join('')).stacks;
     expect(s).toMatchObject({ name: 'staging', region: 'us-east-1', production: false });
@@ -560,12 +560,19 @@ describe('command line', () => {
 
   test('usage errors exit 2', () => {
     for (const argv of [['--assume', 'nope=1'], ['--assume', 'logsIngestedGb=-3'], ['--json', '--markdown'], ['--env', 'qa'], ['--bogus'],
-      ['--cdktf-out', 'x', '--stack', 'y'], ['--cdktf-out', '']]) {
+      ['--outdir', 'x', '--stack', 'y'], ['--outdir', ''], ['--outdir', 'a', '--cdktf-out', 'b']]) {
       const t = io({ '/repo/cdktf.out/stacks/staging/cdk.tf.json': staging, '/repo/cdktf.out/stacks/prod/cdk.tf.json': prod });
       expect(runCost(argv, t.value)).toBe(2);
       expect(t.err.join('\n')).toMatch(/^cost: /);
     }
     expect(parseCostArgs(['-h']).help).toBe(true);
+    expect(parseCostArgs(['--outdir', 'o', '--cdktf-out', 'o']).cdktfOut).toBe('o');
+  });
+
+  test('an unknown environment: did you mean', () => {
+    const t = io({});
+    expect(runCost(['--env', 'stagin'], t.value)).toBe(2);
+    expect(t.err).toEqual(['cost: no environment "stagin": did you mean "staging"? (src/config/environments.ts has staging, prod)']);
   });
 });
 

@@ -1,9 +1,12 @@
-import { alive, envFileText, nextSteps, sandboxProcessEnv, sandboxVariables, stageLine } from '../src/ops/sandbox';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { alive, envFileText, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, sandboxVariables, stageLine, writeState } from '../src/ops/sandbox';
 
 /**
  * `npm run sandbox`: the settings it gives every command, which never reach a real account, and
- * what it prints. The whole run (emulator, bootstrap, deploy, image, secret, release) is exercised
- * by running it (docs/testing.md, "The sandbox"; not yet in CI).
+ * what it prints. The whole run (emulator, bootstrap, deploy, image, secret, release) is CI's first
+ * step (the README's first command), and the e2e checks the staging it released.
  */
 describe('npm run sandbox', () => {
   test('one setting aims cdktf and the commands at the emulator; fake credentials; few retries', () => {
@@ -34,6 +37,28 @@ describe('npm run sandbox', () => {
     expect(text).toContain('full log: .sandbox/sandbox.log');
     expect(text).toContain('npm run status -- staging --outdir .sandbox/cdktf.out');
     expect(text).toContain('npm run sandbox -- down');
+  });
+
+  test('another folder (--dir): the env file and the next commands name it', () => {
+    expect(envFileText('http://127.0.0.1:5000', 'eu-west-1', undefined, '/tmp/sb')).toContain('pass --outdir /tmp/sb/cdktf.out to the commands');
+    const text = nextSteps({ endpoint: 'http://127.0.0.1:5000', pid: 42, started: 'now' }, {}, '/tmp/sb/sandbox.log', '/tmp/sb');
+    expect(text).toContain('source /tmp/sb/env');
+    expect(text).toContain('npm run status -- staging --outdir /tmp/sb/cdktf.out');
+    expect(text).toContain('npm run sandbox -- down --dir /tmp/sb');
+    expect(text).not.toContain('.sandbox');
+  });
+
+  test('sandbox.json keeps the emulator and each finished stage with its time and end', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-state-'));
+    const state = { endpoint: 'http://127.0.0.1:5000', pid: 42, started: '2026-12-03T10:00:00.000Z', stages: [{ name: 'deploy staging', seconds: 250, ended: '2026-12-03T10:05:00.000Z' }] };
+    writeState(dir, state);
+    expect(readState(dir)).toEqual(state);
+    expect(readState(path.join(dir, 'none'))).toBeUndefined();
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('secret values are recognisably the sandbox\'s', () => {
+    expect(sandboxSecretValue('SENTRY_DSN')).toBe('sandbox-value-of-SENTRY_DSN');
   });
 
   test('a process is alive while it runs', () => {

@@ -4,14 +4,16 @@
  */
 import * as path from 'path';
 import { environments } from '../src/config/environments';
+import { CommandError, runCommand } from '../src/ops/command';
 import { runCost } from '../src/ops/cost/cli';
 import { nodeCostIO } from '../src/ops/cost/node-io';
 
-try {
-  process.exitCode = runCost(process.argv.slice(2), nodeCostIO({ root: path.join(__dirname, '..'), environments }));
-} catch (err) {
-  const error = err as Error;
-  // An invalid configuration is the user's to fix: its message names environment, field and fix.
-  console.error(`cost: ${error.name === 'ConfigError' ? error.message : error.stack ?? error.message}`);
-  process.exitCode = 2;
-}
+runCommand(async () => {
+  try {
+    return runCost(process.argv.slice(2), nodeCostIO({ root: path.join(__dirname, '..'), environments }));
+  } catch (err) {
+    // An invalid configuration is the user's to fix: its message names environment, field and fix.
+    if ((err as Error).name === 'ConfigError') throw new CommandError(`cost: ${(err as Error).message}`, 2);
+    throw err;
+  }
+});

@@ -1,6 +1,7 @@
 /** `npx tsx scripts/plan-guard.ts [--allow <pattern>]... <plan.json>|-`: see src/ops/plan-guard.ts. */
 import * as fs from 'fs';
 import { environments } from '../src/config/environments';
+import { runCommand } from '../src/ops/command';
 import { runPlanGuard } from '../src/ops/plan-guard';
 
 async function readStdin(): Promise<string> {
@@ -9,19 +10,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-runPlanGuard(process.argv.slice(2), process.env, {
+// 0 passed, 1 blocked, 2 usage or input error; a bug is printed with its stack and is 2 too,
+// never 0 (src/ops/command.ts).
+runCommand(() => runPlanGuard(process.argv.slice(2), process.env, {
   readText: (path) => fs.readFileSync(path, 'utf8'),
   readStdin,
   appendText: (path, text) => fs.appendFileSync(path, text),
   out: (text) => console.log(text),
   err: (text) => console.error(text),
-}, environments.filter((e) => e.production).map((e) => e.name)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: Error) => {
-    // A bug, not a verdict: still never 0, and distinct from "blocked".
-    console.error(`plan-guard: ${err.stack ?? err.message}`);
-    process.exitCode = 2;
-  },
-);
+}, environments.filter((e) => e.production).map((e) => e.name)));

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { awsClients, loadStackOutputs, stackDir } from '../src/ops/aws';
+import { awsClients, stackDir } from '../src/ops/aws';
+import { awsFailure, knownEnvironment, outputsOf } from '../src/ops/cli';
 import { environments } from '../src/config/environments';
 import { runPlanGuard } from '../src/ops/plan-guard';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
@@ -92,11 +93,11 @@ async function main(): Promise<number> {
   const timeoutMinutes = Number(values.timeout);
   if (!(timeoutMinutes > 0)) throw new ReleaseError(`--timeout must be a positive number of minutes, got "${values.timeout}"`, 2);
 
-  const outputs = loadStackOutputs(environment, projectDir, { outputsFile: values.outputs, outdir: values.outdir });
+  const outputs = outputsOf(knownEnvironment(environment, RELEASE_USAGE), projectDir, values);
   const target = releaseTarget(outputs);
   const clients = awsClients(target.region);
   if (values.unlock) {
-    await unlock(clients.ssm, target);
+    await unlock(clients.ssm, target).catch((e) => Promise.reject(awsFailure(e)));
     console.error(`removed the release lock of ${environment} (${target.lockParameter})`);
     return 0;
   }
@@ -156,10 +157,10 @@ async function main(): Promise<number> {
     target,
     tag,
     { stableTimeoutMs: timeoutMinutes * 60_000 },
-  );
+  ).catch((e) => Promise.reject(awsFailure(e)));
   console.log(formatSummary(summary));
   if (logFile) log(`cdktf and Terraform output: ${path.relative(projectDir, logFile)} (--verbose shows it here)`);
   return 0;
 }
 
-runCommand(main);
+runCommand(main, RELEASE_USAGE);

@@ -9,19 +9,22 @@ import { resourceName } from '../src/lib/naming';
 import { staging } from '../src/config/environments';
 import { CommandError, runCommand } from '../src/ops/command';
 import { freePortOnLoopback } from '../src/ops/ports';
-import { EMULATED_IMAGE_MANIFEST, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, stageLine } from '../src/ops/sandbox';
+import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, stageLine, writeState } from '../src/ops/sandbox';
 
-const USAGE = `usage: npm run sandbox [-- up|down|status]
+const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>]
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
                 shipped staging, put an image in the emulated registry, set its secret, release it
-  down          stop the emulator and remove .sandbox/
+                (guarded, as the deliver workflow releases)
+  down          stop the emulator and remove the sandbox's folder
   status        whether the emulator runs, and the environment's status (npm run status)
+  --dir <dir>   the sandbox's folder (default ${SANDBOX_DIR}): several sandboxes side by side
 Needs Python with moto's server (pip install 'moto[server]==5.2.1') and Terraform; no AWS account.`;
 
 const root = process.cwd();
-const dir = path.join(root, SANDBOX_DIR);
-const outdir = path.join(dir, 'cdktf.out');
-const logFile = path.join(dir, 'sandbox.log');
+let shownDir = SANDBOX_DIR;
+let dir = path.join(root, SANDBOX_DIR);
+let outdir = path.join(dir, 'cdktf.out');
+let logFile = path.join(dir, 'sandbox.log');
 const LAUNCHER = path.join(root, '__tests__', 'e2e', 'moto_launcher.py');
 
 /** Runs a command with its output appended to the sandbox log; rejects with the log's tail. */
@@ -49,7 +52,7 @@ async function startEmulator(): Promise<SandboxState> {
   const endpoint = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(dir, 'moto.log'), 'w');
   const child = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', MOTO_ACM_VALIDATION_WAIT: '0', PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, ...MOTO_ENV },
     stdio: ['ignore', log, log],
     detached: true,
   });
@@ -57,16 +60,25 @@ async function startEmulator(): Promise<SandboxState> {
   fs.closeSync(log);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !(await answers(endpoint))) await new Promise((r) => setTimeout(r, 250));
-  if (!(await answers(endpoint))) throw new CommandError(`the emulator did not start on ${endpoint}: see ${SANDBOX_DIR}/moto.log`);
+  if (!(await answers(endpoint))) throw new CommandError(`the emulator did not start on ${endpoint}: see ${shownDir}/moto.log`);
   const state = { endpoint, pid: child.pid!, started: new Date().toISOString() };
-  fs.writeFileSync(path.join(dir, 'sandbox.json'), `${JSON.stringify(state, null, 2)}\n`);
+  writeState(dir, state);
   return state;
+}
+
+/** Removes the sandbox's folder, never a folder that is not one (--dir . would be the project). */
+function removeSandboxDir(): void {
+  if (!fs.existsSync(dir)) return;
+  const isSandbox = fs.existsSync(path.join(dir, 'sandbox.json')) || fs.existsSync(path.join(dir, 'sandbox.log')) || fs.readdirSync(dir).length === 0;
+  if (!isSandbox) throw new CommandError(`${shownDir} is not a sandbox's folder (no sandbox.json in it): give --dir a new or empty folder`, 2);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function up(): Promise<number> {
   const existing = readState(dir);
-  if (existing && alive(existing.pid)) throw new CommandError(`a sandbox already runs at ${existing.endpoint} (pid ${existing.pid}): npm run sandbox -- status, or -- down first`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const dirArg = shownDir === SANDBOX_DIR ? '' : ` --dir ${shownDir}`;
+  if (existing && alive(existing.pid)) throw new CommandError(`a sandbox already runs at ${existing.endpoint} (pid ${existing.pid}): npm run sandbox -- status${dirArg}, or -- down${dirArg} first`);
+  removeSandboxDir();
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(logFile, `npm run sandbox (${new Date().toISOString()})\n`);
   const started = Date.now();
@@ -88,26 +100,35 @@ async function up(): Promise<number> {
       }
     }],
     ['the declared secrets', async (_s, env) => {
-      for (const name of staging.compute.secrets) await run('npm', ['run', '--silent', 'secret', '--', 'set', SANDBOX_ENVIRONMENT, name, '--no-roll', '--outdir', outdir], env, `sandbox-value-of-${name}`);
+      for (const name of staging.compute.secrets) await run('npm', ['run', '--silent', 'secret', '--', 'set', SANDBOX_ENVIRONMENT, name, '--no-roll', '--outdir', outdir], env, sandboxSecretValue(name));
     }],
-    [`release ${SANDBOX_TAG} (migration, deploy, wait)`, (_s, env) => run('npm', ['run', '--silent', 'release', '--', SANDBOX_ENVIRONMENT, SANDBOX_TAG, '--outdir', outdir, '--verbose', '--deploy-arg=--skip-provider-lock', '--deploy-arg=--no-color'], env)],
+    // As the deliver workflow releases: plain Terraform, the plan checked by the plan guard before
+    // the migration, then exactly that plan applied.
+    [`release ${SANDBOX_TAG} (plan guard, migration, deploy, wait)`, (_s, env) => run('npm', ['run', '--silent', 'release', '--', SANDBOX_ENVIRONMENT, SANDBOX_TAG, '--outdir', outdir, '--deploy-with', 'terraform', '--guard', '--verbose', '--deploy-arg=-no-color'], env)],
   ];
   const total = stages.length + 1;
   console.error(stageLine(1, total, 'start the emulator (moto, loopback only)'));
   let t = Date.now();
   const state = await startEmulator();
-  console.error(stageLine(1, total, 'start the emulator', Math.round((Date.now() - t) / 1000)));
+  const done: SandboxStage[] = [];
+  const finished = (name: string) => {
+    const seconds = Math.round((Date.now() - t) / 1000);
+    done.push({ name, seconds, ended: new Date().toISOString() });
+    writeState(dir, { ...state, stages: done });
+    return seconds;
+  };
+  console.error(stageLine(1, total, 'start the emulator', finished('start the emulator')));
   const env = sandboxProcessEnv(state.endpoint, staging.region);
-  fs.writeFileSync(path.join(dir, 'env'), envFileText(state.endpoint, staging.region, env.TF_CLI_CONFIG_FILE));
+  fs.writeFileSync(path.join(dir, 'env'), envFileText(state.endpoint, staging.region, env.TF_CLI_CONFIG_FILE, shownDir));
   for (const [i, [name, stage]] of stages.entries()) {
     console.error(stageLine(i + 2, total, name));
     t = Date.now();
     await stage(state, env);
-    console.error(stageLine(i + 2, total, name, Math.round((Date.now() - t) / 1000)));
+    console.error(stageLine(i + 2, total, name, finished(name)));
   }
   const outputs = await run('terraform', [`-chdir=${path.join(outdir, 'stacks', SANDBOX_ENVIRONMENT)}`, 'output', '-json'], env);
   const values = Object.fromEntries(Object.entries(JSON.parse(outputs)).map(([k, v]) => [k, (v as { value: unknown }).value]));
-  console.log(nextSteps(state, values, path.relative(root, logFile)));
+  console.log(nextSteps(state, values, path.relative(root, logFile) || logFile, shownDir));
   console.error(`ready in ${Math.round((Date.now() - started) / 1000)}s`);
   return 0;
 }
@@ -115,15 +136,15 @@ async function up(): Promise<number> {
 async function down(): Promise<number> {
   const state = readState(dir);
   if (state && alive(state.pid)) process.kill(state.pid, 'SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
-  console.log(state ? `stopped the emulator (pid ${state.pid}) and removed ${SANDBOX_DIR}/` : `no sandbox (${SANDBOX_DIR}/sandbox.json): nothing to stop`);
+  removeSandboxDir();
+  console.log(state ? `stopped the emulator (pid ${state.pid}) and removed ${shownDir}/` : `no sandbox (${shownDir}/sandbox.json): nothing to stop`);
   return 0;
 }
 
 async function status(): Promise<number> {
   const state = readState(dir);
   if (!state || !alive(state.pid)) {
-    console.log(`no sandbox runs${state ? ` (the emulator of ${state.started} is gone)` : ''}: npm run sandbox`);
+    console.log(`no sandbox runs${state ? ` (the emulator of ${state.started} is gone)` : ''}: npm run sandbox${shownDir === SANDBOX_DIR ? '' : ` -- --dir ${shownDir}`}`);
     return 1;
   }
   console.log(`sandbox: the emulator runs at ${state.endpoint} (pid ${state.pid}, since ${state.started})`);
@@ -133,8 +154,13 @@ async function status(): Promise<number> {
 }
 
 runCommand(async () => {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
+  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, dir: { type: 'string', default: SANDBOX_DIR } } });
   if (values.help) return (console.log(USAGE), 0);
+  if (!values.dir) throw new CommandError(`--dir needs a folder\n${USAGE}`, 2);
+  shownDir = values.dir;
+  dir = path.resolve(root, values.dir);
+  outdir = path.join(dir, 'cdktf.out');
+  logFile = path.join(dir, 'sandbox.log');
   const verb = positionals[0] ?? 'up';
   if (verb === 'up') return up();
   if (verb === 'down') return down();

@@ -1,7 +1,8 @@
 /** `npm run secret -- set|check|list <environment> [NAME]`: see src/ops/secrets.ts. */
 import * as readline from 'readline';
 import { parseArgs } from 'util';
-import { awsClients, loadStackOutputs, serviceNames } from '../src/ops/aws';
+import { StackOutputs, awsClients, serviceNames } from '../src/ops/aws';
+import { COMMON_OPTIONS, awsFailure, knownEnvironment, outputsOf } from '../src/ops/cli';
 import { SECRET_USAGE, SecretError, rollServices, secretStatuses, setSecret, valueFromInput } from '../src/ops/secrets';
 import { runCommand } from '../src/ops/command';
 
@@ -34,30 +35,35 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')),
     allowPositionals: true,
-    options: {
-      outputs: { type: 'string' },
-      outdir: { type: 'string', default: 'cdktf.out' },
-      roll: { type: 'boolean' },
-      'no-roll': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: { ...COMMON_OPTIONS, roll: { type: 'boolean' }, 'no-roll': { type: 'boolean' } },
   });
   const [command, environment, name, ...extra] = positionals;
-  if (values.help || !command) {
-    console.log(SECRET_USAGE);
-    return values.help ? 0 : 2;
-  }
+  if (values.help) return (console.log(SECRET_USAGE), 0);
+  if (!command) throw new SecretError(`missing command (set, check or list)\n${SECRET_USAGE}`, 2);
   if (command === 'set' && extra.length > 0) {
     // Never accept the value as an argument: it would stay in shell history and in `ps`.
     throw new SecretError('a secret value is read from stdin, never from the command line (shell history, ps): pipe it in or type it when asked', 2);
   }
-  if (!environment || !['set', 'check', 'list'].includes(command) || (command === 'set' && !name) || (command !== 'set' && name)) {
-    throw new SecretError(SECRET_USAGE, 2);
-  }
-  const outputs = loadStackOutputs(environment, process.cwd(), { outputsFile: values.outputs, outdir: values.outdir });
+  if (!['set', 'check', 'list'].includes(command)) throw new SecretError(`unknown secret command "${command}": set, check or list\n${SECRET_USAGE}`, 2);
+  knownEnvironment(environment, SECRET_USAGE);
+  if ((command === 'set' && !name) || (command !== 'set' && name)) throw new SecretError(SECRET_USAGE, 2);
+  const outputs = outputsOf(environment, process.cwd(), values);
   const clients = awsClients(outputs.string('aws_region'));
   const arns = outputs.has('app_secret_arns') ? outputs.map<string>('app_secret_arns') : {};
+  return act({ command, environment, name, values, outputs, clients, arns }).catch((e) => Promise.reject(awsFailure(e)));
+}
 
+interface SecretCommand {
+  readonly command: string;
+  readonly environment: string;
+  readonly name: string;
+  readonly values: { roll?: boolean; 'no-roll'?: boolean; json?: boolean };
+  readonly outputs: StackOutputs;
+  readonly clients: ReturnType<typeof awsClients>;
+  readonly arns: Record<string, string>;
+}
+
+async function act({ command, environment, name, values, outputs, clients, arns }: SecretCommand): Promise<number> {
   if (command === 'set') {
     const value = await readValue(name);
     await setSecret(clients.secrets, arns, environment, name, value);
@@ -69,6 +75,7 @@ async function main(): Promise<number> {
   }
   const statuses = await secretStatuses(clients.secrets, arns);
   if (command === 'list') {
+    if (values.json) return (console.log(JSON.stringify(statuses, null, 2)), 0);
     for (const s of statuses) console.log(`${s.name}\t${s.set ? `set (changed ${s.lastChanged?.toISOString() ?? '?'})` : 'NOT SET'}\t${s.arn}`);
     return 0;
   }
@@ -81,4 +88,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-runCommand(main);
+runCommand(main, SECRET_USAGE);

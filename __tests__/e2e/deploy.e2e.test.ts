@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GetBucketPolicyCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketPolicyCommand, GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateHostedZoneCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { DescribeDBInstancesCommand, DescribeDBParametersCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeCacheSubnetGroupsCommand, DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
@@ -37,10 +37,11 @@ import { LOSSY_ATTRIBUTES, PlanJson, toleratedChanges, unexpectedChanges, unused
 import { Moto, motoPython, startMoto } from './harness/moto';
 import { run, stepTimer } from './harness/run';
 import { StateInstance, SynthesizedStack, oneInstance, stackEndpoints, stateInstances, synthesizedCount } from './harness/state';
-import { EMULATED_IMAGE_MANIFEST } from '../../src/ops/sandbox';
+import { EMULATED_IMAGE_MANIFEST, SANDBOX_TAG, SandboxState, alive, readState as readSandbox, sandboxSecretValue } from '../../src/ops/sandbox';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const IMAGE_TAG = 'e2e-1';
+/** Staging is the sandbox (`npm run sandbox`): released with its tag. */
+const IMAGE_TAG = SANDBOX_TAG;
 const MINUTE = 60_000;
 /** The whole run stays within 15 minutes (CI budget): each command gets at most what is left. */
 const DEADLINE = Date.now() + 15 * MINUTE;
@@ -67,7 +68,10 @@ const LAYERS: Record<string, string[]> = {
 const EXPECTED_LAYERS = ['network', 'data', 'edge', 'compute', 'workloads', 'protection', 'monitoring', 'email'];
 
 let workDir: string;
-let moto: Moto | undefined;
+/** The sandbox's folder: E2E_SANDBOX (CI: the one the README's first command started), else one of this run's own. */
+let sandboxDir: string;
+let ownSandbox = false;
+let sandbox: SandboxState;
 let prodMoto: Moto | undefined;
 let endpoint: string;
 let prodEndpoint: string;
@@ -79,7 +83,7 @@ let prodState: any;
 /** Services right after the first deploy (before any release). */
 let firstDeployServices: { name: string; desired: unknown }[] = [];
 let releaseOutput = '';
-const SENTRY_DSN_VALUE = 'https://e2e-key@sentry.example/1';
+const SENTRY_DSN_VALUE = sandboxSecretValue('SENTRY_DSN');
 /**
  * Flags of every `cdktf deploy` here: `providers lock` would ask the registry for other platforms'
  * checksums (no internet in CI). Two deploys run at once, one per emulator, on a 2-core machine:
@@ -190,23 +194,44 @@ function npmRun(script: string, args: string[], opts: { input?: string; okCodes?
 }
 
 /**
- * Staging, the way a new user goes from an empty account to a released, migrated environment
- * with the commands `help` prints: deploy (services at zero tasks: no image yet), push an image,
- * set the declared secret, release (database setup, migration on the new image, deploy, wait).
+ * Staging, the way a new user goes from an empty account to a released, migrated environment:
+ * `npm run sandbox` (the README's first command) bootstraps, deploys (services at zero tasks: no
+ * image yet), puts an image, sets the declared secret and releases (plan guard, database setup,
+ * migration on the new image, deploy, wait). In CI the README's command already ran it
+ * (E2E_SANDBOX): it is checked here, not run twice.
  */
-async function stagingFromZero(): Promise<void> {
-  await prepareAccount(endpoint, staging, env, stagingOut);
-  await cdktfDeploy('staging', env, stagingOut, 'cdktf deploy staging (first deploy, no image)');
-  const first = await readState(endpoint, staging);
-  firstDeployServices = stateInstances(first, 'aws_ecs_service').map((s) => ({ name: s.attributes.name, desired: s.attributes.desired_count }));
-  pushImage(endpoint, stagingRepository(), IMAGE_TAG);
-  await npmRun('secret', ['set', 'staging', 'SENTRY_DSN', '--no-roll', '--outdir', stagingOut], { input: SENTRY_DSN_VALUE, logName: 'secret.log' });
-  releaseOutput = (await timed('npm run release staging e2e-1', () =>
-    // As the deliver workflow runs it: plain Terraform, the plan checked by the destructive-plan
-    // guard before the migration, then exactly that plan applied.
-    npmRun('release', ['staging', IMAGE_TAG, '--outdir', stagingOut, '--deploy-with', 'terraform', '--guard', '--deploy-arg=-parallelism=20', '--deploy-arg=-no-color'], { logName: 'release.log' }))).stdout;
+async function stagingFromSandbox(): Promise<void> {
+  if (ownSandbox) {
+    await timed('npm run sandbox', () => run('npm', ['run', '--silent', 'sandbox', '--', 'up', '--dir', sandboxDir], { cwd: REPO, env: process.env, logFile: path.join(workDir, 'sandbox-up.log'), timeoutMs: budget(12 * MINUTE) }));
+  }
+  const found = readSandbox(sandboxDir);
+  if (!found || !alive(found.pid)) throw new Error(`no sandbox runs in ${sandboxDir} (sandbox.json): npm run sandbox${ownSandbox ? '' : ` -- --dir ${sandboxDir}`} first`);
+  sandbox = found;
+  log(`sandbox stages (s): ${JSON.stringify(Object.fromEntries((sandbox.stages ?? []).map((st) => [st.name, st.seconds])))}`);
+  endpoint = sandbox.endpoint;
+  assertLoopback(endpoint);
+  env = emulatorEnv(endpoint);
+  stagingOut = path.join(sandboxDir, 'cdktf.out');
+  releaseOutput = fs.readFileSync(path.join(sandboxDir, 'sandbox.log'), 'utf8');
   deployed = JSON.parse(fs.readFileSync(path.join(stagingOut, 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
   state = await readState(endpoint, staging);
+  firstDeployServices = stateInstances(await stateAfterStage(endpoint, staging, 'deploy'), 'aws_ecs_service').map((s) => ({ name: s.attributes.name, desired: s.attributes.desired_count }));
+}
+
+/**
+ * The state as a sandbox stage left it: the newest version of the (versioned) state object
+ * written before the stage ended. The release writes its first version minutes later.
+ */
+async function stateAfterStage(at: string, config: EnvironmentConfig, stage: string): Promise<any> {
+  if (config.state.backend !== 's3') throw new Error('S3 state expected');
+  const ended = sandbox.stages?.find((st) => st.name.startsWith(stage))?.ended;
+  if (!ended) throw new Error(`the sandbox recorded no "${stage}" stage: ${JSON.stringify(sandbox.stages)}`);
+  const client = new S3Client({ ...sdkConfig(at, config.region), forcePathStyle: true });
+  const { Versions = [] } = await client.send(new ListObjectVersionsCommand({ Bucket: config.state.bucket, Prefix: stateKey(config) }));
+  const before = Versions.filter((v) => v.Key === stateKey(config) && v.LastModified! <= new Date(ended)).sort((a, b) => b.LastModified!.getTime() - a.LastModified!.getTime());
+  if (before.length === 0) throw new Error(`no state version written before the sandbox's ${stage} stage ended (${ended})`);
+  const body = await client.send(new GetObjectCommand({ Bucket: config.state.bucket, Key: stateKey(config), VersionId: before[0].VersionId }));
+  return JSON.parse(await body.Body!.transformToString());
 }
 
 /** Prod on its own emulator, deployed (not only planned), in parallel with staging. */
@@ -222,37 +247,38 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webapp-e2e-'));
   log(`work directory (logs, synthesized stacks): ${workDir}`);
   python = motoPython();
-  stagingOut = path.join(workDir, 'staging-out');
   prodOut = path.join(workDir, 'prod-out');
+  ownSandbox = !process.env.E2E_SANDBOX;
+  sandboxDir = process.env.E2E_SANDBOX ? path.resolve(REPO, process.env.E2E_SANDBOX) : path.join(workDir, 'sandbox');
 
-  [moto, prodMoto] = await timed('start two emulators', () => Promise.all([startMoto(workDir, 'moto-staging.log'), startMoto(workDir, 'moto-prod.log')]));
-  endpoint = moto.endpoint;
+  prodMoto = await timed('start the emulator of prod', () => startMoto(workDir, 'moto-prod.log'));
   prodEndpoint = prodMoto.endpoint;
-  for (const e of [endpoint, prodEndpoint]) assertLoopback(e);
-  env = emulatorEnv(endpoint);
+  assertLoopback(prodEndpoint);
   // Its own plugin cache: two terraform inits at once must not share one (not concurrency safe).
   prodEnv = emulatorEnv(prodEndpoint, { TF_PLUGIN_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plugin-cache-prod-')) });
 
-  // Fail fast: the stacks synthesized for these endpoints call nothing but the emulators.
-  for (const [config, at] of [[staging, endpoint], [prod, prodEndpoint]] as const) {
+  // Fail fast: the stacks synthesized for a loopback emulator call nothing but it (staging's port
+  // is the sandbox's; any one shows the same).
+  for (const [config, at] of [[staging, 'http://127.0.0.1:4566'], [prod, prodEndpoint]] as const) {
     const preflight = synthEnv(config, { emulator: emulatorFromEndpoint(at) }) as unknown as SynthesizedStack;
     const elsewhere = stackEndpoints(preflight).filter((e) => e !== at);
     if (elsewhere.length > 0) throw new Error(`refusing to deploy ${config.name}: the emulator-mode stack would call ${[...new Set(elsewhere)].join(', ')}`);
   }
   // One synth first: it builds the cached app bundle both deploys then share.
-  await timed('cdktf synth (bundle cache)', () => run('npx', ['cdktf', 'synth', '--output', path.join(workDir, 'warm'), '--no-color'], { cwd: REPO, env, logFile: path.join(workDir, 'synth.log'), timeoutMs: budget(3 * MINUTE) }));
+  await timed('cdktf synth (bundle cache)', () => run('npx', ['cdktf', 'synth', '--output', path.join(workDir, 'warm'), '--no-color'], { cwd: REPO, env: prodEnv, logFile: path.join(workDir, 'synth.log'), timeoutMs: budget(3 * MINUTE) }));
 
-  await Promise.all([stagingFromZero(), prodFromZero()]);
+  await Promise.all([stagingFromSandbox(), prodFromZero()]);
   log(`staging: ${stateInstances(state).length}, prod: ${stateInstances(prodState).length} resource instances, ${Math.round((Date.now() - started) / 1000)}s since start`);
 }, 14 * MINUTE);
 
 afterAll(async () => {
   // Never `terraform destroy` (moto never finishes ElastiCache deletes): stopping the emulators
   // discards everything.
-  await Promise.all([moto?.stop(), prodMoto?.stop()]);
+  await prodMoto?.stop();
+  if (ownSandbox && sandboxDir) await run('npm', ['run', '--silent', 'sandbox', '--', 'down', '--dir', sandboxDir], { cwd: REPO, env: process.env, logFile: path.join(workDir, 'sandbox-down.log'), timeoutMs: MINUTE }).catch((e) => log(`sandbox down: ${e}`));
   log(`timings (s): ${JSON.stringify(timings)}`);
   if (workDir && failures === 0 && !process.env.E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
-  else if (workDir) log(`kept ${workDir} (logs: *-deploy.log, release*.log, plan.log, moto-*.log)`);
+  else if (workDir) log(`kept ${workDir} (logs: *-deploy.log, release*.log, plan.log, moto-*.log; staging's: ${sandboxDir}/sandbox.log, moto.log)`);
 }, MINUTE);
 
 check('every expected layer is in the synthesized staging stack, aimed at the emulator only', async () => {
@@ -734,7 +760,7 @@ describe('releases', () => {
     expect(fs.existsSync(path.join(stagingOut, 'stacks', 'staging', `release-${IMAGE_TAG}.tfplan`))).toBe(true);
     const plan = JSON.parse(fs.readFileSync(path.join(stagingOut, 'stacks', 'staging', `release-${IMAGE_TAG}.tfplan.json`), 'utf8'));
     expect(plan.resource_changes.some((c: any) => c.type === 'aws_ecs_task_definition' && c.change.actions.includes('create'))).toBe(true);
-    expect(fs.readFileSync(path.join(workDir, 'release.log'), 'utf8')).toContain('PASSED: no stateful resource is destroyed or replaced.');
+    expect(releaseOutput).toContain('PASSED: no stateful resource is destroyed or replaced.');
     // The database setup is recorded, so the next release skips it.
     const [setupParameter] = botoCalls(python, endpoint, [{ service: 'ssm', operation: 'get_parameter', params: { Name: '/webapp/staging/database-setup' } }]);
     expect(setupParameter.Parameter.Value).toBe(state.outputs.database_setup_version.value);
@@ -749,6 +775,9 @@ describe('releases', () => {
     }
     await npmRun('secret', ['check', 'staging', '--outdir', stagingOut], { logName: 'secret.log' });
     expect(fs.readFileSync(path.join(workDir, 'secret.log'), 'utf8')).not.toContain(SENTRY_DSN_VALUE);
+    // The sandbox passed the value on stdin: its log says how long it is, never what it is.
+    expect(releaseOutput).toMatch(/stored a new value of SENTRY_DSN in staging \(\d+ characters\)/);
+    expect(releaseOutput).not.toContain(SENTRY_DSN_VALUE);
   });
 
   check('a failing migration stops the release: exit 1, nothing deployed, services and the recorded tag stay on the previous release', async () => {

@@ -2,7 +2,7 @@
 Self-check of the moto shims 4 and 8-11 of moto_launcher.py, through boto3 against a running
 launcher. Starts nothing itself:
 
-    python3 __tests__/e2e/moto_launcher.py -H 127.0.0.1 -p 5055 &   # with MOTO_ENV of harness/moto.ts
+    python3 __tests__/e2e/moto_launcher.py -H 127.0.0.1 -p 5055 &   # with MOTO_ENV of src/ops/sandbox.ts
     python3 __tests__/e2e/shim_selfcheck.py http://127.0.0.1:5055
 
 Prints one line per check and exits 1 if any failed. Creates its own resources (names prefixed

@@ -14,6 +14,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { emulatorFromEndpoint } from '../lib/emulator';
+import { CommandError } from './command';
 
 /** Anything with the SDK v3 `send` (a client, or a stub in tests). */
 export interface Sender {
@@ -34,7 +35,7 @@ export class StackOutputs {
   value(name: string): unknown {
     const v = this.values[name];
     if (v === undefined) {
-      throw new Error(`the stack outputs of "${this.environment}" have no "${name}": deploy the current version of the stack first (npx cdktf deploy ${this.environment})`);
+      throw new CommandError(`the stack outputs of "${this.environment}" have no "${name}": deploy the current version of the stack first (npx cdktf deploy ${this.environment})`);
     }
     return v;
   }
@@ -45,13 +46,13 @@ export class StackOutputs {
 
   list(name: string): string[] {
     const v = this.value(name);
-    if (!Array.isArray(v)) throw new Error(`stack output "${name}" of "${this.environment}" is not a list`);
+    if (!Array.isArray(v)) throw new CommandError(`stack output "${name}" of "${this.environment}" is not a list`);
     return v.map(String);
   }
 
   map<T = unknown>(name: string): Record<string, T> {
     const v = this.value(name);
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`stack output "${name}" of "${this.environment}" is not a map`);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CommandError(`stack output "${name}" of "${this.environment}" is not a map`);
     return v as Record<string, T>;
   }
 }

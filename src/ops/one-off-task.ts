@@ -7,15 +7,16 @@
 import { DescribeTasksCommand, RunTaskCommand, Task } from '@aws-sdk/client-ecs';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { OutputsSource, Sender, StackOutputs, awsErrorName, loadStackOutputs, stackOutputsFrom } from './aws';
+import { CommandError } from './command';
 
-export const USAGE = `usage: npm run task -- <environment> [--admin] [--outputs <file>] [--timeout <minutes>] <command...>
+export const USAGE = `usage: npm run task -- <environment> [--admin] [--outputs <file>] [--outdir <dir>] [--timeout <minutes>] <command...>
   e.g. npm run task -- staging python manage.py migrate
        npm run task -- prod --outputs outputs.json python manage.py createsuperuser --noinput
        npm run task -- prod --admin psql -c 'select version()'
 --admin runs the command on the database-admin task instead of the app's one-off task: a Postgres
 client image (psql, pg_dump, pg_restore) connected as the RDS master user (PGHOST, PGUSER,
 PGDATABASE, PGPASSWORD from RDS's secret); for dump and restore (docs/migrating.md).
-Reads the stack outputs (terraform output in cdktf.out/stacks/<environment>, or --outputs <file>
+Reads the stack outputs (terraform output in <outdir, cdktf.out>/stacks/<environment>, or --outputs <file>
 written by \`cdktf output <environment> --outputs-file <file>\`), starts the one-off task, streams its
 logs, waits for it to stop and exits with the container's exit code.`;
 
@@ -25,6 +26,8 @@ export interface TaskArgs {
   readonly admin?: boolean;
   readonly command: string[];
   readonly outputsFile?: string;
+  /** The synthesized output folder whose stack folder `terraform output` reads (cdktf.out). */
+  readonly outdir?: string;
   readonly timeoutMinutes: number;
 }
 
@@ -35,10 +38,12 @@ export interface TaskArgs {
  */
 export function parseTaskArgs(argv: string[]): TaskArgs {
   const args = [...argv];
+  const usage = (message: string) => new CommandError(`${message}\n${USAGE}`, 2);
   if (args[0] === '--') args.shift();
   const environment = args.shift();
-  if (!environment || environment.startsWith('-')) throw new Error(`missing environment\n${USAGE}`);
+  if (!environment || environment.startsWith('-')) throw usage('missing environment');
   let outputsFile: string | undefined;
+  let outdir: string | undefined;
   let timeoutMinutes = 60;
   let admin = false;
   while (args[0]?.startsWith('--')) {
@@ -48,16 +53,18 @@ export function parseTaskArgs(argv: string[]): TaskArgs {
       admin = true;
       continue;
     }
+    if (!['--outputs', '--outdir', '--timeout'].includes(flag)) throw usage(`unknown option ${flag}`);
     const value = args.shift();
-    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+    if (value === undefined) throw usage(`${flag} needs a value`);
     if (flag === '--outputs') outputsFile = value;
-    else if (flag === '--timeout') {
+    else if (flag === '--outdir') outdir = value;
+    else {
       timeoutMinutes = Number(value);
-      if (!(timeoutMinutes > 0)) throw new Error(`--timeout must be a positive number of minutes, got "${value}"`);
-    } else throw new Error(`unknown option ${flag}\n${USAGE}`);
+      if (!(timeoutMinutes > 0)) throw new CommandError(`--timeout must be a positive number of minutes, got "${value}"`, 2);
+    }
   }
-  if (args.length === 0) throw new Error(`missing command to run\n${USAGE}`);
-  return { environment, command: args, outputsFile, timeoutMinutes, ...(admin ? { admin } : {}) };
+  if (args.length === 0) throw usage('missing command to run');
+  return { environment, command: args, outputsFile, timeoutMinutes, ...(outdir ? { outdir } : {}), ...(admin ? { admin } : {}) };
 }
 
 /** Where and how a task runs. */
@@ -85,7 +92,7 @@ export function taskOutputsFrom(raw: Record<string, unknown>, environment: strin
 export function oneOffTask(outputs: StackOutputs): TaskOutputs {
   const missing = REQUIRED.filter((n) => !outputs.has(n));
   if (missing.length > 0) {
-    throw new Error(`stack outputs of "${outputs.environment}" lack ${missing.join(', ')}: deploy the stack first (cdktf deploy ${outputs.environment})`);
+    throw new CommandError(`stack outputs of "${outputs.environment}" lack ${missing.join(', ')}: deploy the stack first (cdktf deploy ${outputs.environment})`);
   }
   return {
     region: outputs.string('aws_region'),
@@ -112,7 +119,7 @@ export function databaseAdminTask(outputs: StackOutputs): TaskOutputs {
 
 /** Reads outputs from a file, or from `terraform output -json` in the synthesized stack folder. */
 export function loadTaskOutputs(args: TaskArgs, projectDir: string, source: OutputsSource = {}): TaskOutputs {
-  const outputs = loadStackOutputs(args.environment, projectDir, { ...source, outputsFile: args.outputsFile });
+  const outputs = loadStackOutputs(args.environment, projectDir, { outdir: args.outdir, ...source, outputsFile: args.outputsFile });
   return args.admin ? databaseAdminTask(outputs) : oneOffTask(outputs);
 }
 
@@ -164,7 +171,7 @@ export async function runOneOffTask(ecs: Sender, outputs: TaskOutputs, command: 
   const task = result.tasks?.[0];
   if (!task?.taskArn) {
     const reasons = (result.failures ?? []).map((f: { arn?: string; reason?: string }) => `${f.arn ?? ''} ${f.reason ?? ''}`.trim()).join('; ');
-    throw new Error(`ECS did not start the task: ${reasons || 'no task returned'}`);
+    throw new CommandError(`ECS did not start the task: ${reasons || 'no task returned'}`);
   }
   const taskId = task.taskArn.split('/').pop()!;
   // awslogs stream name: <stream-prefix>/<container>/<task id>.
@@ -178,7 +185,7 @@ export async function runOneOffTask(ecs: Sender, outputs: TaskOutputs, command: 
   let current: Task | undefined = task;
   let lastStatus = '';
   while (current?.lastStatus !== 'STOPPED') {
-    if (now() > deadline) throw new Error(`task ${taskId} still ${current?.lastStatus} after the timeout; it keeps running (stop it with aws ecs stop-task)`);
+    if (now() > deadline) throw new CommandError(`task ${taskId} still ${current?.lastStatus} after the timeout; it keeps running (stop it with aws ecs stop-task)`);
     await sleep(opts.pollMs ?? 5000);
     const described = await ecs.send(new DescribeTasksCommand({ cluster: outputs.cluster, tasks: [task.taskArn] }));
     current = described.tasks?.[0];

@@ -70,8 +70,13 @@ export interface ReleaseTarget {
   readonly url: string;
 }
 
+/** What the stack's `release` output holds: an older stack's outputs lack some. */
+const RELEASE_SETTINGS = ['min_counts', 'lock_parameter', 'database_setup_parameter', 'migration_command', 'migration_timeout_minutes'];
+
 export function releaseTarget(outputs: StackOutputs): ReleaseTarget {
   const settings = outputs.map<any>('release');
+  const absent = RELEASE_SETTINGS.filter((k) => settings[k] === undefined);
+  if (absent.length > 0) throw new ReleaseError(`the stack output "release" of "${outputs.environment}" has no ${absent.join(', ')}: deploy the current version of the stack first (npx cdktf deploy ${outputs.environment})`);
   const cluster = outputs.string('ecs_cluster_name');
   const minCounts = settings.min_counts as Record<string, number>;
   const services = Object.fromEntries(serviceNames(outputs).map((name) => [name, Number(minCounts[name.slice(cluster.length + 1)] ?? 1)]));

@@ -17,10 +17,36 @@ export const SANDBOX_DIR = '.sandbox';
 export const SANDBOX_ENVIRONMENT = 'staging';
 export const SANDBOX_TAG = 'sandbox-1';
 
+/** One stage of `up`, as `sandbox.json` records it once done. */
+export interface SandboxStage {
+  readonly name: string;
+  readonly seconds: number;
+  /** When it ended (ISO time): the e2e finds the state the first deploy left by it. */
+  readonly ended: string;
+}
+
 export interface SandboxState {
   readonly endpoint: string;
   readonly pid: number;
   readonly started: string;
+  readonly stages?: readonly SandboxStage[];
+}
+
+/**
+ * The emulator's own settings (moto reads them at start), for the sandbox and the e2e alike.
+ */
+export const MOTO_ENV: Record<string, string> = {
+  // AWS-managed IAM policies (the RDS monitoring role attaches AmazonRDSEnhancedMonitoringRole).
+  MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+  // moto issues a DNS-validated certificate once it is older than this many seconds (default 60):
+  // 0 makes aws_acm_certificate_validation succeed on its first poll (moto/acm/models.py check()).
+  MOTO_ACM_VALIDATION_WAIT: '0',
+  PYTHONUNBUFFERED: '1',
+};
+
+/** The value the sandbox stores for a declared secret: recognisable, never a real one. */
+export function sandboxSecretValue(name: string): string {
+  return `sandbox-value-of-${name}`;
 }
 
 /**
@@ -67,9 +93,9 @@ export function sandboxProcessEnv(endpoint: string, region: string, base: NodeJS
 }
 
 /** `.sandbox/env`, to `source` in a shell: then every command works on the sandbox as it does on AWS. */
-export function envFileText(endpoint: string, region: string, tfCliConfig: string | undefined): string {
+export function envFileText(endpoint: string, region: string, tfCliConfig: string | undefined, dir = SANDBOX_DIR): string {
   const lines = Object.entries({ ...sandboxVariables(endpoint, region), ...(tfCliConfig ? { TF_CLI_CONFIG_FILE: tfCliConfig } : {}) }).map(([k, v]) => `export ${k}='${v}'`);
-  return [`# npm run sandbox wrote this: source it, then pass --outdir ${SANDBOX_DIR}/cdktf.out to the commands.`, ...lines, 'unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL', ''].join('\n');
+  return [`# npm run sandbox wrote this: source it, then pass --outdir ${dir}/cdktf.out to the commands.`, ...lines, 'unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL', ''].join('\n');
 }
 
 /** The Python that runs moto's server (MOTO_PYTHON, the moto_server script's, python3), or a one-line fix. */
@@ -107,6 +133,10 @@ export function readState(dir: string): SandboxState | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState) : undefined;
 }
 
+export function writeState(dir: string, state: SandboxState): void {
+  fs.writeFileSync(path.join(dir, 'sandbox.json'), `${JSON.stringify(state, null, 2)}\n`);
+}
+
 /** Whether a process is alive (signal 0 checks without sending anything). */
 export function alive(pid: number): boolean {
   try {
@@ -123,8 +153,8 @@ export function stageLine(index: number, total: number, name: string, seconds?: 
 }
 
 /** What `up` prints at the end: where things are and what to type next. */
-export function nextSteps(state: SandboxState, outputs: Record<string, unknown>, logFile: string): string {
-  const outdir = `${SANDBOX_DIR}/cdktf.out`;
+export function nextSteps(state: SandboxState, outputs: Record<string, unknown>, logFile: string, dir = SANDBOX_DIR): string {
+  const outdir = `${dir}/cdktf.out`;
   return [
     `sandbox up: ${SANDBOX_ENVIRONMENT} released (${SANDBOX_TAG}) in the emulator at ${state.endpoint} (pid ${state.pid})`,
     `  app url (in the emulator, not reachable): ${String(outputs.app_url ?? '?')}`,
@@ -132,11 +162,11 @@ export function nextSteps(state: SandboxState, outputs: Record<string, unknown>,
     `  image repository: ${String(outputs.ecr_repository_url ?? '?')}`,
     `  full log: ${logFile}`,
     'next:',
-    `  source ${SANDBOX_DIR}/env                # aims cdktf and every command at the sandbox`,
+    `  source ${dir}/env                # aims cdktf and every command at the sandbox`,
     `  npm run status -- ${SANDBOX_ENVIRONMENT} --outdir ${outdir}`,
     `  npm run logs -- ${SANDBOX_ENVIRONMENT} --outdir ${outdir}`,
     `  npm run release -- ${SANDBOX_ENVIRONMENT} ${SANDBOX_TAG} --outdir ${outdir}`,
     `  npx cdktf diff ${SANDBOX_ENVIRONMENT} --output ${outdir}`,
-    '  npm run sandbox -- down              # stops the emulator (everything in it is gone)',
+    `  npm run sandbox -- down${dir === SANDBOX_DIR ? '' : ` --dir ${dir}`}              # stops the emulator (everything in it is gone)`,
   ].join('\n');
 }

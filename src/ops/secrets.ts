@@ -12,9 +12,9 @@ export const SECRET_USAGE = `usage: npm run secret -- <command> <environment> [N
   set <env> <NAME> [--roll|--no-roll]   read the value from stdin (hidden when typed), store it;
                                         --roll restarts the services so they pick it up
   check <env>                           fail (exit 1) when a declared secret has no value yet
-  list <env>                            the declared secrets, whether set, and when last changed
+  list <env> [--json]                   the declared secrets, whether set, and when last changed
   e.g. printf '%s' "$SENTRY_DSN" | npm run secret -- set staging SENTRY_DSN --roll
-options: --outputs <file> (stack outputs file, as for npm run task)`;
+options: --outputs <file> (stack outputs file, as for npm run task), --outdir <dir> (cdktf.out)`;
 
 export class SecretError extends CommandError {}
 

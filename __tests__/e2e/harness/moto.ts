@@ -16,14 +16,8 @@ export interface Moto {
 
 const LAUNCHER = path.join(__dirname, '..', 'moto_launcher.py');
 
-/** Environment of the emulator itself (read by moto at start). */
-export const MOTO_ENV: Record<string, string> = {
-  // AWS-managed IAM policies (the RDS monitoring role attaches AmazonRDSEnhancedMonitoringRole).
-  MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
-  // moto issues a DNS-validated certificate once it is older than this many seconds (default 60):
-  // 0 makes aws_acm_certificate_validation succeed on its first poll (moto/acm/models.py check()).
-  MOTO_ACM_VALIDATION_WAIT: '0',
-};
+/** Environment of the emulator itself (read by moto at start): the sandbox's (src/ops/sandbox.ts). */
+import { MOTO_ENV } from '../../../src/ops/sandbox';
 
 /** The same port picking and Python look-up as the sandbox (src/ops/). */
 export { freePortOnLoopback as freePort } from '../../../src/ops/ports';
@@ -42,7 +36,7 @@ export async function startMoto(logDir: string, logName = 'moto.log'): Promise<M
     const endpoint = `http://127.0.0.1:${port}`;
     const log = fs.openSync(logFile, 'w');
     const child: ChildProcess = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-      env: { ...process.env, ...MOTO_ENV, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...MOTO_ENV },
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);

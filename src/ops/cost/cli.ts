@@ -8,6 +8,8 @@ import { parseArgs } from 'util';
 import { ASSUMPTION_DOCS, Assumptions, DEFAULT_ASSUMPTIONS, StackEstimate, StackJson, estimateStack } from './estimate';
 import { formatAssumptions, formatFooter, formatJson, formatMarkdown, formatText } from './report';
 import { costChartSvg, totalsLines } from './chart';
+import { closest } from 'fastest-levenshtein';
+import { parseErrorLine } from '../command';
 
 export const USAGE = `Usage: npm run cost -- [options]
 
@@ -19,8 +21,8 @@ assumption lines and what each cost switch saves.
 Options:
   --env <name>            only this environment (repeatable; default: every environment in src/config/environments.ts)
   --stack <path>          price this synthesized stack instead: a cdk.tf.json or the folder holding it (repeatable)
-  --cdktf-out <dir>       price <dir>/stacks/<env>/cdk.tf.json as synthesized earlier (no synth; may be
-                          older than the current configuration)
+  --outdir <dir>          price <dir>/stacks/<env>/cdk.tf.json as synthesized earlier (no synth; may be
+                          older than the current configuration); --cdktf-out <dir> is the same
   --production            a --stack is a production environment (no Spot / night-schedule switches)
   --non-production        a --stack is not production (default when its name is not a known environment)
   --assume <key=value>    change one usage assumption (repeatable), e.g. --assume cloudfrontTransferGb=500
@@ -29,7 +31,7 @@ Options:
   --json                  machine-readable output
   --markdown              Markdown tables
   --no-synth              price cdktf.out/stacks/<env>/cdk.tf.json as synthesized earlier (same as
-                          --cdktf-out cdktf.out): no synth, fails when a stack is missing
+                          --outdir cdktf.out): no synth, fails when a stack is missing
   -h, --help              this text
 
 Assumption keys (defaults):
@@ -85,6 +87,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
         json: { type: 'boolean' },
         markdown: { type: 'boolean' },
         'no-synth': { type: 'boolean' },
+        outdir: { type: 'string' },
         'cdktf-out': { type: 'string' },
         svg: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -93,13 +96,16 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
       strict: true,
     });
   } catch (e) {
-    throw new CostUsageError((e as Error).message);
+    throw new CostUsageError(`${parseErrorLine(e as Error)}: npm run cost -- --help lists the options`);
   }
   const v = parsed.values;
+  // --outdir as in every other command; --cdktf-out, its earlier name, still works.
+  if (v.outdir !== undefined && v['cdktf-out'] !== undefined && v.outdir !== v['cdktf-out']) throw new CostUsageError('--outdir and --cdktf-out name the same folder: give one');
+  const outdir = v.outdir ?? v['cdktf-out'];
   if (v.json && v.markdown) throw new CostUsageError('--json and --markdown exclude each other');
   if (v.production && v['non-production']) throw new CostUsageError('--production and --non-production exclude each other');
-  if (v['cdktf-out'] !== undefined && (v.stack ?? []).length > 0) throw new CostUsageError('--cdktf-out and --stack exclude each other');
-  if (v['cdktf-out'] === '') throw new CostUsageError('--cdktf-out expects a folder');
+  if (outdir !== undefined && (v.stack ?? []).length > 0) throw new CostUsageError('--outdir and --stack exclude each other');
+  if (outdir === '') throw new CostUsageError('--outdir expects a folder');
   const assumptions: Partial<Assumptions> = {};
   for (const a of v.assume ?? []) parseAssumption(a, assumptions);
   return {
@@ -109,8 +115,8 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
     assumptions,
     assumptionsFile: v.assumptions,
     format: v.json ? 'json' : v.markdown ? 'markdown' : 'text',
-    synth: !v['no-synth'] && v['cdktf-out'] === undefined,
-    cdktfOut: v['cdktf-out'],
+    synth: !v['no-synth'] && outdir === undefined,
+    cdktfOut: outdir,
     ...(v.svg !== undefined ? { svg: v.svg } : {}),
     help: !!v.help,
   };
@@ -161,7 +167,7 @@ function targetsOf(args: CostArgs, io: CostIO): Target[] {
   }
   const envs = args.envs.length > 0 ? args.envs : io.environments.map((e) => e.name);
   for (const e of envs) {
-    if (!known.has(e)) throw new CostUsageError(`unknown environment "${e}" (known: ${[...known.keys()].join(', ')})`);
+    if (!known.has(e)) throw new CostUsageError(`no environment "${e}": did you mean "${closest(e, [...known.keys()])}"? (src/config/environments.ts has ${[...known.keys()].join(', ')})`);
   }
   return envs.map((name) => ({ name, file: stackFile(outdirOf(args, io), name), production: known.get(name) }));
 }
@@ -194,7 +200,7 @@ export function runCost(argv: readonly string[], io: CostIO): number {
     // cdktf.out left by an earlier synth (it may predate the last config change), unless asked.
     let synthesized: ReadonlyMap<string, string> | undefined;
     if (args.stacks.length === 0 && args.synth) {
-      io.err(`synthesizing ${targets.map((t) => t.name).join(', ')} from the current configuration (in-process; --cdktf-out <dir> or --no-synth price an existing synth instead)`);
+      io.err(`synthesizing ${targets.map((t) => t.name).join(', ')} from the current configuration (in-process; --outdir <dir> or --no-synth price an existing synth instead)`);
       synthesized = io.synth();
       const absent = targets.filter((t) => !synthesized!.has(t.name));
       if (absent.length > 0) throw new CostUsageError(`the synth produced no stack ${absent.map((t) => t.name).join(', ')}`);
