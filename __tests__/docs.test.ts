@@ -44,3 +44,23 @@ test('the README stays a landing page (about 300 lines at most); the topics are 
     expect([topic, fs.existsSync(path.join(ROOT, 'docs', `${topic}.md`))]).toEqual([topic, true]);
   }
 });
+
+/**
+ * `help`, the README and the CI script agree: every `npm run <script>` they name exists, the
+ * README's two set-up commands are the ones `help` starts with, and `.ci/run` runs both.
+ */
+test('help, the README and CI name the same set-up commands and only scripts that exist', () => {
+  const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts);
+  const help = fs.readFileSync(path.join(ROOT, 'help'), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const named = (text: string) => [...text.matchAll(/npm run (?:--silent )?([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
+  expect([...new Set([...named(help), ...named(readme)])].filter((s) => !scripts.includes(s))).toEqual([]);
+  const setUp = /```sh\n(.+?) +#.*\n(.+?) +#/.exec(readme)!;
+  expect([setUp[1], setUp[2]]).toEqual(['npm ci && npm run sandbox', 'npm test']);
+  expect(help).toContain(`  ${setUp[1]} `);
+  expect(help).toContain(`  ${setUp[2]} `);
+  const ci = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+  expect(ci).toMatch(/^npm ci /m);
+  expect(ci).toMatch(/^npm run sandbox$/m);
+  expect(ci).toMatch(/^npm test$/m);
+});
