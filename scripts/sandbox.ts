@@ -11,13 +11,14 @@ import { CommandError, runCommand } from '../src/ops/command';
 import { freePortOnLoopback } from '../src/ops/ports';
 import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, stageLine, writeState } from '../src/ops/sandbox';
 
-const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>]
+const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>] [--verbose]
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
                 shipped staging, put an image in the emulated registry, set its secret, release it
                 (guarded, as the deliver workflow releases)
   down          stop the emulator and remove the sandbox's folder
   status        whether the emulator runs, and the environment's status (npm run status)
   --dir <dir>   the sandbox's folder (default ${SANDBOX_DIR}): several sandboxes side by side
+  --verbose     show cdktf's and Terraform's output here too (always in <dir>/sandbox.log)
 Needs Python with moto's server (pip install 'moto[server]==5.2.1') and Terraform; no AWS account.`;
 
 const root = process.cwd();
@@ -25,22 +26,29 @@ let shownDir = SANDBOX_DIR;
 let dir = path.join(root, SANDBOX_DIR);
 let outdir = path.join(dir, 'cdktf.out');
 let logFile = path.join(dir, 'sandbox.log');
+let verbose = false;
 const LAUNCHER = path.join(root, '__tests__', 'e2e', 'moto_launcher.py');
 
-/** Runs a command with its output appended to the sandbox log; rejects with the log's tail. */
+/**
+ * Runs a command with its output appended to the sandbox log (and shown here too with --verbose,
+ * as the release's --verbose does); rejects with the log's tail.
+ */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     fs.appendFileSync(logFile, `\n$ ${command} ${args.join(' ')}\n`);
-    const log = fs.openSync(logFile, 'a');
-    const child = spawn(command, args, { cwd: root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', log] });
+    const child = spawn(command, args, { cwd: root, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
-    child.stdout!.on('data', (c: Buffer) => (out.push(c), fs.appendFileSync(logFile, c)));
+    const keep = (c: Buffer) => {
+      fs.appendFileSync(logFile, c);
+      if (verbose) process.stderr.write(c);
+    };
+    child.stdout!.on('data', (c: Buffer) => (out.push(c), keep(c)));
+    child.stderr!.on('data', keep);
     if (input !== undefined) child.stdin!.end(input);
     child.on('error', reject);
     child.on('close', (code) => {
-      fs.closeSync(log);
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}; the end of ${path.relative(root, logFile)}:\n${fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}`));
+      else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}; the end of ${path.relative(root, logFile) || logFile}:\n${fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}`));
     });
   });
 }
@@ -154,10 +162,11 @@ async function status(): Promise<number> {
 }
 
 runCommand(async () => {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, dir: { type: 'string', default: SANDBOX_DIR } } });
+  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, dir: { type: 'string', default: SANDBOX_DIR }, verbose: { type: 'boolean', short: 'v', default: false } } });
   if (values.help) return (console.log(USAGE), 0);
   if (!values.dir) throw new CommandError(`--dir needs a folder\n${USAGE}`, 2);
   shownDir = values.dir;
+  verbose = values.verbose;
   dir = path.resolve(root, values.dir);
   outdir = path.join(dir, 'cdktf.out');
   logFile = path.join(dir, 'sandbox.log');

@@ -25,80 +25,23 @@
 import {
   Architecture, OFFICIAL_PAGES, PRICES, Price, RegionPrices, pricesFor,
 } from './prices';
-import { arn } from '../../lib/naming';
-import { HOURS_PER_MONTH, ScheduleHours, runningHours } from './schedule';
+import { HOURS_PER_MONTH } from './schedule';
+import { Body, StackJson, blocks, firstBlock, instances, isTrue, referencedName, regionOf, resourcesOf, releasedCount } from './stack-json';
+import { dbSchedule, serviceSchedule, targetsService } from './stack-schedules';
+import { costSwitches } from './switches';
+import { Assumptions, DEFAULT_ASSUMPTIONS, assumptionLines, fmtNum } from './assumptions';
 
 export { HOURS_PER_MONTH } from './schedule';
+export { ASSUMPTION_DOCS, DEFAULT_ASSUMPTIONS } from './assumptions';
+export type { Assumptions } from './assumptions';
+export type { StackJson } from './stack-json';
+export { releasedCount } from './stack-json';
+export { NAT_FREE_ENDPOINTS, NIGHT_SCHEDULE, withMultiAzOff, withNatMode, withNightSchedule, withSpot, withoutSchedules } from './switches';
 
 // ---------------------------------------------------------------------------------------------
 // Input
 // ---------------------------------------------------------------------------------------------
 
-/** The parts of a synthesized stack the estimate reads. */
-export interface StackJson {
-  provider?: Record<string, unknown>;
-  resource?: Record<string, Record<string, any>>;
-  data?: Record<string, Record<string, any>>;
-  [key: string]: unknown;
-}
-
-/** Usage the floor cannot know: each one becomes an assumption line with its price. */
-export interface Assumptions {
-  /** Average Load Balancer Capacity Units per hour, per ALB. */
-  albLcuAverage: number;
-  /** GB per month served to the internet from the region (ALB responses). */
-  dataTransferOutGb: number;
-  /** GB per month processed by the NAT gateways (image pulls, API calls, outbound traffic). */
-  natProcessedGb: number;
-  /** GB per month through interface VPC endpoints. */
-  endpointProcessedGb: number;
-  /** GB per month delivered by CloudFront. */
-  cloudfrontTransferGb: number;
-  /** GB per month ingested into CloudWatch Logs (app logs, RDS logs, flow logs). */
-  logsIngestedGb: number;
-  /** GB stored in S3 Standard (all buckets). */
-  s3StorageGb: number;
-  /** Thousands of S3 PUT/COPY/POST/LIST requests per month. */
-  s3PutThousands: number;
-  /** Thousands of S3 GET requests per month. */
-  s3GetThousands: number;
-  /** Millions of SQS requests per month. */
-  sqsMillionRequests: number;
-  /** Millions of requests inspected by WAF per month. */
-  wafMillionRequests: number;
-  /** Thousands of e-mails sent through SES per month (the email section). */
-  sesThousandEmails: number;
-}
-
-export const DEFAULT_ASSUMPTIONS: Readonly<Assumptions> = {
-  albLcuAverage: 1,
-  dataTransferOutGb: 50,
-  natProcessedGb: 20,
-  endpointProcessedGb: 20,
-  cloudfrontTransferGb: 50,
-  logsIngestedGb: 10,
-  s3StorageGb: 20,
-  s3PutThousands: 100,
-  s3GetThousands: 1000,
-  sqsMillionRequests: 1,
-  wafMillionRequests: 5,
-  sesThousandEmails: 10,
-};
-
-export const ASSUMPTION_DOCS: Readonly<Record<keyof Assumptions, string>> = {
-  albLcuAverage: 'average LCUs per hour per ALB (1 LCU = 25 new conn/s, 3,000 active conn/min, 1 GB/h or 1,000 rule evals/s)',
-  dataTransferOutGb: 'GB/month served to the internet from the region (ALB responses)',
-  natProcessedGb: 'GB/month through the NAT gateways (image pulls, AWS API calls, outbound calls)',
-  endpointProcessedGb: 'GB/month through interface VPC endpoints',
-  cloudfrontTransferGb: 'GB/month delivered by CloudFront',
-  logsIngestedGb: 'GB/month ingested into CloudWatch Logs',
-  s3StorageGb: 'GB stored in S3 Standard, all buckets',
-  s3PutThousands: 'thousands of S3 PUT/COPY/POST/LIST requests per month',
-  s3GetThousands: 'thousands of S3 GET requests per month',
-  sqsMillionRequests: 'millions of SQS requests per month',
-  wafMillionRequests: 'millions of requests inspected by WAF per month',
-  sesThousandEmails: 'thousands of e-mails sent through SES per month',
-};
 
 export interface EstimateOptions {
   /** Environment (stack) name, for the report. */
@@ -223,77 +166,8 @@ const FREE_TYPES = new Set([
   'aws_sesv2_email_identity_mail_from_attributes', 'aws_sesv2_account_suppression_attributes',
 ]);
 
-/** Interface endpoints the stack needs without NAT (ECR pulls, logs, secrets; S3 stays a gateway endpoint). */
-export const NAT_FREE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager'] as const;
 
-/** The night schedule the switch models when a stack has none. */
-export const NIGHT_SCHEDULE = {
-  up: 'cron(0 7 ? * MON-FRI *)',
-  down: 'cron(0 20 ? * MON-FRI *)',
-  timezone: 'Europe/Dublin',
-} as const;
 
-// ---------------------------------------------------------------------------------------------
-// Small readers of Terraform JSON values
-// ---------------------------------------------------------------------------------------------
-
-type Body = Record<string, any>;
-
-function resourcesOf(json: StackJson, type: string): [string, Body][] {
-  return Object.entries(json.resource?.[type] ?? {});
-}
-
-/** A nested block: cdktf renders single blocks as objects and repeated ones as arrays. */
-function blocks(value: unknown): Body[] {
-  if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object');
-  return value && typeof value === 'object' ? [value as Body] : [];
-}
-
-function firstBlock(value: unknown): Body | undefined {
-  return blocks(value)[0];
-}
-
-/** Logical name of `${<type>.<name>.<attr>}` references in a string (first match). */
-function referencedName(value: unknown, type: string): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = new RegExp(`\\b${type}\\.([A-Za-z0-9_-]+)\\.`).exec(value);
-  return m?.[1];
-}
-
-/**
- * A count as the estimate reads it: a number, a numeric string, or a conditional expression
- * whose released branch is the number after the `:` (`${(... == "unreleased") ? 0 : 2}` → 2).
- */
-export function releasedCount(value: unknown): { count: number; expression: boolean } | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return { count: value, expression: false };
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return { count: Number(text), expression: false };
-  const m = /:\s*(\d+)\s*\)?\s*\}$/.exec(text);
-  if (m && text.startsWith('${') && text.includes('?')) return { count: Number(m[1]), expression: true };
-  return undefined;
-}
-
-function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
-}
-
-/** The `count` meta-argument: 1 when absent, the number when literal, undefined otherwise. */
-function instances(body: Body): number | undefined {
-  if (body.count === undefined) return 1;
-  const c = releasedCount(body.count);
-  return c?.count;
-}
-
-function regionOf(json: StackJson): string | undefined {
-  const aws = json.provider?.aws;
-  const list = Array.isArray(aws) ? aws : aws ? [aws] : [];
-  const main = list.find((p: any) => p && typeof p === 'object' && !p.alias) ?? list[0];
-  const region = (main as any)?.region;
-  return typeof region === 'string' && !region.includes('${') ? region : undefined;
-}
-
-const fmtNum = (n: number): string => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
 
 // ---------------------------------------------------------------------------------------------
 // Pricing
@@ -378,68 +252,6 @@ function priceLoadBalancers(pr: Pricer): void {
       }
     }
   }
-}
-
-interface ServiceSchedule {
-  hours: ScheduleHours;
-  addresses: string[];
-}
-
-/** ` (time zone)` of scheduled resources when they name one (it moves the window, not its length). */
-function timezoneNote(zones: unknown[]): string {
-  const named = [...new Set(zones.filter((z): z is string => typeof z === 'string' && z !== ''))];
-  return named.length > 0 ? ` (${named.join(', ')})` : '';
-}
-
-/**
- * Scheduled actions that scale a service: their `resource_id` designates the service directly
- * (`service/${aws_ecs_cluster.c.name}/${aws_ecs_service.s.name}` or a literal
- * `service/<cluster>/<name>`) or through its scaling target (`${aws_appautoscaling_target.t.resource_id}`,
- * what src/modules/night-schedule.ts renders). Up/down: an action that sets min and max to 0 is
- * "down", any other is "up"; the running hours are those between them (schedule.ts).
- */
-export function serviceSchedule(json: StackJson, logical: string, serviceName: unknown): ServiceSchedule | undefined {
-  const actions = resourcesOf(json, 'aws_appautoscaling_scheduled_action')
-    .filter(([, a]) => (a.service_namespace ?? 'ecs') === 'ecs' && targetsService(json, a.resource_id, logical, serviceName));
-  if (actions.length === 0) return undefined;
-  const up: string[] = [];
-  const down: string[] = [];
-  for (const [, a] of actions) {
-    const target = firstBlock(a.scalable_target_action) ?? {};
-    const min = releasedCount(target.min_capacity)?.count;
-    const max = releasedCount(target.max_capacity)?.count;
-    const schedule = String(a.schedule ?? '');
-    if (min === 0 && (max === 0 || max === undefined)) down.push(schedule);
-    else up.push(schedule);
-  }
-  const hours = runningHours(up, down);
-  const zone = down.length > 0 ? timezoneNote(actions.map(([, a]) => a.timezone)) : '';
-  return {
-    hours: { ...hours, description: `${hours.description}${zone}` },
-    addresses: actions.map(([n]) => `aws_appautoscaling_scheduled_action.${n}`),
-  };
-}
-
-/** Logical name of the scaling target a `${aws_appautoscaling_target.<name>.resource_id}` (or `.id`) reference designates. */
-function referencedTarget(value: string): string | undefined {
-  return /\baws_appautoscaling_target\.([A-Za-z0-9_-]+)\.(resource_id|id)\b/.exec(value)?.[1];
-}
-
-/**
- * Whether a scalable-target `resource_id` designates the ECS service `logical` (named `serviceName`):
- * by a reference to the service, by a reference to a scaling target whose own `resource_id` does,
- * or by the literal service name as its last segment.
- */
-function targetsService(json: StackJson, resourceId: unknown, logical: string, serviceName: unknown, seen: ReadonlySet<string> = new Set()): boolean {
-  if (typeof resourceId !== 'string') return false;
-  if (referencedName(resourceId, 'aws_ecs_service') === logical) return true;
-  const targetName = referencedTarget(resourceId);
-  if (targetName !== undefined) {
-    const target = json.resource?.aws_appautoscaling_target?.[targetName];
-    if (!target || seen.has(targetName)) return false;
-    return targetsService(json, target.resource_id, logical, serviceName, new Set([...seen, targetName]));
-  }
-  return typeof serviceName === 'string' && serviceName !== '' && !serviceName.includes('${') && resourceId.endsWith(`/${serviceName}`);
 }
 
 /** Tasks on Spot out of `count`, from a capacity provider strategy (base first, then weights). */
@@ -552,43 +364,6 @@ function priceServices(pr: Pricer): void {
       pr.notes.push(`aws_ecs_task_definition.${name}: no service runs it (one-off tasks are billed per second while they run, not part of the floor)`);
     }
   }
-}
-
-interface DbSchedule {
-  hours: ScheduleHours;
-  addresses: string[];
-}
-
-function schedulerTarget(body: Body): { action: 'stop' | 'start' | undefined; input: string } {
-  const target = firstBlock(body.target) ?? {};
-  const arn = String(target.arn ?? '');
-  const action = /rds:stopDBInstance$/i.test(arn) ? 'stop' : /rds:startDBInstance$/i.test(arn) ? 'start' : undefined;
-  const input = typeof target.input === 'string' ? target.input : JSON.stringify(target.input ?? '');
-  return { action, input };
-}
-
-/** EventBridge Scheduler stop/start pairs that target a DB instance. */
-function dbSchedule(json: StackJson, logical: string, identifier: unknown, onlyDb: boolean): DbSchedule | undefined {
-  const up: string[] = [];
-  const down: string[] = [];
-  const addresses: string[] = [];
-  const zones: unknown[] = [];
-  for (const [name, s] of resourcesOf(json, 'aws_scheduler_schedule')) {
-    if (String(s.state ?? 'ENABLED').toUpperCase() === 'DISABLED') continue;
-    const { action, input } = schedulerTarget(s);
-    if (!action) continue;
-    const matches = referencedName(input, 'aws_db_instance') === logical
-      || (typeof identifier === 'string' && !identifier.includes('${') && input.includes(`"${identifier}"`))
-      || (onlyDb && !/aws_db_instance\./.test(input) && !/DbInstanceIdentifier/.test(input));
-    if (!matches) continue;
-    (action === 'stop' ? down : up).push(String(s.schedule_expression ?? ''));
-    addresses.push(`aws_scheduler_schedule.${name}`);
-    zones.push(s.schedule_expression_timezone);
-  }
-  if (addresses.length === 0) return undefined;
-  const hours = runningHours(up, down);
-  const zone = down.length > 0 ? timezoneNote(zones) : '';
-  return { hours: { ...hours, description: `${hours.description}${zone}` }, addresses };
 }
 
 function priceDatabases(pr: Pricer): void {
@@ -741,48 +516,6 @@ function priceMonthly(pr: Pricer): void {
   }
 }
 
-function assumptionLines(json: StackJson, prices: RegionPrices, a: Assumptions): CostLine[] {
-  const lines: CostLine[] = [];
-  const add = (item: string, quantity: number, quantityLabel: string, price: Price, key: keyof Assumptions, notes: string[] = []) => {
-    lines.push({ item, quantity, quantityLabel, price, monthlyUsd: quantity * price.usd, addresses: [], notes: [`assumption ${key}: ${ASSUMPTION_DOCS[key]}`, ...notes] });
-  };
-  const has = (type: string) => Object.keys(json.resource?.[type] ?? {}).length > 0;
-  const albs = [...resourcesOf(json, 'aws_lb'), ...resourcesOf(json, 'aws_alb')].filter(([, b]) => String(b.load_balancer_type ?? 'application') === 'application');
-
-  if (albs.length > 0) {
-    add('ALB LCUs', albs.length * a.albLcuAverage * H, `${albs.length} ALB × ${fmtNum(a.albLcuAverage)} LCU × ${H} h`, prices.albLcuHour, 'albLcuAverage');
-    add('Data transfer out to the internet', a.dataTransferOutGb, `${fmtNum(a.dataTransferOutGb)} GB`, prices.dataTransferOutGb, 'dataTransferOutGb',
-      ['the first 100 GB/month per account are free: not deducted']);
-  }
-  if (has('aws_nat_gateway')) add('NAT data processing', a.natProcessedGb, `${fmtNum(a.natProcessedGb)} GB`, prices.natGatewayGb, 'natProcessedGb');
-  if (resourcesOf(json, 'aws_vpc_endpoint').some(([, e]) => e.vpc_endpoint_type === 'Interface')) {
-    add('Interface endpoint data processing', a.endpointProcessedGb, `${fmtNum(a.endpointProcessedGb)} GB`, prices.interfaceEndpointGb, 'endpointProcessedGb');
-  }
-  if (has('aws_cloudfront_distribution')) {
-    add('CloudFront data transfer out', a.cloudfrontTransferGb, `${fmtNum(a.cloudfrontTransferGb)} GB`, prices.cloudfrontGb, 'cloudfrontTransferGb',
-      ['CloudFront\'s always-free tier (1 TB and 10M requests per month per account) would make this $0: not deducted']);
-  }
-  if (has('aws_cloudwatch_log_group') || has('aws_flow_log')) {
-    add('CloudWatch Logs ingestion', a.logsIngestedGb, `${fmtNum(a.logsIngestedGb)} GB`, prices.logsIngestedGb, 'logsIngestedGb',
-      ['storage for the retention period (about $0.03/GB-month) is not included']);
-  }
-  if (has('aws_s3_bucket')) {
-    add('S3 Standard storage', a.s3StorageGb, `${fmtNum(a.s3StorageGb)} GB-month`, prices.s3StandardGbMonth, 's3StorageGb');
-    add('S3 PUT/COPY/POST/LIST requests', a.s3PutThousands, `${fmtNum(a.s3PutThousands)} × 1,000`, prices.s3PutThousand, 's3PutThousands');
-    add('S3 GET requests', a.s3GetThousands, `${fmtNum(a.s3GetThousands)} × 1,000`, prices.s3GetThousand, 's3GetThousands');
-  }
-  if (has('aws_sqs_queue')) {
-    add('SQS requests', a.sqsMillionRequests, `${fmtNum(a.sqsMillionRequests)} M`, prices.sqsMillionRequests, 'sqsMillionRequests',
-      ['the first 1M requests per month are free: not deducted']);
-  }
-  if (has('aws_sesv2_email_identity')) {
-    add('SES outbound e-mail', a.sesThousandEmails, `${fmtNum(a.sesThousandEmails)} × 1,000`, prices.sesThousandEmails, 'sesThousandEmails',
-      ['receiving, attachments and dedicated IPs are not included']);
-  }
-  if (has('aws_wafv2_web_acl')) add('WAF requests', a.wafMillionRequests, `${fmtNum(a.wafMillionRequests)} M`, prices.wafMillionRequests, 'wafMillionRequests');
-  return lines;
-}
-
 interface Floor {
   lines: CostLine[];
   floorUsd: number;
@@ -804,195 +537,6 @@ function priceFloor(json: StackJson, prices: RegionPrices): Floor {
   }
   const floorUsd = pr.lines.reduce((s, l) => s + l.monthlyUsd, 0);
   return { lines: pr.lines, floorUsd, notPriced: pr.notPriced, notes: pr.notes };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cost switches: re-price a modified copy of the stack
-// ---------------------------------------------------------------------------------------------
-
-function clone(json: StackJson): StackJson {
-  return structuredClone(json);
-}
-
-function remove(json: StackJson, type: string, name: string): void {
-  const group = json.resource?.[type];
-  if (!group) return;
-  delete group[name];
-  if (Object.keys(group).length === 0) delete json.resource![type];
-}
-
-function put(json: StackJson, type: string, name: string, body: Body): void {
-  json.resource ??= {};
-  json.resource[type] ??= {};
-  json.resource[type][name] = body;
-}
-
-/** Private subnets (as references) the services run in; else the DB subnet group's; else those no ALB/NAT uses. */
-function privateSubnets(json: StackJson): string[] {
-  const fromServices = new Set<string>();
-  for (const [, svc] of resourcesOf(json, 'aws_ecs_service')) {
-    for (const s of firstBlock(svc.network_configuration)?.subnets ?? []) fromServices.add(String(s));
-  }
-  if (fromServices.size > 0) return [...fromServices];
-  for (const [, g] of resourcesOf(json, 'aws_db_subnet_group')) {
-    if (Array.isArray(g.subnet_ids) && g.subnet_ids.length > 0) return g.subnet_ids.map(String);
-  }
-  const publicRefs = new Set<string>();
-  for (const [, lb] of [...resourcesOf(json, 'aws_lb'), ...resourcesOf(json, 'aws_alb')]) for (const s of lb.subnets ?? []) publicRefs.add(String(s));
-  for (const [, nat] of resourcesOf(json, 'aws_nat_gateway')) publicRefs.add(String(nat.subnet_id));
-  return resourcesOf(json, 'aws_subnet').map(([n]) => `\${aws_subnet.${n}.id}`).filter((r) => !publicRefs.has(r));
-}
-
-/** NAT per AZ → a single NAT (keeps the first NAT and its EIP), or → none (adds the interface endpoints the stack needs). */
-export function withNatMode(json: StackJson, mode: 'single' | 'none', region: string): StackJson {
-  const out = clone(json);
-  const nats = resourcesOf(out, 'aws_nat_gateway');
-  const drop = mode === 'single' ? nats.slice(1) : nats;
-  for (const [name, nat] of drop) {
-    const eip = referencedName(nat.allocation_id, 'aws_eip');
-    if (eip) remove(out, 'aws_eip', eip);
-    remove(out, 'aws_nat_gateway', name);
-  }
-  if (mode === 'none') {
-    const subnets = privateSubnets(out);
-    const existing = new Set(resourcesOf(out, 'aws_vpc_endpoint').filter(([, e]) => e.vpc_endpoint_type === 'Interface').map(([, e]) => String(e.service_name)));
-    for (const service of NAT_FREE_ENDPOINTS) {
-      const serviceName = `com.amazonaws.${region}.${service}`;
-      if (existing.has(serviceName)) continue;
-      put(out, 'aws_vpc_endpoint', `cost_switch_${service.replace('.', '_')}`, {
-        service_name: serviceName, vpc_endpoint_type: 'Interface', subnet_ids: subnets, private_dns_enabled: true,
-      });
-    }
-  }
-  return out;
-}
-
-export function withMultiAzOff(json: StackJson): StackJson {
-  const out = clone(json);
-  for (const [, db] of resourcesOf(out, 'aws_db_instance')) db.multi_az = false;
-  return out;
-}
-
-export function withSpot(json: StackJson): StackJson {
-  const out = clone(json);
-  for (const [, svc] of resourcesOf(out, 'aws_ecs_service')) {
-    delete svc.launch_type;
-    svc.capacity_provider_strategy = [{ capacity_provider: 'FARGATE_SPOT', weight: 1 }];
-  }
-  return out;
-}
-
-/** Adds the weekday 07:00-20:00 night schedule: every ECS service scales to 0, every DB instance stops. */
-export function withNightSchedule(json: StackJson, region: string): StackJson {
-  const out = clone(json);
-  for (const [name, svc] of resourcesOf(out, 'aws_ecs_service')) {
-    // Like src/modules/night-schedule.ts: the actions act on the service's scaling target when it has one.
-    const target = resourcesOf(out, 'aws_appautoscaling_target').find(([, t]) => targetsService(out, t.resource_id, name, svc.name));
-    const resourceId = target
-      ? `\${aws_appautoscaling_target.${target[0]}.resource_id}`
-      : `service/\${aws_ecs_cluster.x.name}/\${aws_ecs_service.${name}.name}`;
-    const min = target ? target[1].min_capacity : svc.desired_count ?? 1;
-    const max = target ? target[1].max_capacity ?? min : svc.desired_count ?? 1;
-    const base = { service_namespace: 'ecs', scalable_dimension: 'ecs:service:DesiredCount', resource_id: resourceId, timezone: NIGHT_SCHEDULE.timezone };
-    put(out, 'aws_appautoscaling_scheduled_action', `cost_switch_${name}_down`, {
-      ...base, name: `${name}-down`, schedule: NIGHT_SCHEDULE.down, scalable_target_action: { min_capacity: 0, max_capacity: 0 },
-    });
-    put(out, 'aws_appautoscaling_scheduled_action', `cost_switch_${name}_up`, {
-      ...base, name: `${name}-up`, schedule: NIGHT_SCHEDULE.up, scalable_target_action: { min_capacity: min, max_capacity: max },
-    });
-  }
-  for (const [name] of resourcesOf(out, 'aws_db_instance')) {
-    for (const [action, cron] of [['stop', NIGHT_SCHEDULE.down], ['start', NIGHT_SCHEDULE.up]] as const) {
-      put(out, 'aws_scheduler_schedule', `cost_switch_${name}_${action}`, {
-        schedule_expression: cron, schedule_expression_timezone: NIGHT_SCHEDULE.timezone, flexible_time_window: { mode: 'OFF' },
-        target: {
-          arn: arn(region, 'scheduler', '', '', `aws-sdk:rds:${action}DBInstance`),
-          input: `{"DbInstanceIdentifier":"\${aws_db_instance.${name}.identifier}"}`,
-        },
-      });
-    }
-  }
-  return out;
-}
-
-/** The stack without its night schedule (to show what an existing schedule saves). */
-export function withoutSchedules(json: StackJson): StackJson {
-  const out = clone(json);
-  delete out.resource?.aws_appautoscaling_scheduled_action;
-  for (const [name, s] of resourcesOf(out, 'aws_scheduler_schedule')) if (schedulerTarget(s).action) remove(out, 'aws_scheduler_schedule', name);
-  return out;
-}
-
-function hasSchedules(json: StackJson): boolean {
-  return resourcesOf(json, 'aws_appautoscaling_scheduled_action').length > 0
-    || resourcesOf(json, 'aws_scheduler_schedule').some(([, s]) => schedulerTarget(s).action !== undefined);
-}
-
-/** What a stack's own schedules put to sleep, e.g. "4 services scale to 0 and RDS stops, 65 h/week instead of 168". */
-function scheduledSummary(json: StackJson): string {
-  const services = resourcesOf(json, 'aws_ecs_service').map(([name, svc]) => serviceSchedule(json, name, svc.name)).filter((s) => s !== undefined);
-  const dbs = resourcesOf(json, 'aws_db_instance');
-  const stopped = dbs.map(([name, db]) => dbSchedule(json, name, db.identifier, dbs.length === 1)).filter((s) => s !== undefined);
-  const parts: string[] = [];
-  if (services.length > 0) parts.push(`${services.length} service${services.length === 1 ? '' : 's'} scale${services.length === 1 ? 's' : ''} to 0`);
-  if (stopped.length > 0) parts.push(`${stopped.length === 1 ? 'RDS stops' : `${stopped.length} RDS instances stop`}`);
-  const weekly = [...new Set([...services, ...stopped].map((s) => `${Math.round(s.hours.weeklyHours * 100) / 100} h/week`))];
-  if (parts.length === 0) return 'schedules that match no service or DB instance';
-  return `${parts.join(' and ')}, ${weekly.join(', ')} instead of 168`;
-}
-
-function switches(json: StackJson, prices: RegionPrices, floorUsd: number, production: boolean | undefined): SwitchResult[] {
-  const out: SwitchResult[] = [];
-  const after = (modified: StackJson) => priceFloor(modified, prices).floorUsd;
-  const result = (id: SwitchResult['id'], label: string, modified: StackJson, detail: string): SwitchResult => {
-    const floorAfterUsd = after(modified);
-    return { id, label, applicable: true, detail, floorAfterUsd, savesUsd: floorUsd - floorAfterUsd };
-  };
-  const na = (id: SwitchResult['id'], label: string, detail: string): SwitchResult => ({ id, label, applicable: false, detail });
-
-  const nats = resourcesOf(json, 'aws_nat_gateway').length;
-  const mode = nats === 0 ? 'none' : nats === 1 ? 'single' : 'perAz';
-  const endpoints = `adds interface endpoints ${NAT_FREE_ENDPOINTS.join(', ')} over the private subnets`;
-  if (mode === 'perAz') {
-    out.push(result('nat-single', 'NAT perAz → single', withNatMode(json, 'single', prices.region),
-      `keeps 1 of ${nats} NAT gateways and its Elastic IP (one AZ then depends on another for egress)`));
-  } else {
-    out.push(na('nat-single', 'NAT perAz → single', `NAT mode is already ${mode}`));
-  }
-  out.push(mode === 'none'
-    ? na('nat-none', 'NAT → none', 'there is no NAT gateway')
-    : result('nat-none', `NAT ${mode} → none`, withNatMode(json, 'none', prices.region), `removes every NAT gateway and its Elastic IP, ${endpoints}`));
-
-  const multi = resourcesOf(json, 'aws_db_instance').filter(([, db]) => isTrue(db.multi_az));
-  out.push(multi.length === 0
-    ? na('multi-az-off', 'Multi-AZ off (RDS)', resourcesOf(json, 'aws_db_instance').length === 0 ? 'no RDS instance' : 'already Single-AZ')
-    : result('multi-az-off', 'Multi-AZ off (RDS)', withMultiAzOff(json), 'one instance and one copy of the storage instead of two'));
-
-  const services = resourcesOf(json, 'aws_ecs_service');
-  const allSpot = services.length > 0 && services.every(([, s]) => blocks(s.capacity_provider_strategy).every((c) => c.capacity_provider === 'FARGATE_SPOT')
-    && blocks(s.capacity_provider_strategy).length > 0);
-  if (production) out.push(na('spot', 'Fargate Spot for all services', 'production: validation forbids Fargate Spot'));
-  else if (services.length === 0) out.push(na('spot', 'Fargate Spot for all services', 'no ECS service'));
-  else if (allSpot) out.push(na('spot', 'Fargate Spot for all services', 'every service already runs on Fargate Spot'));
-  else out.push(result('spot', 'Fargate Spot for all services', withSpot(json), 'Spot prices float; tasks may be interrupted with 2 minutes\' notice'));
-
-  const scheduleLabel = 'night schedule (weekdays 07:00-20:00)';
-  if (hasSchedules(json)) {
-    const withoutFloor = after(withoutSchedules(json));
-    out.push({
-      id: 'night-schedule', label: 'night schedule (present)', applicable: true,
-      detail: `already in the stack and in the total above: ${scheduledSummary(json)}; the saving shown is against running around the clock`,
-      floorAfterUsd: floorUsd, savesUsd: withoutFloor - floorUsd,
-    });
-  } else if (production) {
-    out.push(na('night-schedule', scheduleLabel, 'production: runs around the clock'));
-  } else if (services.length === 0 && resourcesOf(json, 'aws_db_instance').length === 0) {
-    out.push(na('night-schedule', scheduleLabel, 'nothing to schedule'));
-  } else {
-    out.push(result('night-schedule', scheduleLabel, withNightSchedule(json, prices.region),
-      `services scale to 0 and RDS stops outside weekdays 07:00-20:00 (${NIGHT_SCHEDULE.timezone}): 65 h/week instead of 168; RDS storage still billed`));
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1044,7 +588,7 @@ export function estimateStack(json: StackJson, options: EstimateOptions = {}): S
     notPriced: floor.notPriced,
     usageDriven,
     noCharge,
-    switches: switches(json, prices, floor.floorUsd, options.production),
+    switches: costSwitches(json, prices, floor.floorUsd, options.production, (modified) => priceFloor(modified, prices).floorUsd),
     notes,
     estimatedPrices,
   };
