@@ -8,22 +8,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   AllowRule,
-  GuardIO,
   PlanJson,
   STATEFUL_RESOURCE_TYPES,
   addressCandidates,
   allowMatches,
   changeKind,
   formatReplacePaths,
-  formatReport,
   guardPlans,
   parsePlanJson,
-  renderMarkdownSummary,
-  runPlanGuard,
   splitAllowList,
   splitAllowPattern,
-  stackLabel,
 } from '../src/ops/plan-guard';
+import { formatReport, renderMarkdownSummary } from '../src/ops/plan-guard-report';
+import { GuardIO, runPlanGuard, stackLabel } from '../src/ops/plan-guard-cli';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'plans');

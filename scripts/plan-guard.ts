@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import { environments } from '../src/config/environments';
 import { runCommand } from '../src/ops/command';
-import { runPlanGuard } from '../src/ops/plan-guard';
+import { runPlanGuard } from '../src/ops/plan-guard-cli';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

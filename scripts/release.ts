@@ -7,7 +7,7 @@ import { parseArgs } from 'util';
 import { awsClients, stackDir } from '../src/ops/aws';
 import { awsFailure, knownEnvironment, outputsOf } from '../src/ops/cli';
 import { environments } from '../src/config/environments';
-import { runPlanGuard } from '../src/ops/plan-guard';
+import { runPlanGuard } from '../src/ops/plan-guard-cli';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
 import { runCommand } from '../src/ops/command';
 
