@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { alive, envFileText, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, sandboxVariables, stageLine, writeState } from '../src/ops/sandbox';
+import { alive, appliedCount, envFileText, progressLine, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, sandboxVariables, stageLine, writeState } from '../src/ops/sandbox';
 
 /**
  * `npm run sandbox`: the settings it gives every command, which never reach a real account, and
@@ -37,6 +37,19 @@ describe('npm run sandbox', () => {
     expect(text).toContain('full log: .sandbox/sandbox.log');
     expect(text).toContain('npm run status -- staging --outdir .sandbox/cdktf.out');
     expect(text).toContain('npm run sandbox -- down');
+  });
+
+  test('a long stage shows its elapsed time and how many resources Terraform has applied', () => {
+    const out = [
+      'staging  aws_vpc.network_vpc_1 (network/vpc): Creation complete after 2s [id=vpc-1]',
+      'staging  aws_subnet.a (network/a): Still creating... [10s elapsed]',
+      'staging  aws_ssm_parameter.tag (compute/tag): Modifications complete after 0s [id=/webapp/staging/image-tag]',
+      'staging  aws_sqs_queue.old: Destruction complete after 1s',
+    ].join('\n');
+    expect(appliedCount(out)).toBe(3);
+    expect(progressLine(4, 7, 'deploy staging', 130, 143)).toBe('[4/7] deploy staging ... 2m10s, 143 resources applied');
+    expect(progressLine(2, 7, 'bootstrap', 9, 0)).toBe('[2/7] bootstrap ... 9s');
+    expect(progressLine(2, 7, 'bootstrap', 61, 1)).toBe('[2/7] bootstrap ... 1m01s, 1 resource applied');
   });
 
   test('another folder (--dir): the env file and the next commands name it', () => {

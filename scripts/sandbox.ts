@@ -9,7 +9,7 @@ import { resourceName } from '../src/lib/naming';
 import { staging } from '../src/config/environments';
 import { CommandError, runCommand } from '../src/ops/command';
 import { freePortOnLoopback } from '../src/ops/ports';
-import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, stageLine, writeState } from '../src/ops/sandbox';
+import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, appliedCount, progressLine, stageLine, writeState } from '../src/ops/sandbox';
 
 const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>] [--verbose]
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
@@ -27,6 +27,8 @@ let dir = path.join(root, SANDBOX_DIR);
 let outdir = path.join(dir, 'cdktf.out');
 let logFile = path.join(dir, 'sandbox.log');
 let verbose = false;
+/** Resources Terraform has applied in the current stage (progress). */
+let applied = 0;
 const LAUNCHER = path.join(root, '__tests__', 'e2e', 'moto_launcher.py');
 
 /**
@@ -40,6 +42,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: st
     const out: Buffer[] = [];
     const keep = (c: Buffer) => {
       fs.appendFileSync(logFile, c);
+      applied += appliedCount(c.toString('utf8'));
       if (verbose) process.stderr.write(c);
     };
     child.stdout!.on('data', (c: Buffer) => (out.push(c), keep(c)));
@@ -80,6 +83,24 @@ function removeSandboxDir(): void {
   const isSandbox = fs.existsSync(path.join(dir, 'sandbox.json')) || fs.existsSync(path.join(dir, 'sandbox.log')) || fs.readdirSync(dir).length === 0;
   if (!isSandbox) throw new CommandError(`${shownDir} is not a sandbox's folder (no sandbox.json in it): give --dir a new or empty folder`, 2);
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Progress of a running stage: on a terminal its line rewritten every second (elapsed time,
+ * resources applied); elsewhere (CI logs) a line a minute. Nothing with --verbose: the output shows.
+ */
+function progress(index: number, total: number, name: string): { stop(): void } {
+  if (verbose) return { stop: () => undefined };
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  const line = () => progressLine(index, total, name, Math.round((Date.now() - started) / 1000), applied);
+  const timer = setInterval(() => process.stderr.write(tty ? `\r${line()}\x1b[K` : `${line()}\n`), tty ? 1000 : 60_000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
 }
 
 async function up(): Promise<number> {
@@ -131,7 +152,13 @@ async function up(): Promise<number> {
   for (const [i, [name, stage]] of stages.entries()) {
     console.error(stageLine(i + 2, total, name));
     t = Date.now();
-    await stage(state, env);
+    applied = 0;
+    const ticker = progress(i + 2, total, name);
+    try {
+      await stage(state, env);
+    } finally {
+      ticker.stop();
+    }
     console.error(stageLine(i + 2, total, name, finished(name)));
   }
   const outputs = await run('terraform', [`-chdir=${path.join(outdir, 'stacks', SANDBOX_ENVIRONMENT)}`, 'output', '-json'], env);

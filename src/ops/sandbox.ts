@@ -152,6 +152,17 @@ export function stageLine(index: number, total: number, name: string, seconds?: 
   return `[${index}/${total}] ${name}${seconds === undefined ? ' ...' : ` done in ${seconds}s`}`;
 }
 
+/** Resources Terraform finished creating, changing or destroying in a piece of its output. */
+export function appliedCount(text: string): number {
+  return (text.match(/: (Creation|Modifications|Destruction) complete after /g) ?? []).length;
+}
+
+/** A long stage while it runs: its elapsed time and what Terraform has done so far. */
+export function progressLine(index: number, total: number, name: string, seconds: number, applied: number): string {
+  const elapsed = seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+  return `[${index}/${total}] ${name} ... ${elapsed}${applied > 0 ? `, ${applied} resource${applied === 1 ? '' : 's'} applied` : ''}`;
+}
+
 /** What `up` prints at the end: where things are and what to type next. */
 export function nextSteps(state: SandboxState, outputs: Record<string, unknown>, logFile: string, dir = SANDBOX_DIR): string {
   const outdir = `${dir}/cdktf.out`;
