@@ -12,8 +12,11 @@ module.exports = {
   // Transpile only (tsconfig isolatedModules); types are checked by `tsc --noEmit` in npm test.
   transform: { '^.+\\.tsx?$': '<rootDir>/.jest/esbuild-transform.cjs' },
   setupFiles: ['<rootDir>/__tests__/helpers/quiet-sdk.ts'],
-  // One emulator, one deploy: never run e2e files in parallel (same as --runInBand).
-  maxWorkers: 1,
+  // Each file has emulators of its own. With a sandbox given (E2E_SANDBOX: CI, where the README's
+  // first command deployed staging), deploy.e2e deploys only prod, and the adoption runs beside it:
+  // two deploys on two cores. Without one, deploy.e2e deploys staging and prod at once, so the files
+  // run one after the other.
+  maxWorkers: process.env.E2E_SANDBOX ? 2 : 1,
   // The deploy runs in beforeAll (13 min hook timeout); this covers the individual checks.
   testTimeout: 5 * 60 * 1000,
   // Show each check and the harness's timing lines as they happen.

@@ -152,7 +152,9 @@ beforeAll(async () => {
   moto = await timed('start the emulator', () => startMoto(workDir, 'moto-adopt.log'));
   endpoint = moto.endpoint;
   assertLoopback(endpoint);
-  env = emulatorEnv(endpoint);
+  // Its own plugin cache: in CI this file runs beside deploy.e2e, and two terraform inits at once
+  // must not share one (not concurrency safe).
+  env = emulatorEnv(endpoint, { TF_PLUGIN_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plugin-cache-adopt-')) });
 
   legacy = await timed('create the live app\'s resources (SDK)', async () => {
     const out = execFileSync(python, [path.join(__dirname, 'harness', 'legacy_app.py')], {

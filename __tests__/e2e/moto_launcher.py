@@ -72,6 +72,14 @@ makes. Each shim is small, in memory, and documented in docs/testing.md ("How it
      (InvalidPermission.Duplicate, InvalidGroup.Duplicate, InvalidSubnet.Conflict, seen in CI).
      Requests are handled one after the other under one lock (the GIL let only one run at a time
      anyway); nothing the stacks or the scripts call waits inside a request (no SQS long polling).
+ 20. Retries: a request the SDK sends again (amz-sdk-request: attempt=2 or more, the same
+     amz-sdk-invocation-id) after the emulator already answered an earlier attempt with a 2xx gets
+     that answer again instead of being run a second time: the SDK retries only when the first
+     answer did not reach it, and a create run twice fails as a duplicate (InvalidSubnet.Conflict
+     in CI with 18 in place and no 500 in the emulator's log; why the answer was lost is not
+     known). AWS would run the retry again, but a lost answer is the emulator's transport, not what
+     the stacks do. Every failed or retried request is logged with its action and error code
+     ([shim 20] lines in the emulator's log; moto's own request log says only "POST / 400").
  19. Amazon SES v2 (the email section): Easy DKIM tokens, MAIL FROM attributes, configuration set
      event destinations, account suppression attributes and GetAccount, SendingOptions as sent.
      In moto_ses.py, with the details.
@@ -949,22 +957,73 @@ def patch_rds_keep_managed_master_secret() -> None:
 
 
 def serialize_requests() -> None:
-    """18. Every request handled under one lock, its response body read before the lock is let go."""
+    """18. Every request handled under one lock, its response body read before the lock is let go.
+
+    20. A retried request whose earlier attempt was answered with a 2xx gets that answer again.
+    """
+    import io
+    from collections import OrderedDict
+    from urllib.parse import parse_qs
+
     import moto.server as server
 
     original_run_simple = server.run_simple
     request_lock = threading.Lock()
+    # invocation id -> (status, headers, body) of its answered attempt; bounded.
+    answered: "OrderedDict[str, tuple[str, list[tuple[str, str]], bytes]]" = OrderedDict()
+
+    def attempt_of(environ: dict[str, Any]) -> int:
+        m = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+        return int(m.group(1)) if m else 1
+
+    def action_of(environ: dict[str, Any], body: bytes) -> str:
+        """The query API action (EC2, IAM, ...), the JSON target (X-Amz-Target), or the path."""
+        target = environ.get("HTTP_X_AMZ_TARGET")
+        if target:
+            return target.split(".")[-1]
+        for source in (environ.get("QUERY_STRING", ""), body.decode("utf-8", "replace") if body[:1] not in (b"{", b"<") else ""):
+            action = parse_qs(source).get("Action")
+            if action:
+                return action[0]
+        return f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
 
     def serialized(app: Callable[..., Any]) -> Callable[..., Any]:
         def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            request_body = environ["wsgi.input"].read(length) if length > 0 else b""
+            environ["wsgi.input"] = io.BytesIO(request_body)
+            invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+            attempt = attempt_of(environ)
             with request_lock:
-                body = app(environ, start_response)
+                if invocation and attempt > 1 and invocation in answered:
+                    status, headers, body = answered[invocation]
+                    print(f"[shim 20] {action_of(environ, request_body)} attempt {attempt}: replayed the answer of an earlier attempt ({status})", file=sys.stderr, flush=True)
+                    start_response(status, headers)
+                    return [body]
+                captured: dict[str, Any] = {}
+
+                def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                    captured["status"], captured["headers"] = status, list(headers)
+                    return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+                iterable = app(environ, capture)
                 try:
-                    return [b"".join(body)]
+                    body = b"".join(iterable)
                 finally:
-                    close = getattr(body, "close", None)
+                    close = getattr(iterable, "close", None)
                     if close is not None:
                         close()
+                status = str(captured.get("status", ""))
+                if invocation and status.startswith("2"):
+                    answered[invocation] = (status, captured["headers"], body)
+                    while len(answered) > 5000:
+                        answered.popitem(last=False)
+                if not status.startswith(("2", "3")) or attempt > 1:
+                    # moto's own log line says only "POST / 400": name the action and the error.
+                    code = re.search(rb"<Code>([^<]+)</Code>|\"__type\"\s*:\s*\"([^\"]+)\"", body)
+                    error = (code.group(1) or code.group(2)).decode() if code else ""
+                    print(f"[shim 20] {action_of(environ, request_body)} attempt {attempt}: {status} {error}".rstrip(), file=sys.stderr, flush=True)
+                return [body]
 
         return handle
 

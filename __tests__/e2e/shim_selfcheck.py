@@ -1,5 +1,5 @@
 """
-Self-check of the moto shims 4 and 8-11 of moto_launcher.py, through boto3 against a running
+Self-check of the moto shims 4, 8-11 and 20 of moto_launcher.py, through boto3 against a running
 launcher. Starts nothing itself:
 
     python3 __tests__/e2e/moto_launcher.py -H 127.0.0.1 -p 5055 &   # with MOTO_ENV of src/ops/sandbox.ts
@@ -348,6 +348,28 @@ def check_ecr_pull_through(endpoint: str) -> None:
     ecr.delete_pull_through_cache_rule(ecrRepositoryPrefix="selfcheck-quay")
 
 
+# --- 20: a retried request gets the answer of its earlier attempt ---------------------------------
+def check_retry_replay(endpoint: str) -> None:
+    ec2 = boto3.client("ec2", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    body = f"Action=CreateSubnet&Version=2016-11-15&VpcId={vpc}&CidrBlock=10.99.1.0/24".encode()
+
+    def send(attempt: int, invocation: str) -> int:
+        request = urllib.request.Request(f"{endpoint}/", data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "amz-sdk-invocation-id": invocation,
+            "amz-sdk-request": f"attempt={attempt}; max=3", "X-Amz-Date": "20261203T000000Z",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=x/20261203/eu-west-1/ec2/aws4_request, SignedHeaders=host, Signature=0",
+        })
+        try:
+            return urllib.request.urlopen(request).status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    codes = [send(1, "selfcheck-1"), send(2, "selfcheck-1"), send(1, "selfcheck-2")]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    check(codes == [200, 200, 400] and len(subnets) == 1, "20: a retry is answered as its first attempt was; a new create of the same CIDR still conflicts", (codes, len(subnets)))
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} http://127.0.0.1:<port>")
@@ -359,6 +381,7 @@ def main() -> int:
     check_ecs_tasks(endpoint, subnet, sg)
     check_ecs_services(endpoint, subnet, sg)
     check_ecr_pull_through(endpoint)
+    check_retry_replay(endpoint)
     print(f"{len(failures)} check(s) failed: {', '.join(failures)}" if failures else "all shim checks passed")
     return 1 if failures else 0
 
