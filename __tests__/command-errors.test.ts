@@ -72,8 +72,7 @@ beforeAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 afterAll(() => {
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.rmSync(bundles, { recursive: true, force: true });
+  for (const dir of [work, bundles]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** No credentials, no profile, no instance metadata: nothing can reach an account. */
@@ -113,7 +112,8 @@ const CASES: Case[] = [
   ['release: no image tag', 'release.ts', () => ['staging'], 2, /^expected <environment> <image-tag>\nusage: npm run release/],
   ['release: an unknown environment', 'release.ts', () => ['qa', 'v1'], 2, /^no environment "qa": did you mean/],
   ['release: the outputs of an older stack', 'release.ts', () => ['staging', 'v1', '--outputs', olderOutputsFile], 1, /^the stack output "release" of "staging" has no min_counts, database_setup_parameter, migration_command, migration_timeout_minutes: deploy the current version/],
-  ['release: no credentials', 'release.ts', () => ['staging', 'v1', '--outputs', outputsFile], 1, /^no AWS credentials/],
+  // --outdir: the release writes its log file there, not into the project's cdktf.out.
+  ['release: no credentials', 'release.ts', () => ['staging', 'v1', '--outputs', outputsFile, '--outdir', path.join(work, 'out')], 1, /^no AWS credentials/],
   ['cost: an unknown option', 'cost.ts', () => ['--bogus'], 2, /^cost: Unknown option '--bogus': npm run cost -- --help lists the options\n?$/],
   ['cost: an unknown environment', 'cost.ts', () => ['--env', 'prd'], 2, /^cost: no environment "prd": did you mean "prod"\?/],
   ['plan-guard: a plan file that does not exist', 'plan-guard.ts', () => [path.join(work, 'missing.json')], 2, /^plan-guard: .*missing\.json/],
@@ -124,11 +124,12 @@ const CASES: Case[] = [
 test.concurrent.each(CASES)('%s: one line with the fix, no stack trace', async (_label, script, args, code, message, env) => {
   const result = await command(script, args(), isolatedEnv(env?.()));
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: expect.stringMatching(message) });
-  expect(result.stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
   // The first line is the whole error; what follows (if anything) is the usage.
   const [first, ...rest] = result.stderr.trimEnd().split('\n');
   expect(first.length).toBeGreaterThan(10);
-  if (rest.length > 0) expect(rest[0]).toMatch(/^usage: |^Usage: |^\s|^$/i);
+  const next = rest.find((line) => line.trim() !== '');
+  if (next !== undefined) expect(next).toMatch(/^usage: /i);
 }, 60_000);
 
 describe('the AWS SDK runtime warning', () => {

@@ -9,7 +9,7 @@ import { awsFailure, knownEnvironment, outputsOf } from '../src/ops/cli';
 import { environments } from '../src/config/environments';
 import { runPlanGuard } from '../src/ops/plan-guard-cli';
 import { RELEASE_USAGE, ReleaseError, formatSummary, release, releaseTarget, unlock } from '../src/ops/release';
-import { runCommand } from '../src/ops/command';
+import { CommandError, runCommand } from '../src/ops/command';
 
 const projectDir = process.cwd();
 
@@ -44,7 +44,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = proj
       if (code === 0) {
         if (logFile) log(`  done in ${Math.round((Date.now() - started) / 1000)}s`);
         resolve();
-      } else reject(new Error(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
+      } else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
     });
   });
 }
@@ -60,7 +60,7 @@ function capture(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: s
     child.on('close', (code) => {
       if (typeof err === 'number' && err !== 2) fs.closeSync(err);
       if (code === 0) resolve(Buffer.concat(chunks).toString('utf8'));
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
+      else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}${logTail()}`));
     });
   });
 }

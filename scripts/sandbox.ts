@@ -15,7 +15,7 @@ const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>] [--verbo
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
                 shipped staging, put an image in the emulated registry, set its secret, release it
                 (guarded, as the deliver workflow releases)
-  down          stop the emulator and remove the sandbox's folder
+  down          stop the emulator and remove the sandbox's folder (--keep-logs: all but its logs)
   status        whether the emulator runs, and the environment's status (npm run status)
   --dir <dir>   the sandbox's folder (default ${SANDBOX_DIR}): several sandboxes side by side
   --verbose     show cdktf's and Terraform's output here too (always in <dir>/sandbox.log)
@@ -51,7 +51,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, input?: st
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}; the end of ${path.relative(root, logFile) || logFile}:\n${fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}`));
+      else reject(new CommandError(`${command} ${args.join(' ')} exited ${code}; the end of ${path.join(shownDir, 'sandbox.log')}:\n${fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}`));
     });
   });
 }
@@ -77,12 +77,21 @@ async function startEmulator(): Promise<SandboxState> {
   return state;
 }
 
-/** Removes the sandbox's folder, never a folder that is not one (--dir . would be the project). */
-function removeSandboxDir(): void {
+/** The first line of every sandbox's log: with sandbox.json, what marks a folder as a sandbox's. */
+const LOG_HEADER = 'npm run sandbox (';
+
+/**
+ * Removes the sandbox's folder (with keepLogs, all but its two logs), never a folder that is not
+ * one: --dir . would be the project.
+ */
+function removeSandboxDir(keepLogs = false): void {
   if (!fs.existsSync(dir)) return;
-  const isSandbox = fs.existsSync(path.join(dir, 'sandbox.json')) || fs.existsSync(path.join(dir, 'sandbox.log')) || fs.readdirSync(dir).length === 0;
+  if (!fs.statSync(dir).isDirectory()) throw new CommandError(`${shownDir} is a file, not a sandbox's folder: give --dir a new or empty folder`, 2);
+  const log = path.join(dir, 'sandbox.log');
+  const isSandbox = fs.existsSync(path.join(dir, 'sandbox.json')) || (fs.existsSync(log) && fs.readFileSync(log, 'utf8').startsWith(LOG_HEADER)) || fs.readdirSync(dir).length === 0;
   if (!isSandbox) throw new CommandError(`${shownDir} is not a sandbox's folder (no sandbox.json in it): give --dir a new or empty folder`, 2);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (!keepLogs) return fs.rmSync(dir, { recursive: true, force: true });
+  for (const entry of fs.readdirSync(dir)) if (!['sandbox.log', 'moto.log'].includes(entry)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
 }
 
 /**
@@ -109,7 +118,7 @@ async function up(): Promise<number> {
   if (existing && alive(existing.pid)) throw new CommandError(`a sandbox already runs at ${existing.endpoint} (pid ${existing.pid}): npm run sandbox -- status${dirArg}, or -- down${dirArg} first`);
   removeSandboxDir();
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(logFile, `npm run sandbox (${new Date().toISOString()})\n`);
+  fs.writeFileSync(logFile, `${LOG_HEADER}${new Date().toISOString()})\n`);
   const started = Date.now();
   const stages: [string, (state: SandboxState, env: NodeJS.ProcessEnv) => Promise<unknown>][] = [
     ['bootstrap (state bucket)', (_s, env) => run('npx', ['cdktf', 'deploy', 'bootstrap', '--auto-approve', '--output', outdir, '--skip-provider-lock', '--no-color'], env)],
@@ -163,16 +172,17 @@ async function up(): Promise<number> {
   }
   const outputs = await run('terraform', [`-chdir=${path.join(outdir, 'stacks', SANDBOX_ENVIRONMENT)}`, 'output', '-json'], env);
   const values = Object.fromEntries(Object.entries(JSON.parse(outputs)).map(([k, v]) => [k, (v as { value: unknown }).value]));
-  console.log(nextSteps(state, values, path.relative(root, logFile) || logFile, shownDir));
+  console.log(nextSteps(state, values, path.join(shownDir, 'sandbox.log'), shownDir));
   console.error(`ready in ${Math.round((Date.now() - started) / 1000)}s`);
   return 0;
 }
 
-async function down(): Promise<number> {
+async function down(keepLogs: boolean): Promise<number> {
   const state = readState(dir);
   if (state && alive(state.pid)) process.kill(state.pid, 'SIGTERM');
-  removeSandboxDir();
-  console.log(state ? `stopped the emulator (pid ${state.pid}) and removed ${shownDir}/` : `no sandbox (${shownDir}/sandbox.json): nothing to stop`);
+  removeSandboxDir(keepLogs);
+  const removed = keepLogs ? `emptied ${shownDir}/ but for sandbox.log and moto.log` : `removed ${shownDir}/`;
+  console.log(state ? `stopped the emulator (pid ${state.pid}) and ${removed}` : `no sandbox (${shownDir}/sandbox.json): nothing to stop`);
   return 0;
 }
 
@@ -189,17 +199,18 @@ async function status(): Promise<number> {
 }
 
 runCommand(async () => {
-  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, dir: { type: 'string', default: SANDBOX_DIR }, verbose: { type: 'boolean', short: 'v', default: false } } });
+  const { values, positionals } = parseArgs({ args: process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--')), allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false }, dir: { type: 'string', default: SANDBOX_DIR }, verbose: { type: 'boolean', short: 'v', default: false }, 'keep-logs': { type: 'boolean', default: false } } });
   if (values.help) return (console.log(USAGE), 0);
   if (!values.dir) throw new CommandError(`--dir needs a folder\n${USAGE}`, 2);
   shownDir = values.dir;
   verbose = values.verbose;
-  dir = path.resolve(root, values.dir);
+  // Relative to where the command was typed (npm runs scripts in the project's folder).
+  dir = path.resolve(process.env.INIT_CWD ?? root, values.dir);
   outdir = path.join(dir, 'cdktf.out');
   logFile = path.join(dir, 'sandbox.log');
   const verb = positionals[0] ?? 'up';
   if (verb === 'up') return up();
-  if (verb === 'down') return down();
+  if (verb === 'down') return down(values['keep-logs']);
   if (verb === 'status') return status();
   throw new CommandError(`unknown sandbox command "${verb}": up, down or status\n${USAGE}`, 2);
 }, USAGE);

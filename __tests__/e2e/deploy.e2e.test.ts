@@ -228,7 +228,9 @@ async function stateAfterStage(at: string, config: EnvironmentConfig, stage: str
   if (!ended) throw new Error(`the sandbox recorded no "${stage}" stage: ${JSON.stringify(sandbox.stages)}`);
   const client = new S3Client({ ...sdkConfig(at, config.region), forcePathStyle: true });
   const { Versions = [] } = await client.send(new ListObjectVersionsCommand({ Bucket: config.state.bucket, Prefix: stateKey(config) }));
-  const before = Versions.filter((v) => v.Key === stateKey(config) && v.LastModified! <= new Date(ended)).sort((a, b) => b.LastModified!.getTime() - a.LastModified!.getTime());
+  // S3 lists a key's versions newest first (moto too); LastModified has whole seconds, so order
+  // decides between versions of the same second.
+  const before = Versions.filter((v) => v.Key === stateKey(config) && v.LastModified! <= new Date(ended));
   if (before.length === 0) throw new Error(`no state version written before the sandbox's ${stage} stage ended (${ended})`);
   const body = await client.send(new GetObjectCommand({ Bucket: config.state.bucket, Key: stateKey(config), VersionId: before[0].VersionId }));
   return JSON.parse(await body.Body!.transformToString());
@@ -257,9 +259,9 @@ beforeAll(async () => {
   // Its own plugin cache: two terraform inits at once must not share one (not concurrency safe).
   prodEnv = emulatorEnv(prodEndpoint, { TF_PLUGIN_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tf-plugin-cache-prod-')) });
 
-  // Fail fast: the stacks synthesized for a loopback emulator call nothing but it (staging's port
-  // is the sandbox's; any one shows the same).
-  for (const [config, at] of [[staging, 'http://127.0.0.1:4566'], [prod, prodEndpoint]] as const) {
+  // Fail fast: prod synthesized for its emulator calls nothing but it. (Staging's deployed stack is
+  // checked below: "aimed at the emulator only".)
+  for (const [config, at] of [[prod, prodEndpoint]] as const) {
     const preflight = synthEnv(config, { emulator: emulatorFromEndpoint(at) }) as unknown as SynthesizedStack;
     const elsewhere = stackEndpoints(preflight).filter((e) => e !== at);
     if (elsewhere.length > 0) throw new Error(`refusing to deploy ${config.name}: the emulator-mode stack would call ${[...new Set(elsewhere)].join(', ')}`);
@@ -275,7 +277,9 @@ afterAll(async () => {
   // Never `terraform destroy` (moto never finishes ElastiCache deletes): stopping the emulators
   // discards everything.
   await prodMoto?.stop();
-  if (ownSandbox && sandboxDir) await run('npm', ['run', '--silent', 'sandbox', '--', 'down', '--dir', sandboxDir], { cwd: REPO, env: process.env, logFile: path.join(workDir, 'sandbox-down.log'), timeoutMs: MINUTE }).catch((e) => log(`sandbox down: ${e}`));
+  // A failed run keeps the sandbox's logs (sandbox.log, moto.log) for the message below.
+  const keepLogs = failures > 0 || Boolean(process.env.E2E_KEEP);
+  if (ownSandbox && sandboxDir) await run('npm', ['run', '--silent', 'sandbox', '--', 'down', '--dir', sandboxDir, ...(keepLogs ? ['--keep-logs'] : [])], { cwd: REPO, env: process.env, logFile: path.join(workDir, 'sandbox-down.log'), timeoutMs: MINUTE }).catch((e) => log(`sandbox down: ${e}`));
   log(`timings (s): ${JSON.stringify(timings)}`);
   if (workDir && failures === 0 && !process.env.E2E_KEEP) fs.rmSync(workDir, { recursive: true, force: true });
   else if (workDir) log(`kept ${workDir} (logs: *-deploy.log, release*.log, plan.log, moto-*.log; staging's: ${sandboxDir}/sandbox.log, moto.log)`);

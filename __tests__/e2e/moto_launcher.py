@@ -969,8 +969,11 @@ def serialize_requests() -> None:
 
     original_run_simple = server.run_simple
     request_lock = threading.Lock()
-    # invocation id -> (status, headers, body) of its answered attempt; bounded.
-    answered: "OrderedDict[str, tuple[str, list[tuple[str, str]], bytes]]" = OrderedDict()
+    # (invocation id, method, path) -> (status, headers, body) of an answered attempt; changes only
+    # (no GET or HEAD: reading twice is harmless), at most 32 MB of bodies, oldest dropped first.
+    answered: "OrderedDict[tuple[str, str, str], tuple[str, list[tuple[str, str]], bytes]]" = OrderedDict()
+    answered_bytes = 0
+    max_answered_bytes = 32 << 20
 
     def attempt_of(environ: dict[str, Any]) -> int:
         m = re.search(r"attempt=(\d+)", environ.get("HTTP_AMZ_SDK_REQUEST", ""))
@@ -989,14 +992,22 @@ def serialize_requests() -> None:
 
     def serialized(app: Callable[..., Any]) -> Callable[..., Any]:
         def handle(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            nonlocal answered_bytes
+            # The body is read here (to name the action); a chunked upload has no length and is
+            # read to its end (werkzeug dechunks it and marks the input terminated).
+            chunked = environ.get("wsgi.input_terminated") or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            request_body = environ["wsgi.input"].read(length) if length > 0 else b""
+            request_body = environ["wsgi.input"].read() if chunked else environ["wsgi.input"].read(length) if length > 0 else b""
             environ["wsgi.input"] = io.BytesIO(request_body)
+            if chunked:
+                environ["CONTENT_LENGTH"] = str(len(request_body))
             invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+            method = environ.get("REQUEST_METHOD", "")
+            key = (invocation or "", method, environ.get("PATH_INFO", ""))
             attempt = attempt_of(environ)
             with request_lock:
-                if invocation and attempt > 1 and invocation in answered:
-                    status, headers, body = answered[invocation]
+                if invocation and attempt > 1 and key in answered:
+                    status, headers, body = answered[key]
                     print(f"[shim 20] {action_of(environ, request_body)} attempt {attempt}: replayed the answer of an earlier attempt ({status})", file=sys.stderr, flush=True)
                     start_response(status, headers)
                     return [body]
@@ -1014,10 +1025,11 @@ def serialize_requests() -> None:
                     if close is not None:
                         close()
                 status = str(captured.get("status", ""))
-                if invocation and status.startswith("2"):
-                    answered[invocation] = (status, captured["headers"], body)
-                    while len(answered) > 5000:
-                        answered.popitem(last=False)
+                if invocation and status.startswith("2") and method not in ("GET", "HEAD") and len(body) < max_answered_bytes:
+                    answered[key] = (status, captured["headers"], body)
+                    answered_bytes += len(body)
+                    while answered_bytes > max_answered_bytes:
+                        answered_bytes -= len(answered.popitem(last=False)[1][2])
                 if not status.startswith(("2", "3")) or attempt > 1:
                     # moto's own log line says only "POST / 400": name the action and the error.
                     code = re.search(rb"<Code>([^<]+)</Code>|\"__type\"\s*:\s*\"([^\"]+)\"", body)

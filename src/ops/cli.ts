@@ -34,13 +34,19 @@ export function outputsOf(environment: string, projectDir: string, options: { ou
   }
 }
 
-/** An SDK error as one line with the likely fix (no credentials, no emulator, access denied). */
-export function awsFailure(error: unknown): CommandError {
-  if (error instanceof CommandError) return error;
-  const e = error as { name?: string; message?: string; code?: string };
-  const text = `${e.name ?? ''} ${e.message ?? ''} ${e.code ?? ''}`;
+/**
+ * An SDK error as one line with the likely fix (no credentials, no emulator, access denied, or
+ * what AWS said). Anything else is not AWS's answer: a CommandError stays as it is, a bug is
+ * returned unchanged (runCommand prints its stack, exit 2).
+ */
+export function awsFailure(error: unknown): Error {
+  if (error instanceof CommandError || !(error instanceof Error)) return error instanceof Error ? error : new Error(String(error));
+  const e = error as Error & { code?: string; $metadata?: unknown };
+  const text = `${e.name} ${e.message} ${e.code ?? ''}`;
   if (/CredentialsProviderError|Could not load credentials/.test(text)) return new CommandError('no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `aws sso login`');
   if (/ECONNREFUSED/.test(text)) return new CommandError(`cannot reach the AWS endpoint (${e.message}): is the emulator running (npm run sandbox -- status), and CDKTF_AWS_ENDPOINT its address?`);
+  if (/ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(text)) return new CommandError(`cannot reach AWS (${e.message}): check the network (or the proxy)`);
+  if (e.$metadata === undefined) return error;
   if (/AccessDenied|UnauthorizedOperation|not authorized/.test(text)) return new CommandError(`access denied: ${e.message}`);
-  return new CommandError(`${e.name ?? 'AWS error'}: ${e.message ?? String(error)}`);
+  return new CommandError(`${e.name}: ${e.message}`);
 }

@@ -43,9 +43,14 @@ export function nodeVersionNotice(env: NodeJS.ProcessEnv, version: string, shown
   return `note: Node ${version}; AWS SDK releases after January 2027 need Node 22 or later (the pinned SDK runs on this one; said once)`;
 }
 
-/** Whether the notice was shown for this Node version, remembered in node_modules/.cache (as other tools keep theirs). */
+/**
+ * Whether the notice was shown for this Node version, remembered in the project's
+ * node_modules/.cache (as other tools keep theirs); without a node_modules there, shown every time.
+ */
 function shownBefore(version: string): boolean {
-  const stamp = path.join(process.cwd(), 'node_modules', '.cache', 'webapp-aws-cdktf', `node-notice-${version}`);
+  const modules = path.resolve(__dirname, '..', '..', 'node_modules');
+  if (!fs.existsSync(modules)) return false;
+  const stamp = path.join(modules, '.cache', 'webapp-aws-cdktf', `node-notice-${version}`);
   if (fs.existsSync(stamp)) return true;
   try {
     fs.mkdirSync(path.dirname(stamp), { recursive: true });
@@ -57,6 +62,15 @@ function shownBefore(version: string): boolean {
 }
 
 /**
+ * Exits once stdout and stderr have taken everything written (on macOS a pipe is asynchronous: an
+ * immediate exit can cut `--json | jq` short). Exiting at all, rather than letting node end by
+ * itself, because the SDK's keep-alive sockets would hold the process open for a while.
+ */
+function exitWhenWritten(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+/**
  * Every command's main: its exit code, a CommandError as its message alone (an unknown option
  * with the usage), anything else, a bug, with its stack and exit 2.
  */
@@ -64,11 +78,11 @@ export function runCommand(main: () => Promise<number>, usage?: string): void {
   const notice = nodeVersionNotice(process.env, process.version, shownBefore);
   if (notice) console.error(notice);
   Promise.resolve().then(main).then(
-    (code) => process.exit(code),
+    (code) => exitWhenWritten(code),
     (thrown: Error) => {
       const err = asUsageError(thrown, usage);
       console.error(err instanceof CommandError ? err.message : err.stack ?? err.message);
-      process.exit(err instanceof CommandError ? err.exitCode : 2);
+      exitWhenWritten(err instanceof CommandError ? err.exitCode : 2);
     },
   );
 }

@@ -63,8 +63,19 @@ export const EMULATED_IMAGE_MANIFEST = JSON.stringify({
 /** Fake credentials: moto takes any; AWS would refuse these, so nothing can reach a real account. */
 const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' };
 
-/** Variables that could select a real account or endpoint: never passed to the sandbox's children. */
-const REAL_AWS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'IMAGE_TAG', 'CDKTF_LOCAL_BACKEND'];
+/**
+ * Variables that could select real credentials, a real endpoint, another Terraform workspace or
+ * state, or a released tag: never passed to the sandbox's children (nor the e2e's). And GitHub's
+ * job summary: a sandbox run in a workflow writes none.
+ */
+export const REAL_AWS_VARIABLES = [
+  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_SESSION_NAME', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_ENDPOINT_URL',
+  'AWS_CA_BUNDLE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE',
+  'TF_CLI_ARGS', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply', 'TF_CLI_ARGS_init', 'TF_WORKSPACE', 'TF_DATA_DIR',
+  'IMAGE_TAG', 'CDKTF_LOCAL_BACKEND', 'CDKTF_AWS_ENDPOINT', 'GITHUB_STEP_SUMMARY',
+];
 
 /**
  * What every command needs to work on the sandbox: the emulator's endpoint (CDKTF_AWS_ENDPOINT:
@@ -87,7 +98,7 @@ export function sandboxVariables(endpoint: string, region: string): Record<strin
 /** The environment of the sandbox's children: the user's, minus what could aim at real AWS, plus the sandbox's. */
 export function sandboxProcessEnv(endpoint: string, region: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env = terraformEnv();
-  for (const name of REAL_AWS) delete env[name];
+  for (const name of REAL_AWS_VARIABLES) delete env[name];
   for (const name of Object.keys(env)) if (/^AWS_ENDPOINT_URL_/.test(name)) delete env[name];
   return { ...env, PATH: base.PATH, ...sandboxVariables(endpoint, region), TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE! };
 }

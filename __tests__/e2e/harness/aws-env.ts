@@ -1,4 +1,6 @@
 import { terraformEnv } from '../../helpers/terraform';
+// Variables that could select real credentials or a real endpoint: the sandbox's list, removed from every child.
+import { REAL_AWS_VARIABLES } from '../../../src/ops/sandbox';
 
 /** The only hosts the end-to-end test may talk to. */
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
@@ -14,15 +16,6 @@ export function assertLoopback(endpoint: string): void {
 /** Fake credentials: moto accepts any; real AWS would reject these. */
 export const FAKE_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-/** Variables that could select real credentials or a real endpoint; removed from every child. */
-const REAL_AWS_VARIABLES = [
-  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN',
-  'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_SESSION_NAME', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_ENDPOINT_URL',
-  'AWS_CA_BUNDLE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE',
-  'TF_CLI_ARGS', 'TF_CLI_ARGS_plan', 'TF_CLI_ARGS_apply', 'TF_CLI_ARGS_init', 'TF_WORKSPACE', 'TF_DATA_DIR',
-  'IMAGE_TAG', 'CDKTF_LOCAL_BACKEND', 'CDKTF_AWS_ENDPOINT',
-];
 
 /**
  * Environment for cdktf, terraform and the AWS provider against the emulator:

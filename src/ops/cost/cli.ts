@@ -100,7 +100,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
   }
   const v = parsed.values;
   // --outdir as in every other command; --cdktf-out, its earlier name, still works.
-  if (v.outdir !== undefined && v['cdktf-out'] !== undefined && v.outdir !== v['cdktf-out']) throw new CostUsageError('--outdir and --cdktf-out name the same folder: give one');
+  if (v.outdir !== undefined && v['cdktf-out'] !== undefined && v.outdir !== v['cdktf-out']) throw new CostUsageError('--outdir and --cdktf-out are one option (--cdktf-out its earlier name): give one folder');
   const outdir = v.outdir ?? v['cdktf-out'];
   if (v.json && v.markdown) throw new CostUsageError('--json and --markdown exclude each other');
   if (v.production && v['non-production']) throw new CostUsageError('--production and --non-production exclude each other');
