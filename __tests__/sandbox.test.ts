@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { alive, appliedCount, envFileText, progressLine, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, sandboxVariables, stageLine, writeState } from '../src/ops/sandbox';
+import { alive, appliedCount, envFileText, progressLine, setupSummary, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, sandboxVariables, stageLine, writeState } from '../src/ops/sandbox';
 
 /**
  * `npm run sandbox`: the settings it gives every command, which never reach a real account, and
@@ -68,6 +68,14 @@ describe('npm run sandbox', () => {
     expect(readState(dir)).toEqual(state);
     expect(readState(path.join(dir, 'none'))).toBeUndefined();
     fs.rmSync(dir, { recursive: true });
+  });
+
+  test('status says how the sandbox was set up: each stage with its time, or how far up got', () => {
+    const base = { endpoint: 'http://127.0.0.1:5000', pid: 42, started: 'now', stageCount: 3 };
+    const stage = (name: string, seconds: number) => ({ name, seconds, ended: 'then' });
+    expect(setupSummary({ ...base, stages: [stage('start the emulator', 2), stage('deploy staging (about 4 minutes)', 233), stage('image sandbox-1', 0)] }))
+      .toBe('set up in 235s (start the emulator 2s, deploy staging 233s)');
+    expect(setupSummary({ ...base, stages: [stage('start the emulator', 2)] })).toBe('set-up incomplete: 1 of 3 stages done (start the emulator 2s); see its sandbox.log');
   });
 
   test('secret values are recognisably the sandbox\'s', () => {

@@ -9,7 +9,7 @@ import { resourceName } from '../src/lib/naming';
 import { staging } from '../src/config/environments';
 import { CommandError, runCommand } from '../src/ops/command';
 import { freePortOnLoopback } from '../src/ops/ports';
-import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, appliedCount, progressLine, stageLine, writeState } from '../src/ops/sandbox';
+import { EMULATED_IMAGE_MANIFEST, MOTO_ENV, emulatorAnswers as answers, SANDBOX_DIR, SANDBOX_ENVIRONMENT, SANDBOX_TAG, SandboxStage, SandboxState, alive, envFileText, motoPython, nextSteps, readState, sandboxProcessEnv, sandboxSecretValue, appliedCount, progressLine, setupSummary, stageLine, writeState } from '../src/ops/sandbox';
 
 const USAGE = `usage: npm run sandbox [-- up|down|status] [--dir <dir>] [--verbose]
   up (default)  start the local AWS emulator (moto's server, loopback only), bootstrap, deploy the
@@ -152,7 +152,7 @@ async function up(): Promise<number> {
   const finished = (name: string) => {
     const seconds = Math.round((Date.now() - t) / 1000);
     done.push({ name, seconds, ended: new Date().toISOString() });
-    writeState(dir, { ...state, stages: done });
+    writeState(dir, { ...state, stages: done, stageCount: total });
     return seconds;
   };
   console.error(stageLine(1, total, 'start the emulator', finished('start the emulator')));
@@ -192,7 +192,7 @@ async function status(): Promise<number> {
     console.log(`no sandbox runs${state ? ` (the emulator of ${state.started} is gone)` : ''}: npm run sandbox${shownDir === SANDBOX_DIR ? '' : ` -- --dir ${shownDir}`}`);
     return 1;
   }
-  console.log(`sandbox: the emulator runs at ${state.endpoint} (pid ${state.pid}, since ${state.started})`);
+  console.log(`sandbox: the emulator runs at ${state.endpoint} (pid ${state.pid}, since ${state.started}); ${setupSummary(state)}`);
   const env = sandboxProcessEnv(state.endpoint, staging.region);
   const child = spawn('npm', ['run', '--silent', 'status', '--', SANDBOX_ENVIRONMENT, '--outdir', outdir], { cwd: root, env, stdio: 'inherit' });
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));

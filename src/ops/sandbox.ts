@@ -30,6 +30,8 @@ export interface SandboxState {
   readonly pid: number;
   readonly started: string;
   readonly stages?: readonly SandboxStage[];
+  /** How many stages `up` has in all. */
+  readonly stageCount?: number;
 }
 
 /**
@@ -161,6 +163,17 @@ export function alive(pid: number): boolean {
 /** A stage of `up`: its number, name and time, printed as it starts and ends. */
 export function stageLine(index: number, total: number, name: string, seconds?: number): string {
   return `[${index}/${total}] ${name}${seconds === undefined ? ' ...' : ` done in ${seconds}s`}`;
+}
+
+/** How the sandbox was set up, for `status`: its stages and their times, or that `up` has not finished. */
+export function setupSummary(state: SandboxState): string {
+  const stages = state.stages ?? [];
+  const total = state.stageCount ?? stages.length;
+  const seconds = stages.reduce((sum, st) => sum + st.seconds, 0);
+  const list = stages.filter((st) => st.seconds > 0).map((st) => `${st.name.replace(/ \(.*\)$/, '')} ${st.seconds}s`).join(', ');
+  return stages.length < total
+    ? `set-up incomplete: ${stages.length} of ${total} stages done${list ? ` (${list})` : ''}; see its sandbox.log`
+    : `set up in ${seconds}s (${list})`;
 }
 
 /** Resources Terraform finished creating, changing or destroying in a piece of its output. */
