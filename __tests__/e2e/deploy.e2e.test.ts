@@ -839,6 +839,20 @@ describe('the daily commands against the released staging', () => {
     expect(typo.tail).toContain('no service "apii" in staging: did you mean "api"? (web, api, celery, mailer, task)');
     expect(typo.tail).not.toMatch(/^\s+at /m); // no stack trace
   });
+
+  check('npm run task, secret list --json and cost take the same --outdir and work on the sandbox', async () => {
+    const task = await npmRun('task', ['staging', '--outdir', stagingOut, 'python', 'manage.py', 'check', '--deploy'], { logName: 'task.log' });
+    expect(task.tail).toMatch(/exit code 0/);
+    const call = (await runTaskCalls(endpoint)).filter((c) => c.startedBy === 'run-task-script').pop()!;
+    expect(call.taskDefinition).toBe('webapp-staging-task');
+    expect(call.overrides?.containerOverrides?.[0].command).toEqual(['python', 'manage.py', 'check', '--deploy']);
+    const secrets = JSON.parse((await npmRun('secret', ['list', 'staging', '--json', '--outdir', stagingOut], { logName: 'secret-list.log' })).stdout);
+    expect(secrets.map((x: any) => [x.name, x.set])).toEqual(staging.compute.secrets.map((name) => [name, true]));
+    // Offline: the sandbox's synthesized stack, priced as it is.
+    const cost = JSON.parse((await npmRun('cost', ['--outdir', stagingOut, '--env', 'staging', '--json'], { logName: 'cost.log' })).stdout);
+    expect(cost.stacks[0]).toMatchObject({ name: 'staging', region: staging.region });
+    expect(cost.stacks[0].totalUsd).toBeGreaterThan(0);
+  });
 });
 
 /** Prod: the production-only features, deployed. */
