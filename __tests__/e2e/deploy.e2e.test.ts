@@ -819,7 +819,17 @@ describe('the daily commands against the released staging', () => {
     for (const s of status.services) expect([s.name, s.imageTag]).toEqual([s.name, IMAGE_TAG]);
     expect(status.release.tag).toBe(IMAGE_TAG);
     expect(status.urls.app).toBe(`https://${staging.domain.name}`);
-    expect(Array.isArray(status.alarms)).toBe(true);
+    // Only the alarms in ALARM (the emulator creates them OK): none, then the one set to ALARM.
+    expect(status.alarms).toEqual([]);
+    const alarm = all('aws_cloudwatch_metric_alarm').map((a) => a.attributes).find((a) => a.arn.includes(`:${staging.region}:`) && a.alarm_name.startsWith('webapp-staging-'))!.alarm_name;
+    const setState = (value: string) => botoCalls(python, endpoint, [{ service: 'cloudwatch', operation: 'set_alarm_state', region: staging.region, params: { AlarmName: alarm, StateValue: value, StateReason: 'e2e' } }]);
+    setState('ALARM');
+    try {
+      const alarmed = JSON.parse((await npmRun('status', ['staging', '--json', '--outdir', stagingOut], { okCodes: [0, 1], logName: 'status.log' })).stdout);
+      expect(alarmed.alarms.map((a: any) => [a.name, a.reason])).toEqual([[alarm, 'e2e']]);
+    } finally {
+      setState('OK');
+    }
     // The table for people: a header and one row per service.
     const table = (await npmRun('status', ['staging', '--outdir', stagingOut], { okCodes: [0, 1], logName: 'status.log' })).stdout;
     expect(table).toMatch(/^staging \(eu-west-1\): /);

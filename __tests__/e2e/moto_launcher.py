@@ -80,6 +80,9 @@ makes. Each shim is small, in memory, and documented in docs/testing.md ("How it
      of requests already answered 200; why the answers were lost is not known). AWS would run the retry again, but a lost answer is the emulator's transport, not what
      the stacks do. Every failed or retried request is logged with its action and error code
      ([shim 20] lines in the emulator's log; moto's own request log says only "POST / 400").
+ 21. CloudWatch DescribeAlarms: with AlarmNamePrefix (or ActionPrefix, AlarmNames) moto ignores
+     StateValue (one filter of an elif chain); AWS applies them together. `npm run status` asks
+     for the environment's alarms in ALARM and got every alarm. StateValue is applied as well.
  19. Amazon SES v2 (the email section): Easy DKIM tokens, MAIL FROM attributes, configuration set
      event destinations, account suppression attributes and GetAccount, SendingOptions as sent.
      In moto_ses.py, with the details.
@@ -956,6 +959,24 @@ def patch_rds_keep_managed_master_secret() -> None:
     rds.DBInstance.update = update
 
 
+# --- 21. CloudWatch DescribeAlarms applies every filter given ---------------------------------------
+def patch_cloudwatch_describe_alarms_filters() -> None:
+    from moto.cloudwatch import responses as cw
+
+    cls = cw.CloudWatchResponse
+    original = cls.describe_alarms
+
+    def describe_alarms(self):  # type: ignore[no-untyped-def]
+        result = original(self)
+        state_value = self._get_param("StateValue")
+        if state_value and (self._get_param("AlarmNamePrefix") or self._get_param("ActionPrefix") or self._get_param("AlarmNames")):
+            for kind in ("MetricAlarms", "CompositeAlarms"):
+                result.result[kind] = [a for a in result.result[kind] if a.state_value == state_value]
+        return result
+
+    cls.describe_alarms = describe_alarms
+
+
 def serialize_requests() -> None:
     """18. Every request handled under one lock, its response body read before the lock is let go.
 
@@ -1067,5 +1088,6 @@ if __name__ == "__main__":
     patch_cloudfront_distribution_arn()
     patch_rds_keep_managed_master_secret()
     patch_sesv2()
+    patch_cloudwatch_describe_alarms_filters()
     serialize_requests()
     moto_server_main(sys.argv[1:])
