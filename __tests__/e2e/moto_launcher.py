@@ -76,8 +76,8 @@ makes. Each shim is small, in memory, and documented in docs/testing.md ("How it
      amz-sdk-invocation-id) after the emulator already answered an earlier attempt with a 2xx gets
      that answer again instead of being run a second time: the SDK retries only when the first
      answer did not reach it, and a create run twice fails as a duplicate (InvalidSubnet.Conflict
-     in CI with 18 in place and no 500 in the emulator's log; one green CI run logged six retries
-     of requests already answered 200; why the answers were lost is not known). AWS would run the retry again, but a lost answer is the emulator's transport, not what
+     in CI with 18 in place and no 500 in the emulator's log; green CI runs logged six to eight
+     retries of requests already answered 200, CreateService and PutTargets among them; why the answers were lost is not known). AWS would run the retry again, but a lost answer is the emulator's transport, not what
      the stacks do. Every failed or retried request is logged with its action and error code
      ([shim 20] lines in the emulator's log; moto's own request log says only "POST / 400").
  21. CloudWatch DescribeAlarms: with AlarmNamePrefix (or ActionPrefix, AlarmNames) moto ignores
