@@ -6,7 +6,7 @@ import { deployPolicies } from '../src/delivery/deploy-permissions';
 import { workloadBoundaryStatements } from '../src/delivery/boundary';
 import { EXISTING, adoptingEverything, restoring } from './helpers/adoption';
 import { expectRejected } from './helpers/config';
-import { dataOf, onlyResource, resourcesOf, shipped, synthEnv, TfJson, withConfig, emailAt } from './helpers/synth';
+import { dataOf, onlyResource, resourcesOf, shipped, synthEnv, synthEnvOnce, TfJson, withConfig, emailAt } from './helpers/synth';
 
 /**
  * Moving a live app in (docs/migrating.md): an existing VPC, existing certificates, a database
@@ -32,7 +32,7 @@ const messageFor = (body: any, condition: RegExp) => {
 };
 
 describe('an existing VPC (network.existing)', () => {
-  const json = synthEnv(adoptingEverything(prod));
+  const json = synthEnvOnce(adoptingEverything(prod));
   const staged = synthEnv(withConfig(adoptingEverything(staging), (c) => (c.network.natMode = 'none')));
 
   test('creates nothing of the network: no VPC, subnets, routes, NAT, internet gateway or flow logs', () => {
@@ -134,7 +134,7 @@ describe('existing certificates (domain.certificates)', () => {
     expect(https.certificate_arn).toBe(EXISTING.loadBalancerCertificate);
     expect(resourcesOf(lbOnly, 'aws_acm_certificate_validation')).toHaveLength(1);
 
-    const both = synthEnv(adoptingEverything(staging));
+    const both = synthEnvOnce(adoptingEverything(staging));
     expect(resourcesOf(both, 'aws_acm_certificate')).toEqual([]);
     expect(resourcesOf(both, 'aws_acm_certificate_validation')).toEqual([]);
     expect(resourcesOf(both, 'aws_route53_record').filter(([n]) => /validation/.test(n))).toEqual([]);
@@ -209,7 +209,7 @@ describe('a database restored from a snapshot (database.restoreFrom)', () => {
 });
 
 describe('a running database adopted (database.adopt)', () => {
-  const json = synthEnv(adoptingEverything(prod));
+  const json = synthEnvOnce(adoptingEverything(prod));
   const db = onlyResource(json, 'aws_db_instance');
 
   test('imported under its identifier, keeping its subnet group and security groups (plus the stack\'s)', () => {
@@ -227,7 +227,7 @@ describe('a running database adopted (database.adopt)', () => {
     expect(db.lifecycle.ignore_changes).toBeUndefined();
     expect(db.skip_final_snapshot).toBe(false);
     expect(db.final_snapshot_identifier).toBe('legacy-db-final');
-    const staged = onlyResource(synthEnv(adoptingEverything(staging)), 'aws_db_instance');
+    const staged = onlyResource(synthEnvOnce(adoptingEverything(staging)), 'aws_db_instance');
     expect(staged.lifecycle.prevent_destroy).toBe(true);
     expect(staged.skip_final_snapshot).toBe(false);
   });
@@ -272,7 +272,7 @@ describe('a running database adopted (database.adopt)', () => {
 });
 
 describe('existing buckets (assets.adopt)', () => {
-  const json = synthEnv(adoptingEverything(staging));
+  const json = synthEnvOnce(adoptingEverything(staging));
   const buckets = resourcesOf(json, 'aws_s3_bucket');
   const bucket = (name: string) => buckets.find(([, b]) => b.bucket === name)!;
 

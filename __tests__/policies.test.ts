@@ -1116,11 +1116,15 @@ const moved = withConfig(withTopics(withInternalService(adoptingEverything(prod)
   emailAt(c, 'moved.example.com');
   delete c.delivery;
 });
+/** The adopting variant, synthesized once for this file (each use gets its own copy). */
+let movedSynth: TfJson | undefined;
+const movedJson = () => structuredClone((movedSynth ??= synthEnv(moved)));
+
 const SUBJECTS: { env: EnvironmentConfig; json: () => TfJson }[] = [
   ...environments.map((env) => ({ env, json: () => shipped(env.name as 'staging' | 'prod') })),
   { env: minimalDev, json: () => synthEnv(minimalDev) },
   { env: isolated, json: () => synthEnv(isolated) },
-  { env: moved, json: () => synthEnv(moved) },
+  { env: moved, json: movedJson },
 ];
 
 describe.each(SUBJECTS.map((s) => [s.env.name, s] as const))('%s', (name, subject) => {
@@ -1290,7 +1294,6 @@ test('ECS-PROD-ON-DEMAND reports a production service whose always-running tasks
 });
 
 describe('the adoption controls catch what they guard against', () => {
-  const movedJson = () => structuredClone(synthEnv(moved));
   const violationsOf = (id: string, json: TfJson) => CONTROLS.find((c) => c.id === id)!.check(json, moved).violations;
   const firstData = (json: TfJson, type: string) => Object.values(json.data![type])[0] as any;
   test.each([

@@ -20,6 +20,17 @@ export function synthEnv(config: EnvironmentConfig, options: WebAppStackOptions 
   return JSON.parse(Testing.synth(stack));
 }
 
+const synthesized = new Map<string, TfJson>();
+/**
+ * synthEnv once per test file for the same config and options (a synth costs about half a second
+ * of CPU): every caller gets its own copy, to change as it likes.
+ */
+export function synthEnvOnce(config: EnvironmentConfig, options: WebAppStackOptions = {}): TfJson {
+  const key = JSON.stringify([config, options]);
+  if (!synthesized.has(key)) synthesized.set(key, synthEnv(config, options));
+  return structuredClone(synthesized.get(key)!);
+}
+
 /** Where jest's global setup wrote the shipped stacks (helpers/global-setup.ts). */
 export const SHIPPED_DIR_VARIABLE = 'WEBAPP_TEST_SHIPPED_DIR';
 
