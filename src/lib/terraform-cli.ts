@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * Terraform on this machine, for the tests, the sandbox and the commands. On a machine without internet, Terraform must install hashicorp/aws from a
- * local filesystem mirror: we look for one at run time (TF_PROVIDER_MIRROR, then the usual plugin
- * directories) and write a CLI config that uses it. With no mirror, Terraform's defaults apply
+ * Terraform on this machine, for the tests, the sandbox and the commands. On a machine without
+ * internet, Terraform must install hashicorp/aws from a local filesystem mirror: we look for one at
+ * run time (TF_PROVIDER_MIRROR, then the usual plugin directories) and write a CLI config that uses it. With no mirror, Terraform's defaults apply
  * (registry download, as on a developer machine with internet).
  */
 const MIRROR_CANDIDATES = [
